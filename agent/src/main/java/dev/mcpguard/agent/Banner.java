@@ -1,0 +1,39 @@
+package dev.mcpguard.agent;
+
+import dev.mcpguard.config.Config;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * The startup report: one INFO block with the effective configuration (secrets redacted), then
+ * one WARN line per relaxation and per unknown knob, and an ERROR when authentication fails
+ * closed. The servers actually instrumented are reported as their classes load.
+ */
+final class Banner {
+
+    private Banner() {
+    }
+
+    static void print(Logger log, String version, Config config, List<ServerInstrumentation> servers) {
+        StringBuilder block = new StringBuilder("mcpguard ").append(version).append(" started");
+        for (String line : config.summary()) {
+            block.append(System.lineSeparator()).append("  ").append(line);
+        }
+        StringBuilder families = new StringBuilder();
+        for (ServerInstrumentation server : servers) {
+            families.append(families.length() == 0 ? "" : ", ").append(server.family());
+        }
+        block.append(System.lineSeparator()).append("  guarding, once their classes load: ").append(families);
+        log.info(block.toString());
+        for (String relaxation : config.relaxations()) {
+            log.warn("relaxed: {}", relaxation);
+        }
+        for (String unknown : config.unknownKnobs()) {
+            log.warn("unknown knob {} ignored (its value is not shown): check its spelling", unknown);
+        }
+        if (config.authFailsClosed()) {
+            log.error("no token configured (MCPGUARD_TOKEN, MCPGUARD_TOKEN_FILE or MCPGUARD_TOKEN_SHA256): "
+                    + "every non-public request is refused with 401; set MCPGUARD_NO_AUTH=1 to opt out of authentication");
+        }
+    }
+}

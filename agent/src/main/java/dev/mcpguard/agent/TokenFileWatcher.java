@@ -1,0 +1,95 @@
+package dev.mcpguard.agent;
+
+import dev.mcpguard.config.Config;
+import dev.mcpguard.config.ConfigException;
+import dev.mcpguard.core.AcceptedTokens;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * Re-reads {@code MCPGUARD_TOKEN_FILE} once a second on a daemon thread, so tokens rotate without
+ * a restart and requests never wait on file I/O. A file that turns unreadable, empty or
+ * malformed keeps the last good set: rotation must never fail open, nor lock everyone out.
+ */
+final class TokenFileWatcher implements Runnable {
+    private static final long INTERVAL_MILLIS = 1000;
+
+    private final Path file;
+    private final List<byte[]> fixedDigests;
+    private final AcceptedTokens accepted;
+    private final Logger log;
+    private List<byte[]> current;
+    private String lastProblem;
+
+    private TokenFileWatcher(Path file, List<byte[]> fixedDigests, AcceptedTokens accepted, Logger log) {
+        this.file = file;
+        this.fixedDigests = fixedDigests;
+        this.accepted = accepted;
+        this.log = log;
+        this.current = Config.readTokenFile(file);
+    }
+
+    static void start(Config config, Logger log) {
+        if (config.tokenFile() == null) {
+            return;
+        }
+        Thread thread = new Thread(new TokenFileWatcher(config.tokenFile(), config.fixedTokenDigests(), config.tokens(), log),
+                "mcpguard-token-file");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(INTERVAL_MILLIS);
+                check();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("token file check failed; the accepted tokens are unchanged", e);
+            }
+        }
+    }
+
+    void check() {
+        List<byte[]> read;
+        try {
+            read = Config.readTokenFile(file);
+        } catch (ConfigException e) {
+            String problem = e.getMessage();
+            if (!problem.equals(lastProblem)) {
+                log.error("MCPGUARD_TOKEN_FILE {} cannot be used ({}): keeping the {} token(s) accepted so far",
+                        file, problem, accepted.size());
+                lastProblem = problem;
+            }
+            return;
+        }
+        lastProblem = null;
+        if (sameDigests(read, current)) {
+            return;
+        }
+        List<byte[]> all = new ArrayList<>(read);
+        all.addAll(fixedDigests);
+        int before = accepted.size();
+        accepted.replace(all);
+        current = read;
+        log.info("MCPGUARD_TOKEN_FILE {} changed: {} token(s) accepted now, {} before", file, all.size(), before);
+    }
+
+    private static boolean sameDigests(List<byte[]> a, List<byte[]> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!Arrays.equals(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

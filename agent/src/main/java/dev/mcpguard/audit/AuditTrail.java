@@ -1,0 +1,48 @@
+package dev.mcpguard.audit;
+
+import dev.mcpguard.core.Action;
+import dev.mcpguard.core.DecisionSink;
+import dev.mcpguard.core.Refusal;
+import dev.mcpguard.core.Verdict;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+
+/** Counts every decision, logs refusals (and allowed requests when asked), reports failures. */
+public final class AuditTrail implements DecisionSink {
+    /** Failures are printed in full this many times, then only counted: a loop must not flood stderr. */
+    private static final int PRINTED_FAILURES = 20;
+
+    private final Counters counters = new Counters();
+    private final DecisionLog log;
+    private final boolean logAllowed;
+    private final Logger operatorLog;
+    private final AtomicInteger printedFailures = new AtomicInteger();
+
+    public AuditTrail(DecisionLog log, boolean logAllowed, Logger operatorLog) {
+        this.log = log;
+        this.logAllowed = logAllowed;
+        this.operatorLog = operatorLog;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    @Override
+    public void record(Action action, Refusal refusal, Verdict request) {
+        counters.increment(action, refusal == null ? null : refusal.gate(), refusal == null ? null : refusal.reason());
+        if (action != Action.ALLOWED || logAllowed) {
+            log.write(action, refusal, request);
+        }
+    }
+
+    @Override
+    public void internalError(String where, Throwable error) {
+        counters.countInternalError();
+        int printed = printedFailures.incrementAndGet();
+        if (printed <= PRINTED_FAILURES) {
+            operatorLog.error("internal failure in the {} ({} of {} printed; MCPGUARD_ON_ERROR decides the request)",
+                    where, printed, PRINTED_FAILURES, error);
+        }
+    }
+}

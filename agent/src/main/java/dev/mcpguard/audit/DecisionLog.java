@@ -1,0 +1,146 @@
+package dev.mcpguard.audit;
+
+import dev.mcpguard.core.Action;
+import dev.mcpguard.core.Reason;
+import dev.mcpguard.core.Refusal;
+import dev.mcpguard.core.Verdict;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.function.Supplier;
+
+/**
+ * One line per decision, field names from the Elastic Common Schema / OpenTelemetry
+ * conventions. Only the method, the normalized path, the peer address and the decision are
+ * written: never a token, a header value, the query string or a body. Every value is escaped so
+ * that a path holding CR/LF cannot forge a line.
+ */
+public final class DecisionLog {
+    /** Milliseconds always present, as ECS readers expect: Instant.toString() drops zero fractions. */
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** What an operator behind a same-host reverse proxy most likely needs to do. */
+    static final String HOST_HINT =
+            "Host not allowed; if a same-host reverse proxy sends its public name, add it to MCPGUARD_ALLOWED_HOSTS";
+
+    private final boolean json;
+    private final Supplier<PrintStream> out;
+
+    /** @param out where lines go, looked up per line so that {@code System.setErr} is honoured */
+    public DecisionLog(boolean json, Supplier<PrintStream> out) {
+        this.json = json;
+        this.out = out;
+    }
+
+    public void write(Action action, Refusal refusal, Verdict request) {
+        StringBuilder line = new StringBuilder(256);
+        if (json) {
+            line.append('{');
+            jsonField(line, "@timestamp", TIMESTAMP.format(Instant.now()), true);
+            jsonField(line, "event.action", action.id(), false);
+            if (refusal != null) {
+                jsonField(line, "mcpguard.gate", refusal.gate().id(), false);
+                jsonField(line, "mcpguard.reason", refusal.reason().id(), false);
+                line.append(",\"http.response.status_code\":").append(refusal.status());
+            }
+            jsonField(line, "http.request.method", request.method(), false);
+            jsonField(line, "url.path", request.path(), false);
+            jsonField(line, "client.address", request.client(), false);
+            jsonField(line, "mcpguard.stack", request.stack(), false);
+            if (isHostRefusal(refusal)) {
+                jsonField(line, "message", HOST_HINT, false);
+            }
+            line.append('}');
+        } else {
+            textField(line, "@timestamp", TIMESTAMP.format(Instant.now()));
+            textField(line, "event.action", action.id());
+            if (refusal != null) {
+                textField(line, "mcpguard.gate", refusal.gate().id());
+                textField(line, "mcpguard.reason", refusal.reason().id());
+                textField(line, "http.response.status_code", Integer.toString(refusal.status()));
+            }
+            textField(line, "http.request.method", request.method());
+            textField(line, "url.path", request.path());
+            textField(line, "client.address", request.client());
+            textField(line, "mcpguard.stack", request.stack());
+            if (isHostRefusal(refusal)) {
+                textField(line, "message", HOST_HINT);
+            }
+        }
+        out.get().println(line);
+    }
+
+    private static boolean isHostRefusal(Refusal refusal) {
+        return refusal != null && refusal.reason() == Reason.HOST_NOT_ALLOWED;
+    }
+
+    private static void jsonField(StringBuilder line, String name, String value, boolean first) {
+        if (!first) {
+            line.append(',');
+        }
+        line.append('"').append(name).append("\":");
+        if (value == null) {
+            line.append("null");
+            return;
+        }
+        line.append('"');
+        escape(line, value);
+        line.append('"');
+    }
+
+    /** {@code key=value}; values with spaces, quotes or escapes are quoted JSON-style. */
+    private static void textField(StringBuilder line, String name, String value) {
+        if (line.length() > 0) {
+            line.append(' ');
+        }
+        line.append(name).append('=');
+        if (value == null) {
+            line.append('-');
+            return;
+        }
+        boolean plain = !value.isEmpty();
+        for (int i = 0; i < value.length() && plain; i++) {
+            char c = value.charAt(i);
+            plain = c > 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '=';
+        }
+        if (plain) {
+            line.append(value);
+        } else {
+            line.append('"');
+            escape(line, value);
+            line.append('"');
+        }
+    }
+
+    static void escape(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"':
+                    out.append("\\\"");
+                    break;
+                case '\\':
+                    out.append("\\\\");
+                    break;
+                case '\n':
+                    out.append("\\n");
+                    break;
+                case '\r':
+                    out.append("\\r");
+                    break;
+                case '\t':
+                    out.append("\\t");
+                    break;
+                default:
+                    // C1 controls too: U+0085 (NEL) is a line break to many log readers, as are U+2028/9
+                    if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.mcpguard.core;
+
+import dev.mcpguard.net.Ascii;
+import dev.mcpguard.net.BearerCredentials;
+import dev.mcpguard.net.PathPrefixes;
+
+/**
+ * Bearer-token authentication that fails closed: with no accepted tokens every non-public
+ * request is refused. Tokens in the query string are refused outright (they end up in access
+ * logs and browser history), as are several or merged {@code Authorization} headers, which
+ * servers and proxies resolve differently.
+ */
+final class AuthGate implements Gate {
+    private static final String QUERY_TOKEN = "access_token";
+
+    private final AcceptedTokens tokens;
+    private final PathPrefixes publicPaths;
+
+    /** @param tokens the accepted tokens; {@code null} when none is configured (fail closed) */
+    AuthGate(AcceptedTokens tokens, PathPrefixes publicPaths) {
+        this.tokens = tokens;
+        this.publicPaths = publicPaths;
+    }
+
+    @Override
+    public GateName name() {
+        return GateName.AUTH;
+    }
+
+    @Override
+    public Reason check(RequestView request, String path) {
+        if (path != null && publicPaths.matches(path)) {
+            return null;
+        }
+        if (hasQueryToken(request.rawQuery())) {
+            return Reason.INVALID_REQUEST;
+        }
+        int count = request.headerCount("authorization");
+        if (count == 0) {
+            return Reason.MISSING_TOKEN;
+        }
+        String value = request.header("authorization", 0);
+        if (count > 1 || value == null || value.indexOf(',') >= 0) {
+            return Reason.INVALID_REQUEST;
+        }
+        int start = BearerCredentials.tokenStart(value);
+        if (start == BearerCredentials.NONE) {
+            return Reason.MISSING_TOKEN;
+        }
+        if (start == BearerCredentials.MALFORMED) {
+            return Reason.INVALID_TOKEN;
+        }
+        if (tokens == null || !tokens.accepts(value, start, BearerCredentials.trimmedEnd(value))) {
+            return Reason.INVALID_TOKEN;
+        }
+        return null;
+    }
+
+    /** Whether a parameter decodes to the name {@code access_token} (any case), without allocating. */
+    static boolean hasQueryToken(String query) {
+        if (query == null || query.isEmpty()) {
+            return false;
+        }
+        int start = 0;
+        while (start <= query.length()) {
+            int end = query.indexOf('&', start);
+            if (end < 0) {
+                end = query.length();
+            }
+            int nameEnd = query.indexOf('=', start);
+            if (nameEnd < 0 || nameEnd > end) {
+                nameEnd = end;
+            }
+            if (decodedNameEquals(query, start, nameEnd)) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
+    }
+
+    private static boolean decodedNameEquals(String query, int from, int to) {
+        int matched = 0;
+        for (int i = from; i < to; i++) {
+            char c = query.charAt(i);
+            if (c == '%' && i + 2 < to) {
+                int high = Ascii.hexDigit(query.charAt(i + 1));
+                int low = Ascii.hexDigit(query.charAt(i + 2));
+                if (high >= 0 && low >= 0) {
+                    c = (char) (high << 4 | low);
+                    i += 2;
+                }
+            } else if (c == '+') {
+                c = ' ';
+            }
+            if (matched == QUERY_TOKEN.length() || Character.toLowerCase(c) != QUERY_TOKEN.charAt(matched)) {
+                return false;
+            }
+            matched++;
+        }
+        return matched == QUERY_TOKEN.length();
+    }
+}

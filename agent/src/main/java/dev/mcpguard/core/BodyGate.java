@@ -1,0 +1,77 @@
+package dev.mcpguard.core;
+
+/**
+ * Refuses a declared body over the limit before a byte of it is read, and framing that servers
+ * and proxies could read differently (request smuggling). Streamed bodies are counted as the
+ * application reads them; see {@link Verdict#countBodyBytes(long)}.
+ */
+final class BodyGate implements Gate {
+    private final long maxBodyBytes;
+
+    BodyGate(long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public GateName name() {
+        return GateName.BODY;
+    }
+
+    long maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    @Override
+    public Reason check(RequestView request, String path) {
+        int count = request.headerCount("content-length");
+        if (count == 0) {
+            return null;
+        }
+        if (request.headerCount("transfer-encoding") > 0) {
+            return Reason.BAD_CONTENT_LENGTH;
+        }
+        long declared = -1;
+        for (int i = 0; i < count; i++) {
+            long length = parseLength(request.header("content-length", i));
+            if (length < 0 || declared >= 0 && length != declared) {
+                return Reason.BAD_CONTENT_LENGTH;
+            }
+            declared = length;
+        }
+        return declared > maxBodyBytes ? Reason.BODY_TOO_LARGE : null;
+    }
+
+    /** 1*DIGIT, leading zeros allowed; -1 for anything else or more than a long holds. */
+    static long parseLength(String value) {
+        if (value == null) {
+            return -1;
+        }
+        int from = 0;
+        int to = value.length();
+        while (from < to && isWhitespace(value.charAt(from))) {
+            from++;
+        }
+        while (to > from && isWhitespace(value.charAt(to - 1))) {
+            to--;
+        }
+        if (from == to) {
+            return -1;
+        }
+        long length = 0;
+        for (int i = from; i < to; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            if (length > (Long.MAX_VALUE - (c - '0')) / 10) {
+                return -1;
+            }
+            length = length * 10 + (c - '0');
+        }
+        return length;
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t';
+    }
+}

@@ -1,0 +1,20 @@
+package dev.mcpguard.core;
+
+import java.util.Locale;
+
+/** The gates, in the order a request meets them; BIND acts on server sockets, not requests. */
+public enum GateName {
+    PATH,
+    LOOPBACK,
+    ORIGIN,
+    AUTH,
+    BODY,
+    BIND;
+
+    private final String id = name().toLowerCase(Locale.ROOT);
+
+    /** The lower-case name used in refusal bodies and logs. */
+    public String id() {
+        return id;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.mcpguard.core;
+
+import dev.mcpguard.net.PathNormalizer;
+import dev.mcpguard.net.PathPrefixes;
+import dev.mcpguard.net.HostAllowList;
+import dev.mcpguard.net.OriginAllowList;
+
+/**
+ * Walks a request through the gates in contract order. An enforcing gate's refusal ends the
+ * walk; a log-only gate's refusal is recorded as {@code would_block} and the walk goes on, so
+ * both modes compute and log the same decisions.
+ */
+public final class Guard {
+    private final Gate[] gates;
+    private final GateMode[] modes;
+    private final BodyGate bodyGate;
+    private final GateMode bodyMode;
+    private final Refusals refusals;
+    private final DecisionSink sink;
+    private final boolean denyOnError;
+
+    private Guard(Builder builder) {
+        this.bodyGate = new BodyGate(builder.maxBodyBytes);
+        this.gates = new Gate[] {
+            new PathGate(),
+            new LoopbackGate(builder.loopbackPaths, builder.prod, builder.trustProdLoopback),
+            new OriginGate(builder.origins, builder.hosts),
+            new AuthGate(builder.tokens, builder.publicPaths),
+            bodyGate,
+        };
+        this.modes = new GateMode[gates.length];
+        for (int i = 0; i < gates.length; i++) {
+            modes[i] = builder.modes[gates[i].name().ordinal()];
+        }
+        this.bodyMode = builder.modes[GateName.BODY.ordinal()];
+        this.refusals = new Refusals(builder.realm, builder.resourceMetadataUrl);
+        this.sink = builder.sink;
+        this.denyOnError = builder.denyOnError;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Gates one request. Never throws for a gate's failure: that is {@code MCPGUARD_ON_ERROR}'s call. */
+    public Verdict check(RequestView request, String stack) {
+        String rawPath = request.rawPath();
+        String normalized = PathNormalizer.normalize(rawPath);
+        Verdict verdict = new Verdict(request, stack, request.method(),
+                normalized != null ? normalized : withoutQuery(rawPath));
+        for (int i = 0; i < gates.length; i++) {
+            GateMode mode = modes[i];
+            if (mode == GateMode.OFF) {
+                continue;
+            }
+            Refusal refusal = evaluate(gates[i], request, normalized);
+            if (refusal == null) {
+                continue;
+            }
+            if (mode == GateMode.ENFORCE) {
+                verdict.refuse(refusal);
+                sink.record(Action.BLOCKED, refusal, verdict);
+                return verdict;
+            }
+            sink.record(Action.WOULD_BLOCK, refusal, verdict);
+        }
+        if (bodyMode != GateMode.OFF && request.headerCount("content-length") == 0) {
+            verdict.countBody();
+        }
+        sink.record(Action.ALLOWED, null, verdict);
+        return verdict;
+    }
+
+    /**
+     * For an adapter that failed before or around {@link #check}: the refusal to send under
+     * {@code MCPGUARD_ON_ERROR=deny} ({@code data.gate} names the first gate, which could not
+     * run), or {@code null} to let the request through. Either way the failure is reported, and
+     * a refusal gets its decision line (with what little is known of the request).
+     */
+    public Refusal adapterFailed(String stack, Throwable error) {
+        sink.internalError(stack + " adapter", error);
+        if (!denyOnError) {
+            return null;
+        }
+        Refusal refusal = refusals.gateError(GateName.PATH);
+        sink.record(Action.BLOCKED, refusal, new Verdict(null, stack, null, null));
+        return refusal;
+    }
+
+    /** A failure the adapter handled itself (it could not write a refusal, say): counted and reported. */
+    public void internalError(String where, Throwable error) {
+        sink.internalError(where, error);
+    }
+
+    private Refusal evaluate(Gate gate, RequestView request, String normalized) {
+        try {
+            Reason reason = gate.check(request, normalized);
+            return reason == null ? null : refusals.of(reason);
+        } catch (Throwable e) {
+            sink.internalError(gate.name().id() + " gate", e);
+            return denyOnError ? refusals.gateError(gate.name()) : null;
+        }
+    }
+
+    /**
+     * Reports body bytes the application has read, for a request whose verdict
+     * {@link Verdict#countsBody() counts the body}. The crossing of the limit is recorded once.
+     *
+     * @param readBefore body bytes read before this read
+     * @param readAfter  body bytes read including this read
+     * @return {@code true} when the read must fail: the limit is passed and BODY enforces
+     */
+    public boolean bodyRead(long readBefore, long readAfter, RequestView request, String stack) {
+        long limit = bodyGate.maxBodyBytes();
+        if (readAfter <= limit || bodyMode == GateMode.OFF) {
+            return false;
+        }
+        if (readBefore <= limit) {
+            String normalized = PathNormalizer.normalize(request.rawPath());
+            Verdict verdict = new Verdict(request, stack, request.method(),
+                    normalized != null ? normalized : withoutQuery(request.rawPath()));
+            sink.record(bodyMode == GateMode.ENFORCE ? Action.BLOCKED : Action.WOULD_BLOCK, bodyTooLarge(), verdict);
+        }
+        return bodyMode == GateMode.ENFORCE;
+    }
+
+    /** The refusal an adapter sends when {@link #bodyRead} cut a read and nothing was committed yet. */
+    public Refusal bodyTooLarge() {
+        return refusals.of(Reason.BODY_TOO_LARGE);
+    }
+
+    public long maxBodyBytes() {
+        return bodyGate.maxBodyBytes();
+    }
+
+    private static String withoutQuery(String rawPath) {
+        if (rawPath == null) {
+            return "";
+        }
+        int query = rawPath.indexOf('?');
+        return query < 0 ? rawPath : rawPath.substring(0, query);
+    }
+
+    /** Everything the gates are built from; the agent fills it from the validated knobs. */
+    public static final class Builder {
+        private final GateMode[] modes = new GateMode[GateName.values().length];
+        private long maxBodyBytes = 4L << 20;
+        private AcceptedTokens tokens;
+        private String realm = "mcp";
+        private String resourceMetadataUrl;
+        private PathPrefixes publicPaths = PathPrefixes.of(java.util.List.of(), false);
+        private PathPrefixes loopbackPaths = PathPrefixes.of(java.util.List.of(), true);
+        private boolean prod = true;
+        private boolean trustProdLoopback;
+        private OriginAllowList origins = OriginAllowList.loopbackDefault();
+        private HostAllowList hosts = HostAllowList.loopbackDefault();
+        private boolean denyOnError = true;
+        private DecisionSink sink;
+
+        private Builder() {
+            java.util.Arrays.fill(modes, GateMode.ENFORCE);
+        }
+
+        public Builder mode(GateName gate, GateMode mode) {
+            modes[gate.ordinal()] = mode;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /** @param tokens the accepted tokens, {@code null} when none is configured (fail closed) */
+        public Builder tokens(AcceptedTokens tokens) {
+            this.tokens = tokens;
+            return this;
+        }
+
+        public Builder realm(String realm) {
+            this.realm = realm;
+            return this;
+        }
+
+        public Builder resourceMetadataUrl(String resourceMetadataUrl) {
+            this.resourceMetadataUrl = resourceMetadataUrl;
+            return this;
+        }
+
+        public Builder publicPaths(PathPrefixes publicPaths) {
+            this.publicPaths = publicPaths;
+            return this;
+        }
+
+        public Builder loopbackPaths(PathPrefixes loopbackPaths) {
+            this.loopbackPaths = loopbackPaths;
+            return this;
+        }
+
+        public Builder prod(boolean prod) {
+            this.prod = prod;
+            return this;
+        }
+
+        public Builder trustProdLoopback(boolean trustProdLoopback) {
+            this.trustProdLoopback = trustProdLoopback;
+            return this;
+        }
+
+        public Builder origins(OriginAllowList origins) {
+            this.origins = origins;
+            return this;
+        }
+
+        public Builder hosts(HostAllowList hosts) {
+            this.hosts = hosts;
+            return this;
+        }
+
+        public Builder denyOnError(boolean denyOnError) {
+            this.denyOnError = denyOnError;
+            return this;
+        }
+
+        public Builder sink(DecisionSink sink) {
+            this.sink = sink;
+            return this;
+        }
+
+        public Guard build() {
+            if (sink == null) {
+                throw new IllegalStateException("a decision sink is required");
+            }
+            return new Guard(this);
+        }
+    }
+}

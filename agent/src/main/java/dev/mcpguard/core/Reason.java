@@ -1,0 +1,39 @@
+package dev.mcpguard.core;
+
+/** Why a gate refuses a request, with the HTTP status enforcement sends (design §4). */
+public enum Reason {
+    BAD_PATH(GateName.PATH, 400),
+    LOOPBACK_ONLY(GateName.LOOPBACK, 403),
+    ORIGIN_NOT_ALLOWED(GateName.ORIGIN, 403),
+    HOST_NOT_ALLOWED(GateName.ORIGIN, 421),
+    MISSING_TOKEN(GateName.AUTH, 401),
+    INVALID_TOKEN(GateName.AUTH, 401),
+    INVALID_REQUEST(GateName.AUTH, 401),
+    BODY_TOO_LARGE(GateName.BODY, 413),
+    BAD_CONTENT_LENGTH(GateName.BODY, 400),
+    /** A gate failed internally and {@code MCPGUARD_ON_ERROR=deny}; the gate is the one that failed. */
+    GATE_ERROR(null, 503);
+
+    private final GateName gate;
+    private final int status;
+    private final String id;
+
+    Reason(GateName gate, int status) {
+        this.gate = gate;
+        this.status = status;
+        this.id = name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The gate that gives this reason, {@code null} for {@link #GATE_ERROR} (any gate). */
+    public GateName gate() {
+        return gate;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String id() {
+        return id;
+    }
+}

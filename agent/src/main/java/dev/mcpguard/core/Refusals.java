@@ -1,0 +1,35 @@
+package dev.mcpguard.core;
+
+/** Every refusal the gates can give, built once from the realm and resource-metadata knobs. */
+final class Refusals {
+    private final Refusal[] byReason = new Refusal[Reason.values().length];
+    private final Refusal[] gateErrorByGate = new Refusal[GateName.values().length];
+
+    Refusals(String realm, String resourceMetadataUrl) {
+        String challenge = "Bearer realm=\"" + realm + "\""
+                + (resourceMetadataUrl == null ? "" : ", resource_metadata=\"" + resourceMetadataUrl + "\"");
+        for (Reason reason : Reason.values()) {
+            if (reason == Reason.GATE_ERROR) {
+                continue;
+            }
+            String wwwAuthenticate = null;
+            if (reason.status() == 401) {
+                wwwAuthenticate = reason == Reason.MISSING_TOKEN
+                        ? challenge
+                        : challenge + ", error=\"" + reason.id() + "\"";
+            }
+            byReason[reason.ordinal()] = new Refusal(reason.gate(), reason, wwwAuthenticate);
+        }
+        for (GateName gate : GateName.values()) {
+            gateErrorByGate[gate.ordinal()] = new Refusal(gate, Reason.GATE_ERROR, null);
+        }
+    }
+
+    Refusal of(Reason reason) {
+        return byReason[reason.ordinal()];
+    }
+
+    Refusal gateError(GateName gate) {
+        return gateErrorByGate[gate.ordinal()];
+    }
+}

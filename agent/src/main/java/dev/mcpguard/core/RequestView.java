@@ -1,0 +1,45 @@
+package dev.mcpguard.core;
+
+/**
+ * What a gate may know of a request, whatever server it arrived on. Adapters implement it over
+ * their server's own request object, reading lazily: most gates look at one or two fields.
+ *
+ * <p>Addresses come from the connection (the TCP or Unix-domain socket), never from a header or
+ * from a server field that forwarded-header handling may have rewritten.
+ */
+public interface RequestView {
+
+    String method();
+
+    /**
+     * The request-target path as the client sent it, percent-escapes intact; anything from
+     * {@code ?} on is ignored. Non-ASCII bytes are given decoded as UTF-8 (an invalid sequence
+     * as U+FFFD, which the PATH gate refuses).
+     */
+    String rawPath();
+
+    /** The raw query string without {@code ?}, or {@code null}. Never logged. */
+    String rawQuery();
+
+    /** How many header fields carry this name (case-insensitive). */
+    int headerCount(String name);
+
+    /** The value of the {@code index}-th field with this name, or {@code null}. */
+    String header(String name, int index);
+
+    default String header(String name) {
+        return header(name, 0);
+    }
+
+    /** Whether any header field name starts with this lower-case prefix, ignoring case. */
+    boolean hasHeaderStartingWith(String lowerCasePrefix);
+
+    /**
+     * The socket peer's IP address as text, {@link dev.mcpguard.net.PeerAddresses#UNIX_DOMAIN}
+     * for a Unix-domain socket, or {@code null} when unknown (never treated as loopback).
+     */
+    String peerAddress();
+
+    /** The connection's local (server) address, same conventions as {@link #peerAddress()}. */
+    String localAddress();
+}

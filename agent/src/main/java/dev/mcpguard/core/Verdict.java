@@ -1,0 +1,63 @@
+package dev.mcpguard.core;
+
+/** The outcome of gating one request, and the facts a decision line needs. */
+public final class Verdict {
+    private final RequestView request;
+    private final String stack;
+    private final String method;
+    private final String path;
+    private Refusal refusal;
+    private boolean countsBody;
+
+    Verdict(RequestView request, String stack, String method, String path) {
+        this.request = request;
+        this.stack = stack;
+        this.method = method;
+        this.path = path;
+    }
+
+    /** {@code true} when the request may go on to the application. */
+    public boolean allowed() {
+        return refusal == null;
+    }
+
+    /** The refusal to send when not {@link #allowed()}. */
+    public Refusal refusal() {
+        return refusal;
+    }
+
+    /**
+     * Whether the adapter must count the body as the application reads it and report it to
+     * {@link Guard#bodyRead}: the BODY gate is on and no length is declared (a declared one was
+     * checked already, and servers never read past it), so the body may be chunked or HTTP/2.
+     */
+    public boolean countsBody() {
+        return countsBody;
+    }
+
+    public String stack() {
+        return stack;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    /** The normalized path, or the raw path without query when it could not be normalized. */
+    public String path() {
+        return path;
+    }
+
+    /** The socket peer, read only when a decision is logged; {@code null} when unknown. */
+    public String client() {
+        return request == null ? null : request.peerAddress();
+    }
+
+    void refuse(Refusal refusal) {
+        this.refusal = refusal;
+    }
+
+    void countBody() {
+        this.countsBody = true;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.mcpguard.jetty;
+
+import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.Refusal;
+import dev.mcpguard.core.Verdict;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Gates Jetty 12 requests as the server hands them to its handler tree, before any context,
+ * filter or servlet. Injected into Jetty's class loader; holds no policy.
+ */
+public final class JettyGate {
+    static final String STACK = "jetty";
+
+    private JettyGate() {
+    }
+
+    /**
+     * @return the request the handlers must see (wrapped when its body is counted), or
+     *         {@code null} when it was refused and answered
+     */
+    public static Request gate(Request request, Response response, Callback callback) {
+        Guard guard = ActiveGuard.get();
+        Refusal refusal;
+        try {
+            JettyRequestView view = new JettyRequestView(request);
+            Verdict verdict = guard.check(view, STACK);
+            if (verdict.allowed()) {
+                return verdict.countsBody() ? new BodyLimitedRequest(request, response, view, guard) : request;
+            }
+            refusal = verdict.refusal();
+        } catch (Throwable error) {
+            refusal = guard.adapterFailed(STACK, error);
+            if (refusal == null) {
+                return request;
+            }
+        }
+        refuse(response, refusal, callback);
+        return null;
+    }
+
+    /**
+     * Writes the refusal and completes {@code callback} with it; the connection closes after,
+     * since the body is left unread. Never throws.
+     */
+    static void refuse(Response response, Refusal refusal, Callback callback) {
+        try {
+            response.reset();
+            response.setStatus(refusal.status());
+            HttpFields.Mutable headers = response.getHeaders();
+            headers.put(HttpHeader.CONTENT_TYPE, Refusal.CONTENT_TYPE);
+            headers.put(HttpHeader.CACHE_CONTROL, Refusal.CACHE_CONTROL);
+            headers.put(HttpHeader.CONNECTION, "close");
+            if (refusal.wwwAuthenticate() != null) {
+                headers.put(HttpHeader.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
+            }
+            headers.put(HttpHeader.CONTENT_LENGTH, refusal.body().length);
+            response.write(true, ByteBuffer.wrap(refusal.body()), callback);
+        } catch (Throwable error) {
+            ActiveGuard.get().internalError(STACK + " refusal", error);
+            callback.failed(error);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.mcpguard.jetty;
+
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.mcpguard.agent.ServerInstrumentation;
+import java.util.List;
+
+/** Jetty 12 (core API, so every servlet environment on it): gates in {@code Server.handle}. */
+public final class JettyInstrumentation implements ServerInstrumentation {
+    private static final String PACKAGE = "dev.mcpguard.jetty.";
+
+    @Override
+    public String family() {
+        return JettyGate.STACK;
+    }
+
+    @Override
+    public List<String> helperClassNames() {
+        return List.of(PACKAGE + "JettyGate", PACKAGE + "JettyRequestView", PACKAGE + "BodyLimitedRequest");
+    }
+
+    @Override
+    public List<Hook> hooks() {
+        return List.of(new Hook("org.eclipse.jetty.server.Server",
+                named("handle").and(isPublic()).and(takesArguments(3))
+                        .and(takesArgument(0, named("org.eclipse.jetty.server.Request")))
+                        .and(takesArgument(1, named("org.eclipse.jetty.server.Response")))
+                        .and(takesArgument(2, named("org.eclipse.jetty.util.Callback")))
+                        .and(returns(boolean.class)),
+                PACKAGE + "ServerHandleAdvice"));
+    }
+}

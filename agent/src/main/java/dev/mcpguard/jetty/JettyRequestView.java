@@ -1,0 +1,83 @@
+package dev.mcpguard.jetty;
+
+import dev.mcpguard.core.IndexedHeadersView;
+import dev.mcpguard.net.PeerAddresses;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * A Jetty 12 core request as the gates see it. Addresses come from the connection's end point:
+ * {@code ForwardedRequestCustomizer} rewrites the request's connection metadata, not the end point.
+ */
+final class JettyRequestView extends IndexedHeadersView {
+    private final Request request;
+    private final HttpFields headers;
+
+    JettyRequestView(Request request) {
+        this.request = request;
+        this.headers = request.getHeaders();
+    }
+
+    @Override
+    public String method() {
+        return request.getMethod();
+    }
+
+    @Override
+    public String rawPath() {
+        return request.getHttpURI().getPath();
+    }
+
+    @Override
+    public String rawQuery() {
+        return request.getHttpURI().getQuery();
+    }
+
+    @Override
+    protected int fieldCount() {
+        return headers.size();
+    }
+
+    @Override
+    protected boolean fieldNameIs(int i, String name) {
+        return headers.getField(i).is(name);
+    }
+
+    @Override
+    protected boolean fieldNameStartsWith(int i, String lowerCasePrefix) {
+        return headers.getField(i).getName().regionMatches(true, 0, lowerCasePrefix, 0, lowerCasePrefix.length());
+    }
+
+    @Override
+    protected String fieldValue(int i) {
+        return headers.getField(i).getValue();
+    }
+
+    @Override
+    public String peerAddress() {
+        Connection connection = request.getConnectionMetaData().getConnection();
+        return connection == null ? null : text(connection.getEndPoint().getRemoteSocketAddress());
+    }
+
+    @Override
+    public String localAddress() {
+        Connection connection = request.getConnectionMetaData().getConnection();
+        return connection == null ? null : text(connection.getEndPoint().getLocalSocketAddress());
+    }
+
+    private static String text(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetAddress ip = ((InetSocketAddress) address).getAddress();
+            return ip == null ? null : ip.getHostAddress();
+        }
+        if (address instanceof UnixDomainSocketAddress) {
+            return PeerAddresses.UNIX_DOMAIN;
+        }
+        return null;
+    }
+}

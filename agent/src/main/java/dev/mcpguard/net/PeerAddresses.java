@@ -1,0 +1,103 @@
+package dev.mcpguard.net;
+
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import inet.ipaddr.ipv6.IPv6Address;
+
+/**
+ * Classifies the textual address of a socket peer. Only the TCP peer is ever classified: never a
+ * header value.
+ */
+public final class PeerAddresses {
+
+    /** What adapters report as the peer of a Unix-domain socket, which counts as loopback. */
+    public static final String UNIX_DOMAIN = "unix";
+
+    private PeerAddresses() {
+    }
+
+    /**
+     * {@code true} for 127.0.0.0/8, ::1, their IPv4-mapped IPv6 forms, and a Unix-domain peer.
+     * Anything unparseable, {@code null} included, is not loopback.
+     */
+    public static boolean isLoopback(String address) {
+        if (address == null) {
+            return false;
+        }
+        if (UNIX_DOMAIN.equals(address)) {
+            return true;
+        }
+        if (address.indexOf(':') < 0) {
+            return firstOctetOfDottedQuad(address) == 127;
+        }
+        IPAddress parsed = parse(address);
+        if (parsed == null) {
+            return false;
+        }
+        if (parsed.isLoopback()) {
+            return true;
+        }
+        if (parsed.isIPv6()) {
+            IPv6Address v6 = parsed.toIPv6();
+            return v6.isIPv4Mapped() && v6.getEmbeddedIPv4Address().isLoopback();
+        }
+        return false;
+    }
+
+    /** {@code true} when the text is an IPv4 or IPv6 literal (brackets and zone allowed). */
+    public static boolean isIpLiteral(String text) {
+        return parse(text) != null;
+    }
+
+    /** An IP literal in its canonical form, IPv6 in brackets; {@code null} when not a literal. */
+    public static String canonicalLiteral(String text) {
+        IPAddress parsed = parse(text);
+        if (parsed == null) {
+            return null;
+        }
+        return parsed.isIPv6() ? "[" + parsed.toCanonicalString() + "]" : parsed.toCanonicalString();
+    }
+
+    static IPAddress parse(String text) {
+        String literal = text;
+        if (literal.length() > 2 && literal.charAt(0) == '[' && literal.charAt(literal.length() - 1) == ']') {
+            literal = literal.substring(1, literal.length() - 1);
+        }
+        if (literal.indexOf(':') < 0 && firstOctetOfDottedQuad(literal) < 0) {
+            return null; // IPv4 only as a full dotted quad: no "127.1", "1" or "0x7f000001"
+        }
+        IPAddressString candidate = new IPAddressString(literal);
+        if (!candidate.isIPAddress()) {
+            return null;
+        }
+        IPAddress address = candidate.getAddress();
+        return address == null || address.isPrefixed() ? null : address;
+    }
+
+    /** The first octet of a strict dotted quad, or -1; parsing without allocating. */
+    private static int firstOctetOfDottedQuad(String s) {
+        int first = -1;
+        int octets = 0;
+        int value = -1;
+        for (int i = 0; i <= s.length(); i++) {
+            char c = i < s.length() ? s.charAt(i) : '.';
+            if (c == '.') {
+                if (value < 0 || ++octets > 4) {
+                    return -1;
+                }
+                if (first < 0) {
+                    first = value;
+                }
+                value = -1;
+            } else if (c >= '0' && c <= '9') {
+                value = value < 0 ? c - '0' : value * 10 + (c - '0');
+                if (value > 255) {
+                    return -1;
+                }
+            } else {
+                return -1;
+            }
+        }
+        return octets == 4 ? first : -1;
+    }
+}

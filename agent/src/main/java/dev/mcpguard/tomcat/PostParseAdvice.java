@@ -1,0 +1,21 @@
+package dev.mcpguard.tomcat;
+
+import net.bytebuddy.asm.Advice;
+import org.apache.catalina.connector.Response;
+import org.apache.coyote.Request;
+
+/** Inlined at the end of {@code CoyoteAdapter.postParseRequest}: a refused request never reaches the Valves. */
+final class PostParseAdvice {
+
+    private PostParseAdvice() {
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.Argument(0) Request request,
+                     @Advice.Argument(3) Response response,
+                     @Advice.Return(readOnly = false) boolean proceed) {
+        if (proceed) {
+            proceed = TomcatGate.afterParse(request, response);
+        }
+    }
+}

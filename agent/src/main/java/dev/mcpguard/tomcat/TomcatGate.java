@@ -1,0 +1,114 @@
+package dev.mcpguard.tomcat;
+
+import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.BodyLimitExceeded;
+import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.Refusal;
+import dev.mcpguard.core.Verdict;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.catalina.connector.Response;
+import org.apache.coyote.ActionCode;
+import org.apache.coyote.Request;
+
+/**
+ * Gates Tomcat requests at the connector, before the Valve pipeline: Valves such as
+ * {@code RemoteIpValve} rewrite the client address and strip forwarding headers, and no filter
+ * or servlet may run before the gates have. Injected into Tomcat's class loader; holds no policy.
+ */
+public final class TomcatGate {
+    static final String STACK = "tomcat";
+
+    private TomcatGate() {
+    }
+
+    /**
+     * Called when Tomcat has parsed the request line and headers.
+     *
+     * @return {@code false} when the request was refused and answered, so Tomcat must not run it
+     */
+    public static boolean afterParse(Request request, Response response) {
+        Guard guard = ActiveGuard.get();
+        Refusal refusal;
+        try {
+            Verdict verdict = guard.check(new TomcatRequestView(request), STACK);
+            if (verdict.allowed()) {
+                return true;
+            }
+            refusal = verdict.refusal();
+        } catch (Throwable error) {
+            refusal = guard.adapterFailed(STACK, error);
+            if (refusal == null) {
+                return true;
+            }
+        }
+        refuse(request, response, refusal, false);
+        return false;
+    }
+
+    /**
+     * Called after Tomcat read body bytes for the application (after chunked decoding).
+     *
+     * @return the exception the read must throw instead of returning, or {@code null}
+     */
+    public static IOException afterRead(Request request, int bytes) {
+        if (bytes <= 0 || request.getContentLengthLong() >= 0) {
+            return null; // a declared length was checked before the body, and Tomcat stops at it
+        }
+        Guard guard = ActiveGuard.get();
+        try {
+            long after = request.getBytesRead();
+            if (!guard.bodyRead(after - bytes, after, new TomcatRequestView(request), STACK)) {
+                return null;
+            }
+            if (after - bytes <= guard.maxBodyBytes()) {
+                Object catalinaRequest = request.getNote(org.apache.catalina.connector.CoyoteAdapter.ADAPTER_NOTES);
+                if (catalinaRequest instanceof org.apache.catalina.connector.Request) {
+                    refuse(request, ((org.apache.catalina.connector.Request) catalinaRequest).getResponse(),
+                            guard.bodyTooLarge(), true);
+                }
+            }
+            return new BodyLimitExceeded(guard.maxBodyBytes());
+        } catch (Throwable error) {
+            Refusal refusal = guard.adapterFailed(STACK, error);
+            return refusal == null ? null : new IOException("mcpguard: body gate failed", null);
+        }
+    }
+
+    /**
+     * Answers with the refusal unless the application already committed a response; the
+     * connection is closed either way, since the body is left unread. Never throws: a refusal
+     * that cannot be written still ends the connection.
+     *
+     * @param midRequest the application is running and may write after us: its writes are dropped
+     */
+    private static void refuse(Request request, Response response, Refusal refusal, boolean midRequest) {
+        try {
+            // Tomcat would otherwise keep reading to drain the unread body before closing.
+            request.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+            if (response.isCommitted()) {
+                request.action(ActionCode.CLOSE_NOW, null);
+                return;
+            }
+            response.reset();
+            response.setStatus(refusal.status());
+            response.setContentType(Refusal.CONTENT_TYPE);
+            response.setHeader("Cache-Control", Refusal.CACHE_CONTROL);
+            response.setHeader("Connection", "close");
+            if (refusal.wwwAuthenticate() != null) {
+                response.setHeader("WWW-Authenticate", refusal.wwwAuthenticate());
+            }
+            response.setContentLength(refusal.body().length);
+            // Written to the Coyote response: the servlet stream types differ between javax and
+            // jakarta Tomcats, and the writer would add a charset to the content type.
+            response.getCoyoteResponse().doWrite(ByteBuffer.wrap(refusal.body()));
+            response.flushBuffer();
+            if (midRequest) {
+                response.setSuspended(true);
+            }
+        } catch (Throwable error) {
+            ActiveGuard.get().internalError(STACK + " refusal", error);
+            request.action(ActionCode.CLOSE_NOW, null);
+        }
+    }
+}

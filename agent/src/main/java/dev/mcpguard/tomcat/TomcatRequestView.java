@@ -1,0 +1,85 @@
+package dev.mcpguard.tomcat;
+
+import dev.mcpguard.core.IndexedHeadersView;
+import java.nio.charset.StandardCharsets;
+import org.apache.coyote.ActionCode;
+import org.apache.coyote.Request;
+import org.apache.tomcat.util.buf.MessageBytes;
+import org.apache.tomcat.util.http.MimeHeaders;
+
+/**
+ * A Tomcat request as the gates see it, read from the protocol-level (Coyote) request. At the
+ * point the agent gates, no Valve has run yet: {@code RemoteIpValve} has neither rewritten the
+ * client address nor removed the forwarding headers.
+ */
+final class TomcatRequestView extends IndexedHeadersView {
+    private final Request request;
+    private final MimeHeaders headers;
+
+    TomcatRequestView(Request request) {
+        this.request = request;
+        this.headers = request.getMimeHeaders();
+    }
+
+    @Override
+    public String method() {
+        return request.method().toString();
+    }
+
+    @Override
+    public String rawPath() {
+        String path = request.requestURI().toString();
+        if (path == null) {
+            return null;
+        }
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) >= 0x80) {
+                // Coyote maps each raw byte to one char; give the gates the UTF-8 reading.
+                return new String(path.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            }
+        }
+        return path;
+    }
+
+    @Override
+    public String rawQuery() {
+        return request.queryString().toString();
+    }
+
+    @Override
+    protected int fieldCount() {
+        return headers.size();
+    }
+
+    @Override
+    protected boolean fieldNameIs(int i, String name) {
+        return headers.getName(i).equalsIgnoreCase(name);
+    }
+
+    @Override
+    protected boolean fieldNameStartsWith(int i, String lowerCasePrefix) {
+        return headers.getName(i).startsWithIgnoreCase(lowerCasePrefix, 0);
+    }
+
+    @Override
+    protected String fieldValue(int i) {
+        return headers.getValue(i).toString();
+    }
+
+    @Override
+    public String peerAddress() {
+        request.action(ActionCode.REQ_PEER_ADDR_ATTRIBUTE, request);
+        return nonEmpty(request.peerAddr());
+    }
+
+    @Override
+    public String localAddress() {
+        request.action(ActionCode.REQ_LOCAL_ADDR_ATTRIBUTE, request);
+        return nonEmpty(request.localAddr());
+    }
+
+    private static String nonEmpty(MessageBytes bytes) {
+        String text = bytes.toString();
+        return text == null || text.isEmpty() ? null : text;
+    }
+}

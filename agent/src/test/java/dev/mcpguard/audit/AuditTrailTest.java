@@ -1,0 +1,74 @@
+package dev.mcpguard.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcpguard.core.Action;
+import dev.mcpguard.core.FakeRequest;
+import dev.mcpguard.core.GateMode;
+import dev.mcpguard.core.GateName;
+import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.Reason;
+import dev.mcpguard.net.PathPrefixes;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.Logger;
+
+/** The sink the agent uses: counts everything, logs refusals, and allowed requests only when asked. */
+class AuditTrailTest {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final AtomicInteger errorLines = new AtomicInteger();
+    private final Logger operatorLog = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(),
+            new Class<?>[] {Logger.class}, (proxy, method, args) -> {
+                if (method.getName().equals("error")) {
+                    errorLines.incrementAndGet();
+                }
+                return method.getReturnType() == boolean.class ? Boolean.TRUE : null;
+            });
+
+    private AuditTrail trail(boolean logAllowed) {
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        return new AuditTrail(new DecisionLog(true, () -> out), logAllowed, operatorLog);
+    }
+
+    private long lines() {
+        return bytes.toString(StandardCharsets.UTF_8).lines().count();
+    }
+
+    @ParameterizedTest(name = "logAllowed={0}")
+    @ValueSource(booleans = {false, true})
+    void countsEveryDecisionAndLogsAllowedOnlyWhenAsked(boolean logAllowed) {
+        AuditTrail trail = trail(logAllowed);
+        Guard guard = Guard.builder().sink(trail).mode(GateName.ORIGIN, GateMode.LOG_ONLY)
+                .publicPaths(PathPrefixes.of(List.of("/.well-known/oauth-protected-resource"), false)).build();
+
+        guard.check(FakeRequest.builder().header("Origin", "null").build(), "test"); // would_block + blocked
+        guard.check(FakeRequest.builder().target("/.well-known/oauth-protected-resource").build(), "test"); // allowed
+
+        Counters counters = trail.counters();
+        assertThat(counters.count(Action.WOULD_BLOCK, GateName.ORIGIN, Reason.ORIGIN_NOT_ALLOWED)).isEqualTo(1);
+        assertThat(counters.count(Action.BLOCKED, GateName.AUTH, Reason.MISSING_TOKEN)).isEqualTo(1);
+        assertThat(counters.count(Action.BLOCKED, GateName.ORIGIN, Reason.ORIGIN_NOT_ALLOWED)).isZero();
+        assertThat(counters.allowed()).isEqualTo(1);
+        assertThat(lines()).isEqualTo(logAllowed ? 3 : 2);
+    }
+
+    @Test
+    void failuresAreCountedAlwaysButPrintedOnlyTwentyTimes() {
+        AuditTrail trail = trail(false);
+
+        for (int i = 0; i < 25; i++) {
+            trail.internalError("auth gate", new IllegalStateException("boom"));
+        }
+
+        assertThat(trail.counters().internalErrors()).isEqualTo(25);
+        assertThat(errorLines).hasValue(20);
+        assertThat(lines()).isZero();
+    }
+}

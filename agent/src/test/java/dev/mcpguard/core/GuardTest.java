@@ -1,0 +1,556 @@
+package dev.mcpguard.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcpguard.net.PathPrefixes;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every refusal row of design §4 through {@link Guard}, in each mode. */
+class GuardTest {
+    private static final String TOKEN = "good-token";
+    private static final String STACK = "test-stack";
+    private static final List<GateName> REQUEST_GATES =
+            List.of(GateName.PATH, GateName.LOOPBACK, GateName.ORIGIN, GateName.AUTH, GateName.BODY);
+
+    private final RecordingSink sink = new RecordingSink();
+
+    /** dev, loopback paths /inspector, one token, a 1024-byte limit, every gate enforcing. */
+    private Guard.Builder guard() {
+        return Guard.builder()
+                .sink(sink)
+                .maxBodyBytes(1024)
+                .tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256(TOKEN))))
+                .prod(false)
+                .loopbackPaths(PathPrefixes.of(List.of("/inspector"), true));
+    }
+
+    private Guard guard(GateMode mode) {
+        Guard.Builder builder = guard();
+        REQUEST_GATES.forEach(gate -> builder.mode(gate, mode));
+        return builder.build();
+    }
+
+    /** A request every gate lets through: loopback peer and listener, loopback Host, good token. */
+    private static FakeRequest.Builder valid() {
+        return FakeRequest.builder()
+                .method("POST")
+                .target("/mcp")
+                .peer("127.0.0.1")
+                .local("127.0.0.1")
+                .header("Host", "localhost:8080")
+                .header("Authorization", "Bearer " + TOKEN);
+    }
+
+    /** Breaks every request gate at once (in prod or dev): the bad path also trips LOOPBACK. */
+    private static FakeRequest breaksEveryGate() {
+        return valid()
+                .target("/inspector/%2e")
+                .peer("10.0.0.1")
+                .header("Origin", "http://evil.example")
+                .withoutHeader("Authorization")
+                .header("Content-Length", "2000")
+                .build();
+    }
+
+    record Row(String name, UnaryOperator<FakeRequest.Builder> change, Reason reason) {
+        FakeRequest request() {
+            return change.apply(valid()).build();
+        }
+
+        String expected() {
+            return reason.gate().id() + "/" + reason.id() + "/" + reason.status();
+        }
+
+        @Override
+        public String toString() {
+            return name + " -> " + reason.id();
+        }
+    }
+
+    private static Row row(String name, Reason reason, UnaryOperator<FakeRequest.Builder> change) {
+        return new Row(name, change, reason);
+    }
+
+    /** Each request breaks exactly one gate, for exactly one reason. */
+    static Stream<Row> rows() {
+        return Stream.of(
+                row("dot-dot above the root", Reason.BAD_PATH, r -> r.target("/mcp/../..")),
+                row("encoded dot segment", Reason.BAD_PATH, r -> r.target("/%2e%2e/mcp")),
+                row("encoded slash", Reason.BAD_PATH, r -> r.target("/mcp%2fx")),
+                row("raw backslash", Reason.BAD_PATH, r -> r.target("/x\\..\\mcp")),
+                row("overlong dot", Reason.BAD_PATH, r -> r.target("/%c0%ae%c0%ae/mcp")),
+
+                row("non-loopback peer", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").peer("10.0.0.1")),
+                row("sub-path, other case", Reason.LOOPBACK_ONLY, r -> r.target("/INSPECTOR/page").peer("10.0.0.1")),
+                row("path parameter", Reason.LOOPBACK_ONLY, r -> r.target("/inspector;jsessionid=1").peer("10.0.0.1")),
+                row("duplicate slashes", Reason.LOOPBACK_ONLY, r -> r.target("//inspector//").peer("10.0.0.1")),
+                row("unknown peer", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").peer(null)),
+                row("peer is a name", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").peer("localhost")),
+                row("relay: empty X-Forwarded-For", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("X-Forwarded-For", "")),
+                row("relay: X-Forwarded-Host", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("x-forwarded-host", "a")),
+                row("relay: Forwarded", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("Forwarded", "for=127.0.0.1")),
+                row("relay: Via", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("Via", "1.1 proxy")),
+                row("relay: X-Real-IP", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("X-Real-IP", "127.0.0.1")),
+
+                row("foreign Origin", Reason.ORIGIN_NOT_ALLOWED, r -> r.header("Origin", "http://evil.example")),
+                row("Origin null", Reason.ORIGIN_NOT_ALLOWED, r -> r.header("Origin", "null")),
+                row("look-alike Origin", Reason.ORIGIN_NOT_ALLOWED, r -> r.header("Origin", "http://localhost.evil.example")),
+                row("second Origin foreign", Reason.ORIGIN_NOT_ALLOWED,
+                        r -> r.header("Origin", "http://localhost").header("Origin", "http://evil.example")),
+                row("Origin checked before Host", Reason.ORIGIN_NOT_ALLOWED,
+                        r -> r.header("Origin", "http://evil.example").withoutHeader("Host").header("Host", "evil.example")),
+                row("rebinding Host on a loopback listener", Reason.HOST_NOT_ALLOWED,
+                        r -> r.withoutHeader("Host").header("Host", "evil.example")),
+                row("malformed Host", Reason.HOST_NOT_ALLOWED, r -> r.withoutHeader("Host").header("Host", "localhost:abc")),
+
+                row("no Authorization", Reason.MISSING_TOKEN, r -> r.withoutHeader("Authorization")),
+                row("empty Authorization", Reason.MISSING_TOKEN, r -> r.withoutHeader("Authorization").header("Authorization", "")),
+                row("Basic scheme", Reason.MISSING_TOKEN, r -> r.withoutHeader("Authorization").header("Authorization", "Basic Z29vZC10b2tlbg==")),
+                row("wrong token", Reason.INVALID_TOKEN, r -> r.withoutHeader("Authorization").header("Authorization", "Bearer bad-token")),
+                row("Bearer alone", Reason.INVALID_TOKEN, r -> r.withoutHeader("Authorization").header("Authorization", "Bearer")),
+                row("Bearer<tok>", Reason.INVALID_TOKEN, r -> r.withoutHeader("Authorization").header("Authorization", "Bearer" + TOKEN)),
+                row("token with a space", Reason.INVALID_TOKEN, r -> r.withoutHeader("Authorization").header("Authorization", "Bearer good token")),
+                row("token prefix", Reason.INVALID_TOKEN, r -> r.withoutHeader("Authorization").header("Authorization", "Bearer good")),
+                row("query token with header", Reason.INVALID_REQUEST, r -> r.target("/mcp?access_token=" + TOKEN)),
+                row("query token without header", Reason.INVALID_REQUEST, r -> r.target("/mcp?a=1&access_token=x").withoutHeader("Authorization")),
+                row("query token, encoded name", Reason.INVALID_REQUEST, r -> r.target("/mcp?ACCESS%5Ftoken")),
+                row("two Authorization fields", Reason.INVALID_REQUEST, r -> r.header("Authorization", "Bearer " + TOKEN)),
+                row("merged Authorization", Reason.INVALID_REQUEST,
+                        r -> r.withoutHeader("Authorization").header("Authorization", "Bearer " + TOKEN + ", Bearer x")),
+
+                row("declared length over the limit", Reason.BODY_TOO_LARGE, r -> r.header("Content-Length", "1025")),
+                row("leading zeros are digits", Reason.BODY_TOO_LARGE, r -> r.header("Content-Length", "01025")),
+                row("huge declared length", Reason.BODY_TOO_LARGE, r -> r.header("Content-Length", Long.toString(Long.MAX_VALUE))),
+                row("negative length", Reason.BAD_CONTENT_LENGTH, r -> r.header("Content-Length", "-1")),
+                row("signed length", Reason.BAD_CONTENT_LENGTH, r -> r.header("Content-Length", "+5")),
+                row("decimal length", Reason.BAD_CONTENT_LENGTH, r -> r.header("Content-Length", "1.5")),
+                row("hex length", Reason.BAD_CONTENT_LENGTH, r -> r.header("Content-Length", "0x10")),
+                row("empty length", Reason.BAD_CONTENT_LENGTH, r -> r.header("Content-Length", "")),
+                row("merged lengths", Reason.BAD_CONTENT_LENGTH, r -> r.header("Content-Length", "5, 5")),
+                row("length beyond a long", Reason.BAD_CONTENT_LENGTH, r -> r.header("Content-Length", "9223372036854775808")),
+                row("two different lengths", Reason.BAD_CONTENT_LENGTH,
+                        r -> r.header("Content-Length", "5").header("Content-Length", "6")),
+                row("length with Transfer-Encoding", Reason.BAD_CONTENT_LENGTH,
+                        r -> r.header("Content-Length", "5").header("Transfer-Encoding", "chunked")));
+    }
+
+    @Test
+    void aValidRequestIsAllowedAndRecordedOnce() {
+        Verdict verdict = guard(GateMode.ENFORCE).check(valid().build(), STACK);
+
+        assertThat(verdict.allowed()).isTrue();
+        assertThat(verdict.refusal()).isNull();
+        assertThat(sink.lines()).containsExactly("allowed");
+        assertThat(sink.decisions().get(0).verdict()).isSameAs(verdict);
+    }
+
+    @Test
+    void requestsThatLookSuspiciousButBreakNoRuleAreAllowed() {
+        Guard guard = guard(GateMode.ENFORCE);
+        List<FakeRequest> requests = List.of(
+                valid().target("/inspector").build(), // dev, direct loopback peer
+                valid().target("/inspectorx").peer("10.0.0.1").build(), // not under the prefix
+                valid().header("Origin", "http://127.0.0.1:5173").build(),
+                valid().withoutHeader("Host").build(), // no Host passes
+                valid().withoutHeader("Host").header("Host", "evil.example").local("10.0.0.2").build(), // public listener
+                valid().target("/mcp?q=access_tokens&x=access_token_id").build(),
+                valid().header("Content-Length", "1024").build(), // exactly the limit
+                valid().header("Content-Length", "7").header("Content-Length", "7").build(),
+                valid().withoutHeader("Authorization").header("Authorization", "bearer   " + TOKEN).build());
+        for (FakeRequest request : requests) {
+            sink.clear();
+            assertThat(guard.check(request, STACK).allowed()).as(request.rawPath()).isTrue();
+            assertThat(sink.lines()).as(request.rawPath()).containsExactly("allowed");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void enforceRefusesAndRecordsOneBlockedDecision(Row row) {
+        Verdict verdict = guard(GateMode.ENFORCE).check(row.request(), STACK);
+
+        assertThat(verdict.allowed()).isFalse();
+        Refusal refusal = verdict.refusal();
+        assertThat(refusal.gate()).isEqualTo(row.reason().gate());
+        assertThat(refusal.reason()).isEqualTo(row.reason());
+        assertThat(refusal.status()).isEqualTo(row.reason().status());
+        assertThat(sink.lines()).containsExactly("blocked " + row.expected());
+        assertThat(sink.decisions().get(0).refusal()).isSameAs(refusal);
+        assertThat(sink.decisions().get(0).verdict()).isSameAs(verdict);
+        assertThat(sink.failures()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void logOnlyAllowsAndRecordsWouldBlockWithTheSameRefusal(Row row) {
+        Verdict verdict = guard(GateMode.LOG_ONLY).check(row.request(), STACK);
+
+        assertThat(verdict.allowed()).isTrue();
+        assertThat(verdict.refusal()).isNull();
+        assertThat(sink.lines()).containsExactly("would_block " + row.expected(), "allowed");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void offAllowsAndRecordsNoRefusal(Row row) {
+        Verdict verdict = guard().mode(row.reason().gate(), GateMode.OFF).build().check(row.request(), STACK);
+
+        assertThat(verdict.allowed()).isTrue();
+        assertThat(sink.lines()).containsExactly("allowed");
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"PATH", "LOOPBACK", "ORIGIN", "AUTH", "BODY"})
+    void anEnforcingGateStopsTheWalk(GateName first) {
+        Guard.Builder builder = guard();
+        REQUEST_GATES.stream().filter(gate -> gate.ordinal() < first.ordinal())
+                .forEach(gate -> builder.mode(gate, GateMode.OFF));
+
+        Verdict verdict = builder.build().check(breaksEveryGate(), STACK);
+
+        assertThat(verdict.refusal().gate()).isEqualTo(first);
+        assertThat(sink.decisions()).hasSize(1);
+        assertThat(sink.decisions().get(0).action()).isEqualTo(Action.BLOCKED);
+        assertThat(sink.decisions().get(0).refusal().gate()).isEqualTo(first);
+    }
+
+    @Test
+    void logOnlyRecordsEveryBrokenGateInOrderThenAllows() {
+        Verdict verdict = guard(GateMode.LOG_ONLY).check(breaksEveryGate(), STACK);
+
+        assertThat(verdict.allowed()).isTrue();
+        assertThat(sink.lines()).containsExactly(
+                "would_block path/bad_path/400",
+                "would_block loopback/loopback_only/403",
+                "would_block origin/origin_not_allowed/403",
+                "would_block auth/missing_token/401",
+                "would_block body/body_too_large/413",
+                "allowed");
+    }
+
+    @Test
+    void logOnlyRequestBreakingTwoGatesYieldsTwoRecords() {
+        FakeRequest request = valid().header("Origin", "http://evil.example").withoutHeader("Authorization").build();
+
+        Verdict verdict = guard(GateMode.LOG_ONLY).check(request, STACK);
+
+        assertThat(verdict.allowed()).isTrue();
+        assertThat(sink.lines()).containsExactly(
+                "would_block origin/origin_not_allowed/403", "would_block auth/missing_token/401", "allowed");
+    }
+
+    @Test
+    void mixedModesAuthLogOnlyOthersEnforce() {
+        Guard guard = guard().mode(GateName.AUTH, GateMode.LOG_ONLY).build();
+
+        assertThat(guard.check(valid().withoutHeader("Authorization").build(), STACK).allowed()).isTrue();
+        assertThat(sink.lines()).containsExactly("would_block auth/missing_token/401", "allowed");
+
+        sink.clear();
+        Verdict tooLarge = guard.check(valid().withoutHeader("Authorization").header("Content-Length", "2000").build(), STACK);
+        assertThat(tooLarge.allowed()).isFalse();
+        assertThat(sink.lines()).containsExactly("would_block auth/missing_token/401", "blocked body/body_too_large/413");
+
+        sink.clear();
+        Verdict foreign = guard.check(valid().withoutHeader("Authorization").header("Origin", "http://evil.example").build(), STACK);
+        assertThat(foreign.refusal().reason()).isEqualTo(Reason.ORIGIN_NOT_ALLOWED);
+        assertThat(sink.lines()).containsExactly("blocked origin/origin_not_allowed/403");
+    }
+
+    @Test
+    void mixedModesOffGateIsSkippedLogOnlyGateLogged() {
+        Guard guard = guard().mode(GateName.ORIGIN, GateMode.OFF).mode(GateName.AUTH, GateMode.LOG_ONLY).build();
+
+        Verdict verdict = guard.check(valid().header("Origin", "null").withoutHeader("Authorization").build(), STACK);
+
+        assertThat(verdict.allowed()).isTrue();
+        assertThat(sink.lines()).containsExactly("would_block auth/missing_token/401", "allowed");
+    }
+
+    @Test
+    void theVerdictCarriesTheLoggedFacts() {
+        Verdict verdict = guard(GateMode.ENFORCE).check(
+                valid().method("GET").target("//a/./b/?access_token=secret").peer("::1").build(), STACK);
+
+        assertThat(verdict.method()).isEqualTo("GET");
+        assertThat(verdict.path()).isEqualTo("/a/b");
+        assertThat(verdict.client()).isEqualTo("::1");
+        assertThat(verdict.stack()).isEqualTo(STACK);
+    }
+
+    @Test
+    void anUnnormalizablePathIsLoggedRawWithoutItsQuery() {
+        Verdict verdict = guard(GateMode.ENFORCE).check(valid().target("/a/%2e%2e/b?access_token=secret").build(), STACK);
+
+        assertThat(verdict.refusal().reason()).isEqualTo(Reason.BAD_PATH);
+        assertThat(verdict.path()).isEqualTo("/a/%2e%2e/b");
+    }
+
+    // ---- LOOPBACK in prod, and its relaxations ----
+
+    @Test
+    void prodRefusesLoopbackPathsEvenToDirectLoopbackPeers() {
+        Guard guard = guard().prod(true).build();
+
+        for (String peer : new String[] {"127.0.0.1", "::1", "unix", "10.0.0.1"}) {
+            sink.clear();
+            assertThat(guard.check(valid().target("/inspector").peer(peer).build(), STACK).refusal().reason())
+                    .as(peer).isEqualTo(Reason.LOOPBACK_ONLY);
+        }
+        sink.clear();
+        assertThat(guard.check(valid().target("/mcp").build(), STACK).allowed()).isTrue();
+    }
+
+    @Test
+    void trustProdLoopbackAdmitsLoopbackPeersAndRelaysButNotOthers() {
+        Guard guard = guard().prod(true).trustProdLoopback(true).build();
+
+        assertThat(guard.check(valid().target("/inspector").build(), STACK).allowed()).isTrue();
+        assertThat(guard.check(valid().target("/inspector").peer("::ffff:127.0.0.1").build(), STACK).allowed()).isTrue();
+        assertThat(guard.check(valid().target("/inspector").header("X-Forwarded-For", "203.0.113.9").build(), STACK)
+                .allowed()).isTrue();
+        assertThat(guard.check(valid().target("/inspector").peer("10.0.0.1").build(), STACK).refusal().reason())
+                .isEqualTo(Reason.LOOPBACK_ONLY);
+    }
+
+    @Test
+    void forwardingHeadersNeverMakeARemotePeerLoopback() {
+        FakeRequest request = valid().target("/inspector").peer("203.0.113.9")
+                .header("X-Forwarded-For", "127.0.0.1").header("X-Real-IP", "127.0.0.1")
+                .header("Forwarded", "for=127.0.0.1").withoutHeader("Host").header("Host", "127.0.0.1").build();
+
+        assertThat(guard().build().check(request, STACK).refusal().reason()).isEqualTo(Reason.LOOPBACK_ONLY);
+    }
+
+    @Test
+    void withoutLoopbackPathsTheLoopbackGateIsSilent() {
+        Guard guard = guard().prod(true).loopbackPaths(PathPrefixes.of(List.of(), true)).build();
+
+        assertThat(guard.check(valid().target("/inspector").peer("10.0.0.1").build(), STACK).allowed()).isTrue();
+    }
+
+    // ---- AUTH ----
+
+    @Test
+    void publicPathsAreExemptFromAuthOnlyAndMatchCaseSensitively() {
+        Guard guard = guard().publicPaths(PathPrefixes.of(List.of("/.well-known/oauth-protected-resource"), false)).build();
+
+        assertThat(guard.check(valid().target("/.well-known/oauth-protected-resource/mcp")
+                .withoutHeader("Authorization").build(), STACK).allowed()).isTrue();
+        assertThat(guard.check(valid().target("/.well-known/OAUTH-protected-resource")
+                .withoutHeader("Authorization").build(), STACK).refusal().reason()).isEqualTo(Reason.MISSING_TOKEN);
+        assertThat(guard.check(valid().target("/.well-known/oauth-protected-resource")
+                .withoutHeader("Authorization").header("Origin", "http://evil.example").build(), STACK)
+                .refusal().reason()).isEqualTo(Reason.ORIGIN_NOT_ALLOWED);
+    }
+
+    @Test
+    void noTokenConfiguredFailsClosed() {
+        Guard guard = guard().tokens(null).build();
+
+        assertThat(guard.check(valid().build(), STACK).refusal().reason()).isEqualTo(Reason.INVALID_TOKEN);
+        assertThat(guard.check(valid().withoutHeader("Authorization").build(), STACK).refusal().reason())
+                .isEqualTo(Reason.MISSING_TOKEN);
+    }
+
+    @Test
+    void anyConfiguredTokenIsAccepted() {
+        Guard guard = guard().tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256("old"), AcceptedTokens.sha256("new"))))
+                .build();
+
+        for (String token : new String[] {"old", "new"}) {
+            assertThat(guard.check(valid().withoutHeader("Authorization").header("authorization", "Bearer " + token)
+                    .build(), STACK).allowed()).as(token).isTrue();
+        }
+        assertThat(guard.check(valid().build(), STACK).allowed()).isFalse();
+    }
+
+    @Test
+    void everyAuthRefusalCarriesItsChallenge() {
+        Guard guard = guard().realm("corp").resourceMetadataUrl("https://mcp.example/.well-known/oauth-protected-resource")
+                .build();
+
+        Refusal refusal = guard.check(valid().withoutHeader("Authorization").header("Authorization", "Bearer x").build(), STACK)
+                .refusal();
+
+        assertThat(refusal.wwwAuthenticate()).isEqualTo("Bearer realm=\"corp\", resource_metadata="
+                + "\"https://mcp.example/.well-known/oauth-protected-resource\", error=\"invalid_token\"");
+        assertThat(new String(refusal.body(), StandardCharsets.US_ASCII)).isEqualTo(
+                "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"Unauthorized\","
+                        + "\"data\":{\"gate\":\"auth\",\"error\":\"invalid_token\"}}}");
+    }
+
+    // ---- BODY, streamed ----
+
+    private static FakeRequest chunked() {
+        return valid().header("Transfer-Encoding", "chunked").build();
+    }
+
+    @Test
+    void enforcedStreamedBodyIsCutOnceItPassesTheLimit() {
+        Guard guard = guard(GateMode.ENFORCE);
+        FakeRequest request = chunked();
+        Verdict verdict = guard.check(request, STACK);
+
+        assertThat(verdict.allowed()).isTrue();
+        assertThat(verdict.countsBody()).isTrue();
+        assertThat(guard.bodyRead(0, 1000, request, STACK)).isFalse();
+        assertThat(guard.bodyRead(1000, 1024, request, STACK)).isFalse(); // exactly the limit
+        assertThat(sink.lines()).containsExactly("allowed");
+        assertThat(guard.bodyRead(1024, 1025, request, STACK)).isTrue();
+        assertThat(guard.bodyRead(1025, 2000, request, STACK)).isTrue();
+        assertThat(sink.lines()).containsExactly("allowed", "blocked body/body_too_large/413");
+        Verdict logged = sink.decisions().get(1).verdict();
+        assertThat(logged.path()).isEqualTo("/mcp");
+        assertThat(logged.stack()).isEqualTo(STACK);
+        assertThat(guard.bodyTooLarge().toString()).isEqualTo("body/body_too_large/413");
+        assertThat(guard.maxBodyBytes()).isEqualTo(1024);
+    }
+
+    @Test
+    void aReadJumpingPastTheLimitIsCutAndRecordedOnce() {
+        Guard guard = guard(GateMode.ENFORCE);
+
+        assertThat(guard.bodyRead(0, 1L << 20, chunked(), STACK)).isTrue();
+        assertThat(sink.lines()).containsExactly("blocked body/body_too_large/413");
+    }
+
+    @Test
+    void logOnlyStreamedBodyIsLoggedOnceAndNeverCut() {
+        Guard guard = guard(GateMode.LOG_ONLY);
+        FakeRequest request = chunked();
+
+        assertThat(guard.check(request, STACK).countsBody()).isTrue();
+        assertThat(guard.bodyRead(0, 2000, request, STACK)).isFalse();
+        assertThat(guard.bodyRead(2000, 4000, request, STACK)).isFalse();
+        assertThat(sink.lines()).containsExactly("allowed", "would_block body/body_too_large/413");
+    }
+
+    @Test
+    void anOffBodyGateNeitherCountsNorCuts() {
+        Guard guard = guard().mode(GateName.BODY, GateMode.OFF).build();
+        FakeRequest request = chunked();
+
+        assertThat(guard.check(request, STACK).countsBody()).isFalse();
+        assertThat(guard.bodyRead(0, 1L << 40, request, STACK)).isFalse();
+        assertThat(sink.lines()).containsExactly("allowed");
+    }
+
+    @Test
+    void onlyBodiesWithoutADeclaredLengthAreCounted() {
+        Guard guard = guard(GateMode.ENFORCE);
+
+        // No declared length: chunked, or an HTTP/2 body, which has no Transfer-Encoding.
+        assertThat(guard.check(valid().method("GET").build(), STACK).countsBody()).isTrue();
+        assertThat(guard.check(valid().header("Content-Length", "0").build(), STACK).countsBody()).isFalse();
+        assertThat(guard.check(valid().header("Content-Length", "10").build(), STACK).countsBody()).isFalse();
+        assertThat(guard.check(valid().header("Transfer-Encoding", "gzip, chunked").build(), STACK).countsBody())
+                .isTrue();
+    }
+
+    // ---- gate_error ----
+
+    static Stream<Object[]> failingHeaders() {
+        return Stream.of(
+                new Object[] {"authorization", "Bearer " + TOKEN, GateName.AUTH},
+                new Object[] {"origin", "http://localhost", GateName.ORIGIN},
+                new Object[] {"content-length", "10", GateName.BODY});
+    }
+
+    private static FakeRequest failingOn(String header, String value) {
+        return valid().withoutHeader(header).header(header, value).failingHeader(header).build();
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("failingHeaders")
+    void aThrowingGateIsRefusedWith503WhenDenyingOnError(String header, String value, GateName gate) {
+        Verdict verdict = guard(GateMode.ENFORCE).check(failingOn(header, value), STACK);
+
+        Refusal refusal = verdict.refusal();
+        assertThat(refusal.gate()).isEqualTo(gate);
+        assertThat(refusal.reason()).isEqualTo(Reason.GATE_ERROR);
+        assertThat(refusal.status()).isEqualTo(503);
+        assertThat(refusal.wwwAuthenticate()).isNull();
+        assertThat(new String(refusal.body(), StandardCharsets.US_ASCII)).isEqualTo(
+                "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":\"Gate Error\","
+                        + "\"data\":{\"gate\":\"" + gate.id() + "\",\"error\":\"gate_error\"}}}");
+        assertThat(sink.lines()).containsExactly("blocked " + gate.id() + "/gate_error/503");
+        assertThat(sink.failures()).singleElement().satisfies(failure -> {
+            assertThat(failure.where()).isEqualTo(gate.id() + " gate");
+            assertThat(failure.error()).isInstanceOf(IllegalStateException.class).hasMessageContaining(header);
+        });
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("failingHeaders")
+    void aThrowingGateIsSkippedWhenAllowingOnError(String header, String value, GateName gate) {
+        Verdict verdict = guard().denyOnError(false).build().check(failingOn(header, value), STACK);
+
+        assertThat(verdict.allowed()).isTrue();
+        assertThat(sink.lines()).containsExactly("allowed");
+        assertThat(sink.failures()).isNotEmpty();
+        assertThat(sink.failures().get(0).where()).isEqualTo(gate.id() + " gate");
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("failingHeaders")
+    void aThrowingLogOnlyGateIsLoggedAndTheWalkGoesOn(String header, String value, GateName gate) {
+        Verdict verdict = guard(GateMode.LOG_ONLY).check(failingOn(header, value), STACK);
+
+        assertThat(verdict.allowed()).isTrue();
+        assertThat(sink.lines()).containsExactly("would_block " + gate.id() + "/gate_error/503", "allowed");
+    }
+
+    @Test
+    void theWalkGoesOnAfterAThrowingGateWhenAllowingOnError() {
+        FakeRequest request = valid().failingHeader("authorization").header("Content-Length", "2000").build();
+
+        Verdict verdict = guard().denyOnError(false).build().check(request, STACK);
+
+        assertThat(verdict.refusal().reason()).isEqualTo(Reason.BODY_TOO_LARGE);
+        assertThat(sink.lines()).containsExactly("blocked body/body_too_large/413");
+    }
+
+    @Test
+    void adapterFailedDeniesWithAGateErrorNamingTheFirstGate() {
+        RuntimeException failure = new RuntimeException("boom");
+
+        Refusal refusal = guard().build().adapterFailed("jetty", failure);
+
+        assertThat(refusal.toString()).isEqualTo("path/gate_error/503");
+        assertThat(sink.lines()).containsExactly("blocked path/gate_error/503");
+        assertThat(sink.failures()).singleElement().satisfies(f -> {
+            assertThat(f.where()).isEqualTo("jetty adapter");
+            assertThat(f.error()).isSameAs(failure);
+        });
+    }
+
+    @Test
+    void adapterFailedAllowsWhenAllowingOnError() {
+        assertThat(guard().denyOnError(false).build().adapterFailed("netty", new RuntimeException())).isNull();
+        assertThat(sink.lines()).isEmpty();
+        assertThat(sink.failures()).extracting(RecordingSink.Failure::where).containsExactly("netty adapter");
+    }
+
+    @Test
+    void aSinkIsRequired() {
+        org.assertj.core.api.Assertions.assertThatIllegalStateException()
+                .isThrownBy(() -> Guard.builder().build());
+    }
+
+    @Test
+    void everyRowBelongsToARequestGate() {
+        assertThat(rows().map(row -> row.reason().gate()).distinct().sorted())
+                .containsExactlyElementsOf(REQUEST_GATES);
+        assertThat(rows().map(Row::reason).distinct().sorted()).containsExactlyElementsOf(
+                Arrays.stream(Reason.values()).filter(reason -> reason != Reason.GATE_ERROR).toList());
+    }
+}

@@ -1,0 +1,99 @@
+package dev.mcpguard.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The refusal responses of design §5 and the challenges of §4, byte for byte. */
+class RefusalTest {
+    private static final String METADATA = "https://mcp.example/.well-known/oauth-protected-resource";
+
+    private static String body(Refusal refusal) {
+        return new String(refusal.body(), StandardCharsets.US_ASCII);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            BAD_PATH           | path     | 400 | {"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Bad Request","data":{"gate":"path","error":"bad_path"}}}
+            LOOPBACK_ONLY      | loopback | 403 | {"jsonrpc":"2.0","id":null,"error":{"code":-32003,"message":"Forbidden","data":{"gate":"loopback","error":"loopback_only"}}}
+            ORIGIN_NOT_ALLOWED | origin   | 403 | {"jsonrpc":"2.0","id":null,"error":{"code":-32003,"message":"Forbidden","data":{"gate":"origin","error":"origin_not_allowed"}}}
+            HOST_NOT_ALLOWED   | origin   | 421 | {"jsonrpc":"2.0","id":null,"error":{"code":-32021,"message":"Misdirected Request","data":{"gate":"origin","error":"host_not_allowed"}}}
+            MISSING_TOKEN      | auth     | 401 | {"jsonrpc":"2.0","id":null,"error":{"code":-32001,"message":"Unauthorized","data":{"gate":"auth","error":"missing_token"}}}
+            INVALID_TOKEN      | auth     | 401 | {"jsonrpc":"2.0","id":null,"error":{"code":-32001,"message":"Unauthorized","data":{"gate":"auth","error":"invalid_token"}}}
+            INVALID_REQUEST    | auth     | 401 | {"jsonrpc":"2.0","id":null,"error":{"code":-32001,"message":"Unauthorized","data":{"gate":"auth","error":"invalid_request"}}}
+            BODY_TOO_LARGE     | body     | 413 | {"jsonrpc":"2.0","id":null,"error":{"code":-32013,"message":"Payload Too Large","data":{"gate":"body","error":"body_too_large"}}}
+            BAD_CONTENT_LENGTH | body     | 400 | {"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Bad Request","data":{"gate":"body","error":"bad_content_length"}}}
+            """)
+    void everyRefusalHasItsStatusAndBody(Reason reason, String gate, int status, String expectedBody) {
+        Refusal refusal = new Refusals("mcp", null).of(reason);
+
+        assertThat(refusal.reason()).isEqualTo(reason);
+        assertThat(refusal.gate().id()).isEqualTo(gate);
+        assertThat(refusal.status()).isEqualTo(status);
+        assertThat(body(refusal)).isEqualTo(expectedBody);
+    }
+
+    @ParameterizedTest
+    @EnumSource(GateName.class)
+    void aGateErrorNamesTheGateThatFailed(GateName gate) {
+        Refusal refusal = new Refusals("mcp", null).gateError(gate);
+
+        assertThat(refusal.status()).isEqualTo(503);
+        assertThat(refusal.wwwAuthenticate()).isNull();
+        assertThat(body(refusal)).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,"
+                + "\"message\":\"Gate Error\",\"data\":{\"gate\":\"" + gate.id() + "\",\"error\":\"gate_error\"}}}");
+    }
+
+    @ParameterizedTest(name = "{0} {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            mcp  |                                                         | MISSING_TOKEN   | Bearer realm="mcp"
+            mcp  |                                                         | INVALID_TOKEN   | Bearer realm="mcp", error="invalid_token"
+            mcp  |                                                         | INVALID_REQUEST | Bearer realm="mcp", error="invalid_request"
+            corp | https://mcp.example/.well-known/oauth-protected-resource | MISSING_TOKEN   | Bearer realm="corp", resource_metadata="https://mcp.example/.well-known/oauth-protected-resource"
+            corp | https://mcp.example/.well-known/oauth-protected-resource | INVALID_TOKEN   | Bearer realm="corp", resource_metadata="https://mcp.example/.well-known/oauth-protected-resource", error="invalid_token"
+            corp | https://mcp.example/.well-known/oauth-protected-resource | INVALID_REQUEST | Bearer realm="corp", resource_metadata="https://mcp.example/.well-known/oauth-protected-resource", error="invalid_request"
+            """)
+    void everyUnauthorizedCarriesItsChallenge(String realm, String metadata, Reason reason, String expected) {
+        assertThat(new Refusals(realm, metadata).of(reason).wwwAuthenticate()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Reason.class, names = {"MISSING_TOKEN", "INVALID_TOKEN", "INVALID_REQUEST", "GATE_ERROR"},
+            mode = EnumSource.Mode.EXCLUDE)
+    void onlyUnauthorizedCarriesAChallenge(Reason reason) {
+        assertThat(new Refusals("mcp", METADATA).of(reason).wwwAuthenticate()).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Reason.class, names = "GATE_ERROR", mode = EnumSource.Mode.EXCLUDE)
+    void theBodyIsOneLineOfAscii(Reason reason) {
+        String body = body(new Refusals("mcp", METADATA).of(reason));
+
+        assertThat(body).doesNotContain("\n", "\r").startsWith("{").endsWith("}");
+        assertThat(body.getBytes(StandardCharsets.US_ASCII)).isEqualTo(new Refusals("mcp", null).of(reason).body());
+    }
+
+    @Test
+    void responseHeadersAreFixed() {
+        assertThat(Refusal.CONTENT_TYPE).isEqualTo("application/json");
+        assertThat(Refusal.CACHE_CONTROL).isEqualTo("no-store");
+    }
+
+    @Test
+    void gateIdsAreLowerCase() {
+        assertThat(GateName.values()).extracting(GateName::id)
+                .containsExactly("path", "loopback", "origin", "auth", "body", "bind");
+        assertThat(Action.values()).extracting(Action::id).containsExactly("blocked", "would_block", "allowed");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"enforce, ENFORCE", "log-only, LOG_ONLY", "off, OFF", "LOG-ONLY, LOG_ONLY", "' Off ', OFF",
+            "block, ", "log_only, ", "'', "})
+    void gateModesParseTheirKnobSpelling(String value, GateMode expected) {
+        assertThat(GateMode.fromKnobValue(value)).isEqualTo(expected);
+    }
+}

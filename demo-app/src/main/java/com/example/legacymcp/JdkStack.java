@@ -1,0 +1,84 @@
+package com.example.legacymcp;
+
+import com.example.legacymcp.core.McpJsonRpc;
+import com.example.legacymcp.core.Options;
+import com.example.legacymcp.core.Pages;
+import com.example.legacymcp.core.Reply;
+import com.example.legacymcp.core.RunningServer;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** The JDK's own {@code com.sun.net.httpserver}: one context per endpoint, blocking handlers. */
+final class JdkStack {
+
+    private static final String SERVER = "JDK HttpServer/" + Runtime.version().feature();
+
+    /** What one context answers, once its method has been checked. */
+    @FunctionalInterface
+    private interface Endpoint {
+        Reply answer(HttpExchange exchange) throws IOException;
+    }
+
+    private JdkStack() {
+    }
+
+    static RunningServer start(Options options) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
+        // The JDK matches a context by path prefix: "/health" also takes "/health/x", as it would in any app.
+        context(server, "/mcp", "POST", exchange -> McpJsonRpc.handle(exchange.getRequestBody().readAllBytes()));
+        context(server, "/health", "GET", exchange -> Pages.health());
+        context(server, "/inspector", "GET", exchange ->
+                Pages.inspector(Pages.address(exchange.getRemoteAddress()), SERVER));
+        context(server, "/upload", "POST", exchange ->
+                Pages.uploaded(exchange.getRequestBody().transferTo(OutputStream.nullOutputStream())));
+        ExecutorService handlers = Executors.newCachedThreadPool();
+        server.setExecutor(handlers);
+        server.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+
+        return new RunningServer() {
+            @Override
+            public int port() {
+                return server.getAddress().getPort();
+            }
+
+            @Override
+            public void join() throws InterruptedException {
+                stopped.await();
+            }
+
+            @Override
+            public void stop() {
+                // No grace period: before JDK 21, stop(n) waits out all n seconds even when idle.
+                server.stop(0);
+                handlers.shutdown();
+                stopped.countDown();
+            }
+        };
+    }
+
+    private static void context(HttpServer server, String path, String method, Endpoint endpoint) {
+        server.createContext(path, exchange -> {
+            try (exchange) {
+                send(exchange, method.equals(exchange.getRequestMethod())
+                        ? endpoint.answer(exchange)
+                        : Pages.methodNotAllowed());
+            }
+        });
+    }
+
+    private static void send(HttpExchange exchange, Reply reply) throws IOException {
+        if (reply.contentType() != null) {
+            exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+        }
+        // -1: no body at all (the 202 to a notification)
+        exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+        exchange.getResponseBody().write(reply.body());
+    }
+}

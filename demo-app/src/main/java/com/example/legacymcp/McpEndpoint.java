@@ -1,0 +1,69 @@
+package com.example.legacymcp;
+
+import com.example.legacymcp.core.Options;
+import com.example.legacymcp.core.RunningServer;
+import com.example.legacymcp.core.Tools;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import jakarta.servlet.http.HttpServlet;
+import java.util.List;
+import java.util.Map;
+
+/** MCP over Streamable HTTP, with the SDK's servlet transport and the demo's {@link Tools}. */
+final class McpEndpoint {
+
+    /** A servlet container that serves the given routes. */
+    @FunctionalInterface
+    interface Container {
+        RunningServer start(Options options, List<Endpoints.Route> routes) throws Exception;
+    }
+
+    private final HttpServletStreamableServerTransportProvider transport =
+            HttpServletStreamableServerTransportProvider.builder().mcpEndpoint("/mcp").build();
+
+    private final McpSyncServer server;
+
+    McpEndpoint() {
+        McpServer.SyncSpecification<?> spec = McpServer.sync(transport).serverInfo("legacy-demo", "1.0.0");
+        for (Tools.Tool tool : Tools.ALL) {
+            spec.toolCall(Tool.builder(tool.name(), tool.inputSchema()).description(tool.description()).build(),
+                    (exchange, call) -> call(tool, call.arguments()));
+        }
+        server = spec.build();
+    }
+
+    /** Starts {@code container} with this endpoint beside the other {@link Endpoints}. */
+    static RunningServer serve(Options options, Container container) throws Exception {
+        McpEndpoint mcp = new McpEndpoint();
+        RunningServer server = container.start(options, Endpoints.routes(mcp.transport));
+        return new RunningServer() {
+            @Override
+            public int port() {
+                return server.port();
+            }
+
+            @Override
+            public void join() throws InterruptedException {
+                server.join();
+            }
+
+            @Override
+            public void stop() throws Exception {
+                // MCP first: it ends the open SSE streams, which the container would otherwise wait for.
+                mcp.server.closeGracefully();
+                server.stop();
+            }
+        };
+    }
+
+    private static CallToolResult call(Tools.Tool tool, Map<String, Object> arguments) {
+        try {
+            return CallToolResult.builder().addTextContent(tool.call(arguments)).build();
+        } catch (IllegalArgumentException e) {
+            return CallToolResult.builder().addTextContent(e.getMessage()).isError(true).build();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package com.example.legacymcp;
+
+import com.example.legacymcp.core.McpJsonRpc;
+import com.example.legacymcp.core.Options;
+import com.example.legacymcp.core.Pages;
+import com.example.legacymcp.core.Reply;
+import com.example.legacymcp.core.RunningServer;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.time.Duration;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * Reactor Netty's {@link HttpServer} with its routes API, the way a WebFlux-style service without
+ * Spring looks. The MCP endpoint is the hand-written one: the SDK's WebFlux transport now ships
+ * with Spring AI and needs Spring WebFlux, which the demo does not otherwise need.
+ */
+final class ReactorStack {
+
+    private static final String SERVER = "Reactor Netty";
+
+    private ReactorStack() {
+    }
+
+    static RunningServer start(Options options) {
+        DisposableServer server = HttpServer.create()
+                .host(options.host())
+                .port(options.port())
+                // Forwarded and X-Forwarded-* rewrite remoteAddress(), whoever sends them.
+                .forwarded(options.trustForwarded())
+                .route(routes -> routes
+                        .post("/mcp", (request, response) -> request.receive().aggregate().asByteArray()
+                                .defaultIfEmpty(new byte[0])
+                                .flatMap(body -> send(response, McpJsonRpc.handle(body))))
+                        .get("/health", (request, response) -> send(response, Pages.health()))
+                        .get("/inspector", (request, response) -> send(response,
+                                Pages.inspector(Pages.address(request.remoteAddress()), SERVER)))
+                        .post("/upload", (request, response) -> request.receive()
+                                .map(ByteBuf::readableBytes)
+                                .reduce(0L, (bytes, part) -> bytes + part)
+                                .flatMap(bytes -> send(response, Pages.uploaded(bytes)))))
+                .bindNow();
+
+        return new RunningServer() {
+            @Override
+            public int port() {
+                return server.port();
+            }
+
+            @Override
+            public void join() {
+                server.onDispose().block();
+            }
+
+            @Override
+            public void stop() {
+                server.disposeNow(Duration.ofSeconds(5));
+            }
+        };
+    }
+
+    private static Mono<Void> send(HttpServerResponse response, Reply reply) {
+        response.status(reply.status());
+        if (reply.contentType() != null) {
+            response.header(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+        }
+        return response.sendByteArray(Mono.just(reply.body())).then();
+    }
+}

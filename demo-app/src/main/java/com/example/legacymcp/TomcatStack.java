@@ -1,0 +1,91 @@
+package com.example.legacymcp;
+
+import com.example.legacymcp.core.Options;
+import com.example.legacymcp.core.RunningServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.RemoteIpValve;
+
+/** Embedded Tomcat 11. */
+final class TomcatStack {
+
+    // Tomcat logs through java.util.logging, at INFO by default. JUL holds loggers weakly,
+    // so keep this one referenced or its level is lost at the next garbage collection.
+    private static final Logger TOMCAT_LOG = Logger.getLogger("org.apache");
+
+    private TomcatStack() {
+    }
+
+    static RunningServer start(Options options, List<Endpoints.Route> routes) throws Exception {
+        TOMCAT_LOG.setLevel(Level.WARNING);
+        Tomcat tomcat = new Tomcat();
+        // Tomcat insists on a scratch directory, by default in the working directory;
+        // a fresh one per run, removed on stop, as tests start many servers.
+        Path baseDir = Files.createTempDirectory("legacy-demo-tomcat");
+        tomcat.setBaseDir(baseDir.toString());
+
+        Connector connector = new Connector();
+        connector.setProperty("address", options.host());
+        connector.setPort(options.port());
+        // Otherwise a port already in use is only logged, and Tomcat starts without listening.
+        connector.setThrowOnFailure(true);
+        tomcat.setConnector(connector);
+
+        if (options.trustForwarded()) {
+            RemoteIpValve remoteIp = new RemoteIpValve();
+            remoteIp.setInternalProxies(".*");
+            remoteIp.setRemoteIpHeader("X-Forwarded-For");
+            remoteIp.setProtocolHeader("X-Forwarded-Proto");
+            tomcat.getEngine().getPipeline().addValve(remoteIp);
+        }
+
+        Context context = tomcat.addContext("", null);
+        for (Endpoints.Route route : routes) {
+            Wrapper wrapper = Tomcat.addServlet(context, route.path(), route.servlet());
+            wrapper.setAsyncSupported(route.async());
+            context.addServletMapping(route.path(), route.path());
+        }
+        try {
+            tomcat.start();
+        } catch (LifecycleException e) {
+            deleteTree(baseDir);
+            throw e;
+        }
+
+        return new RunningServer() {
+            @Override
+            public int port() {
+                return connector.getLocalPort();
+            }
+
+            @Override
+            public void join() {
+                tomcat.getServer().await();
+            }
+
+            @Override
+            public void stop() throws Exception {
+                tomcat.stop();
+                tomcat.destroy();
+                deleteTree(baseDir);
+            }
+        };
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package com.example.legacymcp.core;
+
+import java.util.List;
+
+/** The command line, see {@link Launcher#usage}. */
+public record Options(DemoStack stack, String host, int port, boolean trustForwarded) {
+
+    static Options parse(String[] args, List<? extends DemoStack> stacks) {
+        DemoStack stack = null;
+        Integer port = null;
+        String host = "0.0.0.0";
+        boolean trustForwarded = false;
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg : arg.substring(0, eq);
+            String value = eq < 0 ? null : arg.substring(eq + 1);
+            switch (name) {
+                case "--stack" -> stack = stack(required(name, value), stacks);
+                case "--port" -> port = port(required(name, value));
+                case "--host" -> host = required(name, value);
+                case "--trust-forwarded" -> trustForwarded = flag(name, value);
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        if (stack == null) {
+            throw new IllegalArgumentException("--stack is required");
+        }
+        if (port == null) {
+            throw new IllegalArgumentException("--port is required");
+        }
+        return new Options(stack, host, port, trustForwarded);
+    }
+
+    /** The host as given, bracketed if it is an IPv6 literal, ready to be followed by {@code :port}. */
+    public String hostForDisplay() {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static DemoStack stack(String name, List<? extends DemoStack> stacks) {
+        return stacks.stream()
+                .filter(stack -> stack.cliName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown stack " + name));
+    }
+
+    private static String required(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        return value;
+    }
+
+    private static boolean flag(String name, String value) {
+        if (value != null) {
+            throw new IllegalArgumentException(name + " takes no value");
+        }
+        return true;
+    }
+
+    private static int port(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, like an out-of-range number
+        }
+        throw new IllegalArgumentException("--port must be a number from 0 to 65535, not " + value);
+    }
+}

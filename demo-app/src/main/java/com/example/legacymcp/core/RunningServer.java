@@ -1,0 +1,13 @@
+package com.example.legacymcp.core;
+
+/** A started HTTP server, whatever the stack. */
+public interface RunningServer {
+
+    /** The port actually bound, which differs from the requested one when that was 0. */
+    int port();
+
+    /** Blocks until the server has stopped. */
+    void join() throws InterruptedException;
+
+    void stop() throws Exception;
+}

@@ -1,0 +1,132 @@
+package dev.mcpguard.it;
+
+import static dev.mcpguard.it.Launch.ROTATED_TOKEN;
+import static dev.mcpguard.it.Launch.TOKEN;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** AUTH gate (§4 row 4), enforcing: bearer tokens, fail-closed, the 401 challenge, public paths. */
+class AuthGateIT {
+
+    private static final String PATH = "/health";
+    private static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
+    private static final String REALM = "tools";
+    private static final String METADATA = "https://mcp.example/.well-known/oauth-protected-resource";
+
+    @RegisterExtension
+    static final DemoServers TOKENS = DemoServers.of(Launch.standard());
+
+    @RegisterExtension
+    static final DemoServers CHALLENGE = DemoServers.of(Launch.standard()
+            .with("MCPGUARD_REALM", REALM)
+            .with("MCPGUARD_RESOURCE_METADATA_URL", METADATA));
+
+    @RegisterExtension
+    static final DemoServers PUBLIC_HEALTH = DemoServers.of(Launch.standard().with("MCPGUARD_PUBLIC_PATHS", PATH));
+
+    /** No token source and no opt-out: fail-closed. */
+    @RegisterExtension
+    static final DemoServers NO_TOKEN = DemoServers.of(Launch.defaults());
+
+    @RegisterExtension
+    static final DemoServers NO_AUTH = DemoServers.of(Launch.defaults().with("MCPGUARD_NO_AUTH", "1"));
+
+    static Stream<Arguments> refusedCredentials() {
+        return Stacks.times(List.of(
+                new Credentials(Request.get(PATH), Refusal.MISSING_TOKEN),
+                new Credentials(Request.get(PATH).header("Authorization", ""), Refusal.MISSING_TOKEN),
+                new Credentials(Request.get(PATH).header("Authorization", "Basic abc"), Refusal.MISSING_TOKEN),
+                new Credentials(Request.get(PATH).bearer("wrong"), Refusal.INVALID_TOKEN),
+                new Credentials(Request.get(PATH).header("Authorization", "Bearer"), Refusal.INVALID_TOKEN),
+                new Credentials(Request.get(PATH).header("Authorization", "Bearer" + TOKEN), Refusal.INVALID_TOKEN),
+                new Credentials(Request.get(PATH + "?access_token=x"), Refusal.INVALID_REQUEST),
+                new Credentials(Request.get(PATH + "?access_token=" + TOKEN).bearer(TOKEN), Refusal.INVALID_REQUEST),
+                new Credentials(Request.get(PATH).bearer(TOKEN).bearer(TOKEN), Refusal.INVALID_REQUEST),
+                new Credentials(Request.get(PATH).header("Authorization", "Bearer " + TOKEN + ", Bearer " + ROTATED_TOKEN),
+                        Refusal.INVALID_REQUEST),
+                new Credentials(Request.post("/mcp").body("{}".getBytes(StandardCharsets.UTF_8)), Refusal.MISSING_TOKEN)));
+    }
+
+    record Credentials(Request request, Refusal refusal) {
+        @Override
+        public String toString() {
+            return request + " -> " + refusal;
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("refusedCredentials")
+    void refusesRequestsWithoutAnAcceptedBearerToken(String stack, Credentials c) {
+        Exchange ex = TOKENS.on(stack).exchange(c.request());
+
+        Expect.blocked(ex, c.refusal(), c.request().method(), c.request().rawPath());
+    }
+
+    static Stream<Arguments> acceptedAuthorizations() {
+        return Stacks.times(List.of(
+                "Bearer " + TOKEN,
+                "Bearer " + ROTATED_TOKEN,
+                "bearer  " + TOKEN,   // the scheme ignores case, one or more spaces follow it
+                "BEARER " + ROTATED_TOKEN));
+    }
+
+    @ParameterizedTest(name = "{0} Authorization: {1}")
+    @MethodSource("acceptedAuthorizations")
+    void acceptsEveryConfiguredToken(String stack, String authorization) {
+        Expect.passed(TOKENS.on(stack).exchange(Request.get(PATH).header("Authorization", authorization)), 200);
+    }
+
+    @OnEachStack
+    void theOAuthMetadataPathIsPublicByDefault(String stack) {
+        Expect.passed(TOKENS.on(stack).exchange(Request.get(WELL_KNOWN)), 404); // public, and the app has no such page
+    }
+
+    @OnEachStack
+    void theChallengeNamesTheConfiguredRealmAndResourceMetadata(String stack) {
+        DemoServer server = CHALLENGE.on(stack);
+
+        Exchange missing = server.exchange(Request.get(PATH));
+        Expect.refusal(missing.response(), Refusal.MISSING_TOKEN, "Bearer realm=\"tools\", resource_metadata=\"" + METADATA + "\"");
+        Expect.onlyLine(missing.decisions(), "blocked", Refusal.MISSING_TOKEN, "GET", PATH, stack);
+
+        Exchange invalid = server.exchange(Request.get(PATH).bearer("wrong"));
+        Expect.refusal(invalid.response(), Refusal.INVALID_TOKEN,
+                "Bearer realm=\"tools\", resource_metadata=\"" + METADATA + "\", error=\"invalid_token\"");
+        Expect.onlyLine(invalid.decisions(), "blocked", Refusal.INVALID_TOKEN, "GET", PATH, stack);
+    }
+
+    @OnEachStack
+    void publicPathsExemptExactlyTheirPrefixWithItsCaseAndReplaceTheDefault(String stack) {
+        DemoServer server = PUBLIC_HEALTH.on(stack);
+
+        Expect.passed(server.exchange(Request.get(PATH)), 200);
+        Expect.blocked(server.exchange(Request.get("/HEALTH")), Refusal.MISSING_TOKEN, "GET", "/HEALTH");
+        Expect.blocked(server.exchange(Request.get("/healthx")), Refusal.MISSING_TOKEN, "GET", "/healthx");
+        Expect.blocked(server.exchange(Request.get(WELL_KNOWN)), Refusal.MISSING_TOKEN, "GET", WELL_KNOWN);
+    }
+
+    @OnEachStack
+    void withoutATokenSourceEveryNonPublicRequestIsRefusedAndTheStartSaysWhy(String stack) {
+        DemoServer server = NO_TOKEN.on(stack);
+
+        server.awaitStderrLine("ERROR", "MCPGUARD_TOKEN");
+        Expect.blocked(server.exchange(Request.get(PATH)), Refusal.MISSING_TOKEN, "GET", PATH);
+        Expect.blocked(server.exchange(Request.get(PATH).bearer(TOKEN)), Refusal.INVALID_TOKEN, "GET", PATH);
+        Expect.blocked(server.exchange(Request.get(PATH).bearer("anything")), Refusal.INVALID_TOKEN, "GET", PATH);
+        Expect.passed(server.exchange(Request.get(WELL_KNOWN)), 404);
+    }
+
+    @OnEachStack
+    void theExplicitOptOutLetsRequestsWithoutATokenThroughAndWarns(String stack) {
+        DemoServer server = NO_AUTH.on(stack);
+
+        server.awaitStderrLine("WARN", "MCPGUARD_NO_AUTH");
+        Expect.passed(server.exchange(Request.get(PATH)), 200);
+    }
+}

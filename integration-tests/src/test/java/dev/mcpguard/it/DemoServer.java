@@ -1,0 +1,228 @@
+package dev.mcpguard.it;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The demo app in a child JVM with the agent attached, listening on a free port (on 127.0.0.1 unless the
+ * {@link Launch} says otherwise).
+ * Its stdout and stderr are captured for the whole life of the process.
+ */
+final class DemoServer implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration LOG_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Inherited variables removed from the child's environment, like a developer's {@code MCPGUARD_*}
+     * settings: they would change the child JVM behind the test's back, and print "Picked up …" on stderr,
+     * which would break the exact-stderr assertions.
+     */
+    private static final List<String> JVM_OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+
+    private static final String SENTINEL_PREFIX = "/mcpguard-it-sentinel-";
+    private static final AtomicInteger SENTINELS = new AtomicInteger();
+
+    static {
+        // a test JVM that is stopped (a timeout, Ctrl-C) must not leave servers behind
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly)));
+    }
+
+    private final String stack;
+    private final Process process;
+    private final LogLines stdout;
+    private final LogLines stderr;
+    private final int port;
+    /** Set once a sentinel went unlogged: later ones would only wait as long again, so they fail at once. */
+    private volatile boolean sentinelLost;
+
+    private DemoServer(String stack, Process process, LogLines stdout, LogLines stderr, int port) {
+        this.stack = stack;
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+        this.port = port;
+    }
+
+    /** Starts the demo app on {@code stack} and waits until it says it is listening. */
+    static DemoServer start(String stack, Launch launch) {
+        Process process = spawn(stack, launch);
+        LogLines stdout = LogLines.pump(process.getInputStream(), "demo-stdout-" + stack);
+        LogLines stderr = LogLines.pump(process.getErrorStream(), "demo-stderr-" + stack);
+        // §8: "LISTENING <host>:<port> <stack>", the host as asked
+        Pattern listening = Pattern.compile("LISTENING " + Pattern.quote(launch.host()) + ":(\\d+) " + Pattern.quote(stack));
+        var line = stdout.await(0, text -> listening.matcher(text).matches(), START_TIMEOUT);
+        if (line.isEmpty()) {
+            process.destroyForcibly();
+            fail("%s did not print LISTENING within %s%nstdout:%n%s%nstderr:%n%s", stack, START_TIMEOUT, stdout, stderr);
+        }
+        Matcher port = listening.matcher(stdout.all().get(line.get()));
+        port.matches(); // true: the line was chosen by this pattern
+        return new DemoServer(stack, process, stdout, stderr, Integer.parseInt(port.group(1)));
+    }
+
+    /** What a JVM that is expected to refuse to start left behind. */
+    record Exit(int code, List<String> stdout, List<String> stderr) {}
+
+    /** Starts the demo app expecting the JVM to exit by itself (an invalid knob), and waits for it to exit. */
+    static Exit runToExit(String stack, Launch launch) {
+        Process process = spawn(stack, launch);
+        LogLines stdout = LogLines.pump(process.getInputStream(), "demo-stdout-exit");
+        LogLines stderr = LogLines.pump(process.getErrorStream(), "demo-stderr-exit");
+        try {
+            if (!process.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                fail("the JVM did not exit within %s%nstdout:%n%s%nstderr:%n%s", EXIT_TIMEOUT, stdout, stderr);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        // the pumps may still hold the last lines: wait until both streams have ended
+        stdout.awaitEnd(EXIT_TIMEOUT);
+        stderr.awaitEnd(EXIT_TIMEOUT);
+        return new Exit(process.exitValue(), stdout.all(), stderr.all());
+    }
+
+    private static Process spawn(String stack, Launch launch) {
+        List<String> command = new ArrayList<>(List.of(
+                TestJars.java(),
+                "-javaagent:" + TestJars.agent(),
+                "-jar", TestJars.demo().toString(),
+                "--stack=" + stack, "--port=0", "--host=" + launch.host()));
+        if (launch.trustForwarded()) {
+            command.add("--trust-forwarded");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("MCPGUARD_") || JVM_OPTION_VARIABLES.contains(name));
+        env.putAll(launch.env());
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    String stack() {
+        return stack;
+    }
+
+    int port() {
+        return port;
+    }
+
+    LogLines stderr() {
+        return stderr;
+    }
+
+    /** A mark for {@link #decisionsSince(int)}: where stderr is now. */
+    int mark() {
+        return stderr.size();
+    }
+
+    /** Sends one request on a new connection and collects the decision lines it caused. */
+    Exchange exchange(Request request) {
+        int mark = mark();
+        RawResponse response = RawHttp.exchange(port, request);
+        return new Exchange(response, decisionsSince(mark), stack);
+    }
+
+    /**
+     * The decision lines logged since {@code mark} (see {@link #mark()}), taken before the requests.
+     *
+     * <p>A decision may be written just after its response, so "no line" or "exactly these lines" cannot be
+     * read at once. Instead a sentinel request that the ORIGIN gate always refuses ({@code Origin: null}) is
+     * sent after them, on a path of its own: once its line is there, the lines of the requests before it are
+     * too. Sentinel lines themselves are never returned.
+     */
+    List<Decision> decisionsSince(int mark) {
+        if (sentinelLost) {
+            fail("an earlier sentinel request got no decision line on %s: its decision log cannot be read", this);
+        }
+        String sentinel = SENTINEL_PREFIX + SENTINELS.incrementAndGet();
+        RawHttp.exchange(port, Request.get(sentinel).header("Origin", "null"));
+        var sentinelLine = stderr.await(mark, line -> Decision.parse(line)
+                .filter(d -> sentinel.equals(d.path())).isPresent(), LOG_TIMEOUT);
+        if (sentinelLine.isEmpty()) {
+            sentinelLost = true;
+            fail("no decision line for the sentinel request %s within %s (is the ORIGIN gate on?)%nstderr:%n%s",
+                    sentinel, LOG_TIMEOUT, stderr);
+        }
+        return stderr.since(mark).subList(0, sentinelLine.get() - mark).stream()
+                .flatMap(line -> Decision.parse(line).stream())
+                .filter(d -> d.path() == null || !d.path().startsWith(SENTINEL_PREFIX))
+                .toList();
+    }
+
+    /** Waits for a stderr line, from the start of the process, that contains all of {@code parts}. */
+    String awaitStderrLine(String... parts) {
+        var index = stderr.await(0, line -> List.of(parts).stream().allMatch(line::contains), LOG_TIMEOUT);
+        if (index.isEmpty()) {
+            fail("no stderr line containing %s within %s%nstderr:%n%s", List.of(parts), LOG_TIMEOUT, stderr);
+        }
+        return stderr.all().get(index.get());
+    }
+
+    /** Stops the JVM: politely first, then forcibly, so that a hung server cannot outlive the build. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return stack + " on port " + port;
+    }
+
+    /** The jars under test and the JVM to run them, as the build passes them in. */
+    static final class TestJars {
+
+        private TestJars() {}
+
+        static String java() {
+            return System.getProperty("mcpguard.test.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        }
+
+        static Path agent() {
+            return existing("mcpguard.agent.jar");
+        }
+
+        static Path demo() {
+            return existing("mcpguard.demo.jar");
+        }
+
+        private static Path existing(String property) {
+            String value = System.getProperty(property);
+            if (value == null) {
+                throw new IllegalStateException("system property " + property + " is not set: run the suite with `mvn verify`");
+            }
+            Path jar = Path.of(value).normalize();
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " does not exist: build the agent and demo-app modules first");
+            }
+            return jar;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.mcpguard.it;
+
+import java.util.List;
+
+/** A response, the decision lines its request caused, and the stack that answered. */
+record Exchange(RawResponse response, List<Decision> decisions, String stack) {}

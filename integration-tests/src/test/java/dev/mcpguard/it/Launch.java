@@ -1,0 +1,60 @@
+package dev.mcpguard.it;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How to start the demo app: the {@code MCPGUARD_*} environment it gets, the address it asks to listen on,
+ * and whether the server's own forwarded-header handling is on. Immutable; {@code with…} methods return a
+ * changed copy.
+ */
+record Launch(Map<String, String> env, String host, boolean trustForwarded) {
+
+    /** Both accepted: rotation ({@code old,new}) is part of what the suite proves. */
+    static final String TOKEN = "s3cr3t-token";
+    static final String ROTATED_TOKEN = "rotated-token";
+
+    /** The prefix the suite declares loopback-only; the demo app serves a developer page there. */
+    static final String LOOPBACK_PATH = "/inspector";
+
+    /** 1 KiB, so that body tests stay small. */
+    static final int MAX_BODY = 1024;
+
+    Launch {
+        env = Map.copyOf(env);
+    }
+
+    /** No knob at all: the agent's defaults (and so fail-closed auth). */
+    static Launch defaults() {
+        return new Launch(Map.of(), "127.0.0.1", false);
+    }
+
+    /** The configuration most tests use: both tokens accepted, {@code /inspector} loopback-only, a 1 KiB body limit. */
+    static Launch standard() {
+        return defaults()
+                .with("MCPGUARD_TOKEN", TOKEN + "," + ROTATED_TOKEN)
+                .with("MCPGUARD_LOOPBACK_PATHS", LOOPBACK_PATH)
+                .with("MCPGUARD_MAX_BODY_BYTES", "1KiB");
+    }
+
+    Launch with(String knob, String value) {
+        Map<String, String> changed = new LinkedHashMap<>(env);
+        changed.put(knob, value);
+        return new Launch(changed, host, trustForwarded);
+    }
+
+    Launch without(String knob) {
+        Map<String, String> changed = new LinkedHashMap<>(env);
+        changed.remove(knob);
+        return new Launch(changed, host, trustForwarded);
+    }
+
+    Launch trustingForwardedHeaders() {
+        return new Launch(env, host, true);
+    }
+
+    /** The address the application asks to listen on; by default 127.0.0.1, which the BIND gate leaves alone. */
+    Launch listeningOn(String address) {
+        return new Launch(env, address, trustForwarded);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.mcpguard.it;
+
+import static dev.mcpguard.it.Launch.LOOPBACK_PATH;
+import static dev.mcpguard.it.Launch.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * LOOPBACK gate (§4 row 2), enforcing, with {@code /inspector} loopback-only. Every request carries a valid
+ * token, so that a response other than 403 can only come from the gate letting it through.
+ */
+class LoopbackGateIT {
+
+    @RegisterExtension
+    static final DemoServers PROD = DemoServers.of(Launch.standard());
+
+    @RegisterExtension
+    static final DemoServers DEV = DemoServers.of(Launch.standard().with("MCPGUARD_ENV", "dev"));
+
+    @RegisterExtension
+    static final DemoServers TRUSTED_PROD = DemoServers.of(Launch.standard().with("MCPGUARD_TRUST_PROD_LOOPBACK", "1"));
+
+    /** The servers' own forwarded-header handling is on: they believe {@code X-Forwarded-For}. */
+    @RegisterExtension
+    static final DemoServers FORWARDED_PROD = DemoServers.of(Launch.standard().trustingForwardedHeaders());
+
+    @RegisterExtension
+    static final DemoServers FORWARDED_DEV = DemoServers.of(Launch.standard().with("MCPGUARD_ENV", "dev").trustingForwardedHeaders());
+
+    @RegisterExtension
+    static final DemoServers FORWARDED_TRUSTED_PROD = DemoServers.of(
+            Launch.standard().with("MCPGUARD_TRUST_PROD_LOOPBACK", "1").trustingForwardedHeaders());
+
+    /** An address no test connects from: seeing it on the page proves the server believed the header. */
+    private static final String SPOOFED = "203.0.113.9";
+
+    /** Spellings of {@code /inspector} that normalize to it: all restricted (prefixes ignore case). */
+    static Stream<Arguments> inspectorSpellings() {
+        return Stacks.times(List.of(
+                new Spelling("/inspector", "/inspector", false),
+                new Spelling("/INSPECTOR", "/INSPECTOR", false),
+                new Spelling("/inspector/", "/inspector", false),
+                new Spelling("//inspector", "/inspector", true),
+                new Spelling("/./inspector", "/inspector", false),
+                new Spelling("/x/../inspector", "/inspector", false),
+                new Spelling("/inspector;jsessionid=1", "/inspector", false),
+                new Spelling("/%69nspector", "/inspector", false),
+                new Spelling("/inspector/sub?q=1", "/inspector/sub", false)));
+    }
+
+    /** {@code refusedByJetty}: Jetty refuses it itself (see {@link Stacks#JETTY}) as an ambiguous empty segment. */
+    record Spelling(String target, String normalized, boolean refusedByJetty) {
+        @Override
+        public String toString() {
+            return target;
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("inspectorSpellings")
+    void prodRefusesEvenLoopbackPeers(String stack, Spelling spelling) {
+        Exchange ex = PROD.on(stack).exchange(Request.get(spelling.target()).bearer(TOKEN));
+
+        if (spelling.refusedByJetty() && stack.equals(Stacks.JETTY)) {
+            Expect.refusedByTheStackItself(ex);
+        } else {
+            Expect.blocked(ex, Refusal.LOOPBACK_ONLY, "GET", spelling.normalized());
+        }
+    }
+
+    @OnEachStack
+    void aPathThatOnlySharesTheTextOfThePrefixIsNotUnderIt(String stack) {
+        Exchange ex = PROD.on(stack).exchange(Request.get(LOOPBACK_PATH + "x").bearer(TOKEN));
+
+        Expect.passed(ex, 404); // the application has no such page
+    }
+
+    @OnEachStack
+    void devServesLoopbackPeers(String stack) {
+        Exchange ex = DEV.on(stack).exchange(Request.get(LOOPBACK_PATH).bearer(TOKEN));
+
+        Expect.passed(ex, 200);
+    }
+
+    /** Headers that make a loopback peer a relay (§4), present even when empty. */
+    static Stream<Arguments> relayHeaders() {
+        return Stacks.times(List.of(
+                new RelayHeader("X-Forwarded-For", SPOOFED),
+                new RelayHeader("X-Forwarded-For", ""),
+                new RelayHeader("X-Forwarded-Host", "app.example"),
+                new RelayHeader("X-Forwarded-Host", ""),
+                new RelayHeader("X-Forwarded-Proto", "https"),
+                new RelayHeader("Forwarded", "for=" + SPOOFED),
+                new RelayHeader("Via", "1.1 proxy"),
+                new RelayHeader("X-Real-IP", SPOOFED)));
+    }
+
+    record RelayHeader(String name, String value) {
+        @Override
+        public String toString() {
+            return name + ": " + value;
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("relayHeaders")
+    void devRefusesALoopbackPeerThatRelaysForSomeoneElse(String stack, RelayHeader relay) {
+        Exchange ex = DEV.on(stack).exchange(Request.get(LOOPBACK_PATH).bearer(TOKEN).header(relay.name(), relay.value()));
+
+        Expect.blocked(ex, Refusal.LOOPBACK_ONLY, "GET", LOOPBACK_PATH);
+    }
+
+    @OnEachStack
+    void trustingProdLoopbackServesLoopbackPeersAndRelaysAndSaysSoAtStart(String stack) {
+        DemoServer server = TRUSTED_PROD.on(stack);
+
+        Expect.passed(server.exchange(Request.get(LOOPBACK_PATH).bearer(TOKEN)), 200);
+        Expect.passed(server.exchange(Request.get(LOOPBACK_PATH).bearer(TOKEN).header("X-Forwarded-For", SPOOFED)), 200);
+        server.awaitStderrLine("WARN", "MCPGUARD_TRUST_PROD_LOOPBACK");
+    }
+
+    @OnEachStack
+    void prodRefusesASpoofedLoopbackForwardedFor(String stack) {
+        Exchange ex = FORWARDED_PROD.on(stack).exchange(
+                Request.get(LOOPBACK_PATH).bearer(TOKEN).header("X-Forwarded-For", "127.0.0.1"));
+
+        Expect.blocked(ex, Refusal.LOOPBACK_ONLY, "GET", LOOPBACK_PATH);
+    }
+
+    @OnEachStack
+    void devRefusesASpoofedLoopbackForwardedForThatTheServerItselfBelieves(String stack) {
+        DemoServer server = FORWARDED_DEV.on(stack);
+
+        Exchange direct = server.exchange(Request.get(LOOPBACK_PATH).bearer(TOKEN));
+        Expect.passed(direct, 200);
+        assertThat(direct.response().text()).contains("remote=127.0.0.1");
+
+        Exchange spoofed = server.exchange(Request.get(LOOPBACK_PATH).bearer(TOKEN).header("X-Forwarded-For", "127.0.0.1"));
+        Expect.blocked(spoofed, Refusal.LOOPBACK_ONLY, "GET", LOOPBACK_PATH);
+    }
+
+    /**
+     * The servers' forwarded handling really rewrites the remote address (the page shows the spoofed one),
+     * so the refusals above prove the gate judged the TCP peer, not what the server made of the headers:
+     * a gate that asked the server would have seen {@value #SPOOFED}, not a loopback peer, and refused here.
+     */
+    @OnEachStack
+    void theGateJudgesTheTcpPeerNotTheAddressTheServerDerivedFromHeaders(String stack) {
+        Exchange ex = FORWARDED_TRUSTED_PROD.on(stack).exchange(
+                Request.get(LOOPBACK_PATH).bearer(TOKEN).header("X-Forwarded-For", SPOOFED));
+
+        Expect.passed(ex, 200);
+        assertThat(ex.response().text()).contains("remote=" + SPOOFED);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.mcpguard.it;
+
+import static dev.mcpguard.it.Launch.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * ORIGIN gate (§4 row 3), enforcing: {@code Origin} against DNS rebinding (403), then {@code Host} (421).
+ * Requests go to {@code /health} with a valid token, which the application answers 200.
+ */
+class OriginHostGateIT {
+
+    private static final String PATH = "/health";
+
+    @RegisterExtension
+    static final DemoServers DEFAULTS = DemoServers.of(Launch.standard());
+
+    @RegisterExtension
+    static final DemoServers APP_ORIGIN = DemoServers.of(Launch.standard().with("MCPGUARD_ALLOWED_ORIGINS", "https://app.example"));
+
+    @RegisterExtension
+    static final DemoServers ANY_ORIGIN = DemoServers.of(Launch.standard().with("MCPGUARD_ALLOWED_ORIGINS", "*"));
+
+    @RegisterExtension
+    static final DemoServers EVIL_HOST = DemoServers.of(Launch.standard().with("MCPGUARD_ALLOWED_HOSTS", "evil.example"));
+
+    static Stream<Arguments> foreignOrigins() {
+        return Stacks.times(List.of("http://evil.example", "null", "http://localhost.evil.example"));
+    }
+
+    @ParameterizedTest(name = "{0} Origin: {1}")
+    @MethodSource("foreignOrigins")
+    void refusesAForeignOrigin(String stack, String origin) {
+        Exchange ex = DEFAULTS.on(stack).exchange(health().header("Origin", origin));
+
+        Expect.blocked(ex, Refusal.ORIGIN_NOT_ALLOWED, "GET", PATH);
+    }
+
+    static Stream<Arguments> loopbackOrigins() {
+        return Stacks.times(List.of("http://localhost:1234", "https://127.0.0.1", "http://[::1]:9"));
+    }
+
+    @ParameterizedTest(name = "{0} Origin: {1}")
+    @MethodSource("loopbackOrigins")
+    void allowsLoopbackOriginsByDefault(String stack, String origin) {
+        Expect.passed(DEFAULTS.on(stack).exchange(health().header("Origin", origin)), 200);
+    }
+
+    @OnEachStack
+    void refusesAForeignHostAndSaysHowToAllowIt(String stack) {
+        Exchange ex = DEFAULTS.on(stack).exchange(health().host("evil.example"));
+
+        Expect.blocked(ex, Refusal.HOST_NOT_ALLOWED, "GET", PATH);
+        assertThat(ex.decisions().get(0).line()).contains("MCPGUARD_ALLOWED_HOSTS");
+    }
+
+    @OnEachStack
+    void checksOriginBeforeHost(String stack) {
+        Exchange ex = DEFAULTS.on(stack).exchange(health().host("evil.example").header("Origin", "http://evil.example"));
+
+        Expect.blocked(ex, Refusal.ORIGIN_NOT_ALLOWED, "GET", PATH);
+    }
+
+    static Stream<Arguments> loopbackHosts() {
+        return Stacks.times(List.of("LOCALHOST:8080", "localhost", "127.0.0.1", "[::1]:80"));
+    }
+
+    @ParameterizedTest(name = "{0} Host: {1}")
+    @MethodSource("loopbackHosts")
+    void allowsLoopbackHostsInAnyCaseAndWithAnyPort(String stack, String host) {
+        Expect.passed(DEFAULTS.on(stack).exchange(health().host(host)), 200);
+    }
+
+    @OnEachStack
+    void allowedOriginsAllowExactlyTheConfiguredOrigin(String stack) {
+        DemoServer server = APP_ORIGIN.on(stack);
+
+        Expect.passed(server.exchange(health().header("Origin", "https://app.example")), 200);
+        for (String other : List.of("http://app.example", "https://app.example.evil", "http://localhost:1234")) {
+            Expect.blocked(server.exchange(health().header("Origin", other)), Refusal.ORIGIN_NOT_ALLOWED, "GET", PATH);
+        }
+    }
+
+    @OnEachStack
+    void aWildcardAllowsAnyOriginButNull(String stack) {
+        DemoServer server = ANY_ORIGIN.on(stack);
+
+        Expect.passed(server.exchange(health().header("Origin", "http://evil.example")), 200);
+        Expect.blocked(server.exchange(health().header("Origin", "null")), Refusal.ORIGIN_NOT_ALLOWED, "GET", PATH);
+    }
+
+    @OnEachStack
+    void allowedHostsAllowTheConfiguredHost(String stack) {
+        DemoServer server = EVIL_HOST.on(stack);
+
+        Expect.passed(server.exchange(health().host("evil.example")), 200);
+        Expect.passed(server.exchange(health().host("evil.example:8080")), 200);
+        Expect.blocked(server.exchange(health().host("other.example")), Refusal.HOST_NOT_ALLOWED, "GET", PATH);
+    }
+
+    private static Request health() {
+        return Request.get(PATH).bearer(TOKEN);
+    }
+}
