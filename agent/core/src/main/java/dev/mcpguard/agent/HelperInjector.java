@@ -26,11 +26,13 @@ import net.bytebuddy.utility.JavaModule;
 final class HelperInjector implements AgentBuilder.Transformer {
     private static volatile Method defineClass;
 
+    private final Instrumentation instrumentation;
     private final List<String> helperClassNames;
     private final ClassFileLocator agentClasses;
     private final Map<ClassLoader, Boolean> injected = Collections.synchronizedMap(new WeakHashMap<>());
 
-    HelperInjector(List<String> helperClassNames, ClassFileLocator agentClasses) {
+    HelperInjector(Instrumentation instrumentation, List<String> helperClassNames, ClassFileLocator agentClasses) {
+        this.instrumentation = instrumentation;
         this.helperClassNames = helperClassNames;
         this.agentClasses = agentClasses;
     }
@@ -56,6 +58,12 @@ final class HelperInjector implements AgentBuilder.Transformer {
                 injected.remove(classLoader);
                 throw new IllegalStateException("cannot define mcpguard helpers in " + classLoader, e);
             }
+        }
+        if (classLoader != null && module != null && module.isNamed()) {
+            // Advice inlined into a named module (jdk.httpserver) calls the helpers, which live in
+            // the unnamed module of that module's class loader: the module must read it.
+            instrumentation.redefineModule((Module) module.unwrap(), Set.of(classLoader.getUnnamedModule()),
+                    Map.of(), Map.of(), Set.of(), Map.of());
         }
         return builder;
     }

@@ -2,10 +2,6 @@ package dev.mcpguard.jetty;
 
 import dev.mcpguard.core.IndexedHeadersView;
 import dev.mcpguard.net.PeerAddresses;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Request;
@@ -61,23 +57,12 @@ final class JettyRequestView extends IndexedHeadersView {
     @Override
     public String peerAddress() {
         Connection connection = request.getConnectionMetaData().getConnection();
-        return connection == null ? null : text(connection.getEndPoint().getRemoteSocketAddress());
+        return connection == null ? null : PeerAddresses.of(connection.getEndPoint().getRemoteSocketAddress());
     }
 
     @Override
     public String localAddress() {
         Connection connection = request.getConnectionMetaData().getConnection();
-        return connection == null ? null : text(connection.getEndPoint().getLocalSocketAddress());
-    }
-
-    private static String text(SocketAddress address) {
-        if (address instanceof InetSocketAddress) {
-            InetAddress ip = ((InetSocketAddress) address).getAddress();
-            return ip == null ? null : ip.getHostAddress();
-        }
-        if (address instanceof UnixDomainSocketAddress) {
-            return PeerAddresses.UNIX_DOMAIN;
-        }
-        return null;
+        return connection == null ? null : PeerAddresses.of(connection.getEndPoint().getLocalSocketAddress());
     }
 }

@@ -1,7 +1,9 @@
 package dev.mcpguard.agent;
 
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.mcpguard.audit.AuditTrail;
 import dev.mcpguard.audit.DecisionLog;
@@ -12,11 +14,10 @@ import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
-import dev.mcpguard.jetty.JettyInstrumentation;
-import dev.mcpguard.tomcat.TomcatInstrumentation;
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +31,13 @@ import org.slf4j.Logger;
  * from the bootstrap class path.
  */
 public final class Installer {
-    private static final List<ServerInstrumentation> INSTRUMENTATIONS =
-            List.of(new TomcatInstrumentation(), new JettyInstrumentation());
+    /** By name: some are compiled in modules of their own, against server versions that clash. */
+    private static final List<String> INSTRUMENTATIONS = List.of(
+            "dev.mcpguard.tomcat.TomcatInstrumentation",
+            "dev.mcpguard.jetty.JettyInstrumentation",
+            "dev.mcpguard.jetty10.Jetty10Instrumentation",
+            "dev.mcpguard.undertow.UndertowInstrumentation",
+            "dev.mcpguard.jdkhttp.JdkHttpServerInstrumentation");
 
     private Installer() {
     }
@@ -51,9 +57,10 @@ public final class Installer {
         AuditTrail audit = new AuditTrail(new DecisionLog(config.jsonLog(), () -> System.err), config.logAllowed(), log);
         ActiveGuard.set(guard(config, audit));
         TokenFileWatcher.start(config, log);
-        Banner.print(log, version(agentJar), config, INSTRUMENTATIONS);
+        List<ServerInstrumentation> servers = instrumentations();
+        Banner.print(log, version(agentJar), config, servers);
         HelperInjector.openClassLoader(instrumentation);
-        instrument(instrumentation, agentJar, log);
+        instrument(instrumentation, agentJar, servers, log);
     }
 
     private static String version(File agentJar) throws IOException {
@@ -86,14 +93,24 @@ public final class Installer {
         return builder.build();
     }
 
-    private static void instrument(Instrumentation instrumentation, File agentJar, Logger log) throws IOException {
+    private static List<ServerInstrumentation> instrumentations() throws ReflectiveOperationException {
+        List<ServerInstrumentation> servers = new ArrayList<>();
+        for (String name : INSTRUMENTATIONS) {
+            servers.add((ServerInstrumentation) Class.forName(name, true, Installer.class.getClassLoader())
+                    .getDeclaredConstructor().newInstance());
+        }
+        return servers;
+    }
+
+    private static void instrument(Instrumentation instrumentation, File agentJar, List<ServerInstrumentation> servers,
+                                   Logger log) throws IOException {
         // Byte Buddy's Nexus would inject a class into the system class loader through
         // sun.misc.Unsafe; advice needs no Nexus. The key is relocated with Byte Buddy, so this
         // reaches the agent's copy only, never an application's own Byte Buddy.
         System.setProperty("net.bytebuddy.nexus.disabled", "true");
         ClassFileLocator agentClasses = ClassFileLocator.ForJarFile.of(agentJar);
         Map<String, String> familyByType = new HashMap<>();
-        for (ServerInstrumentation server : INSTRUMENTATIONS) {
+        for (ServerInstrumentation server : servers) {
             for (ServerInstrumentation.Hook hook : server.hooks()) {
                 familyByType.put(hook.typeName(), server.family());
             }
@@ -111,20 +128,19 @@ public final class Installer {
                         .or(nameStartsWith("java."))
                         .or(nameStartsWith("javax."))
                         .or(nameStartsWith("jdk."))
-                        .or(nameStartsWith("sun."))
+                        .or(nameStartsWith("sun.").and(not(nameStartsWith("sun.net.httpserver."))))
                         .or(nameStartsWith("com.sun."))
-                        .or(nameStartsWith("net.bytebuddy."))
                         .or(nameStartsWith("kotlin."))
                         .or(nameStartsWith("scala.")));
-        for (ServerInstrumentation server : INSTRUMENTATIONS) {
-            HelperInjector helpers = new HelperInjector(server.helperClassNames(), agentClasses);
+        for (ServerInstrumentation server : servers) {
+            HelperInjector helpers = new HelperInjector(instrumentation, server.helperClassNames(), agentClasses);
             for (ServerInstrumentation.Hook hook : server.hooks()) {
-                builder = builder.type(named(hook.typeName()))
+                // A type only matches the version of the server it was written for.
+                builder = builder.type(named(hook.typeName()).and(declaresMethod(hook.method())))
                         .transform(helpers)
                         .transform(new AgentBuilder.Transformer.ForAdvice()
                                 .include(agentClasses)
-                                .advice(hook.method(), hook.adviceClassName()))
-                        .asTerminalTransformation();
+                                .advice(hook.method(), hook.adviceClassName()));
             }
         }
         builder.installOn(instrumentation);

@@ -2,6 +2,7 @@ package dev.mcpguard.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -73,5 +74,16 @@ class PeerAddressesTest {
     void canonicalizesIpLiterals(String text, String canonical) {
         assertThat(PeerAddresses.canonicalLiteral(text)).isEqualTo(canonical);
         assertThat(PeerAddresses.isIpLiteral(text)).isEqualTo(canonical != null);
+    }
+
+    @Test
+    void takesTheTextOfASocketAddress() throws Exception {
+        assertThat(PeerAddresses.of(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 80)))
+                .isEqualTo("127.0.0.1");
+        assertThat(PeerAddresses.of(new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 80)))
+                .isEqualTo("0:0:0:0:0:0:0:1");
+        assertThat(PeerAddresses.of(java.net.UnixDomainSocketAddress.of("/tmp/mcp.sock"))).isEqualTo(PeerAddresses.UNIX_DOMAIN);
+        assertThat(PeerAddresses.of(java.net.InetSocketAddress.createUnresolved("localhost", 80))).isNull();
+        assertThat(PeerAddresses.of(null)).isNull();
     }
 }

@@ -1,7 +1,9 @@
 package dev.mcpguard.agent;
 
 import dev.mcpguard.config.Config;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 
 /**
@@ -19,11 +21,11 @@ final class Banner {
         for (String line : config.summary()) {
             block.append(System.lineSeparator()).append("  ").append(line);
         }
-        StringBuilder families = new StringBuilder();
+        Set<String> families = new LinkedHashSet<>();
         for (ServerInstrumentation server : servers) {
-            families.append(families.length() == 0 ? "" : ", ").append(server.family());
+            families.add(server.family());
         }
-        block.append(System.lineSeparator()).append("  guarding, once their classes load: ").append(families);
+        block.append(System.lineSeparator()).append("  guarding, once their classes load: ").append(String.join(", ", families));
         log.info(block.toString());
         for (String relaxation : config.relaxations()) {
             log.warn("relaxed: {}", relaxation);

@@ -3,6 +3,10 @@ package dev.mcpguard.net;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import inet.ipaddr.ipv6.IPv6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 
 /**
  * Classifies the textual address of a socket peer. Only the TCP peer is ever classified: never a
@@ -42,6 +46,18 @@ public final class PeerAddresses {
             return v6.isIPv4Mapped() && v6.getEmbeddedIPv4Address().isLoopback();
         }
         return false;
+    }
+
+    /**
+     * The text form the gates take of a socket address: the IP literal, {@link #UNIX_DOMAIN},
+     * or {@code null} when it is neither (unknown, never loopback).
+     */
+    public static String of(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetAddress ip = ((InetSocketAddress) address).getAddress();
+            return ip == null ? null : ip.getHostAddress();
+        }
+        return address instanceof UnixDomainSocketAddress ? UNIX_DOMAIN : null;
     }
 
     /** {@code true} when the text is an IPv4 or IPv6 literal (brackets and zone allowed). */

@@ -1,0 +1,81 @@
+package dev.mcpguard.jdkhttp;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.Refusal;
+import dev.mcpguard.core.Verdict;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * The first filter of every context of a JDK {@code HttpServer}: gates each exchange before any
+ * application filter or handler. Injected into the server's (platform) class loader; holds no policy.
+ */
+public final class GateFilter extends Filter {
+    static final String STACK = "jdk-httpserver";
+
+    @Override
+    public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+        if (!refused(exchange)) {
+            chain.doFilter(exchange);
+        }
+    }
+
+    @Override
+    public String description() {
+        return "mcpguard request gates";
+    }
+
+    private static boolean refused(HttpExchange exchange) {
+        Guard guard = ActiveGuard.get();
+        Refusal refusal;
+        try {
+            JdkRequestView view = new JdkRequestView(exchange);
+            Verdict verdict = guard.check(view, STACK);
+            if (verdict.allowed()) {
+                if (verdict.countsBody()) {
+                    exchange.setStreams(new BodyLimitedInputStream(exchange.getRequestBody(), exchange, view, guard), null);
+                }
+                return false;
+            }
+            refusal = verdict.refusal();
+        } catch (Throwable error) {
+            refusal = guard.adapterFailed(STACK, error);
+            if (refusal == null) {
+                return false;
+            }
+        }
+        refuse(exchange, refusal);
+        return true;
+    }
+
+    /**
+     * Sends the refusal unless response headers went out already, then closes the exchange; the
+     * connection is closed since the body is left unread. Never throws.
+     */
+    static void refuse(HttpExchange exchange, Refusal refusal) {
+        try {
+            if (exchange.getResponseCode() == -1) {
+                Headers headers = exchange.getResponseHeaders();
+                headers.clear();
+                headers.set("Content-Type", Refusal.CONTENT_TYPE);
+                headers.set("Cache-Control", Refusal.CACHE_CONTROL);
+                headers.set("Connection", "close");
+                if (refusal.wwwAuthenticate() != null) {
+                    headers.set("WWW-Authenticate", refusal.wwwAuthenticate());
+                }
+                exchange.sendResponseHeaders(refusal.status(), refusal.body().length);
+                try (OutputStream body = exchange.getResponseBody()) {
+                    body.write(refusal.body());
+                }
+            }
+        } catch (Throwable error) {
+            ActiveGuard.get().internalError(STACK + " refusal", error);
+        } finally {
+            exchange.close();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.mcpguard.jdkhttp;
+
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
+import dev.mcpguard.agent.ServerInstrumentation;
+import java.util.List;
+
+/**
+ * The JDK's {@code com.sun.net.httpserver} (module jdk.httpserver): the gate filter goes first in
+ * every context the application creates, HTTP and HTTPS servers alike.
+ */
+public final class JdkHttpServerInstrumentation implements ServerInstrumentation {
+    private static final String PACKAGE = "dev.mcpguard.jdkhttp.";
+
+    @Override
+    public String family() {
+        return GateFilter.STACK;
+    }
+
+    @Override
+    public List<String> helperClassNames() {
+        return List.of(PACKAGE + "JdkHttpServerGate", PACKAGE + "GateFilter", PACKAGE + "JdkRequestView",
+                PACKAGE + "BodyLimitedInputStream");
+    }
+
+    @Override
+    public List<Hook> hooks() {
+        return List.of(new Hook("sun.net.httpserver.ServerImpl",
+                named("createContext").and(isPublic()), PACKAGE + "CreateContextAdvice"));
+    }
+}

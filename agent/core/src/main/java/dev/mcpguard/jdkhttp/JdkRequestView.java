@@ -1,0 +1,65 @@
+package dev.mcpguard.jdkhttp;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import dev.mcpguard.core.RequestView;
+import dev.mcpguard.net.PeerAddresses;
+import java.util.List;
+
+/** A JDK {@code HttpServer} exchange as the gates see it; the server has no forwarded-header handling. */
+final class JdkRequestView implements RequestView {
+    private final HttpExchange exchange;
+    private final Headers headers;
+
+    JdkRequestView(HttpExchange exchange) {
+        this.exchange = exchange;
+        this.headers = exchange.getRequestHeaders();
+    }
+
+    @Override
+    public String method() {
+        return exchange.getRequestMethod();
+    }
+
+    @Override
+    public String rawPath() {
+        return exchange.getRequestURI().getRawPath();
+    }
+
+    @Override
+    public String rawQuery() {
+        return exchange.getRequestURI().getRawQuery();
+    }
+
+    @Override
+    public int headerCount(String name) {
+        List<String> values = headers.get(name);
+        return values == null ? 0 : values.size();
+    }
+
+    @Override
+    public String header(String name, int index) {
+        List<String> values = headers.get(name);
+        return values == null || index >= values.size() ? null : values.get(index);
+    }
+
+    @Override
+    public boolean hasHeaderStartingWith(String lowerCasePrefix) {
+        for (String name : headers.keySet()) {
+            if (name.regionMatches(true, 0, lowerCasePrefix, 0, lowerCasePrefix.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String peerAddress() {
+        return PeerAddresses.of(exchange.getRemoteAddress());
+    }
+
+    @Override
+    public String localAddress() {
+        return PeerAddresses.of(exchange.getLocalAddress());
+    }
+}

@@ -1,0 +1,86 @@
+package dev.mcpguard.undertow;
+
+import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.Refusal;
+import dev.mcpguard.core.Verdict;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import java.nio.ByteBuffer;
+
+/**
+ * Gates Undertow exchanges as the connector hands them to the root handler, before any handler
+ * (proxy-address handlers and servlets included). Injected into Undertow's class loader; holds
+ * no policy.
+ */
+public final class UndertowGate {
+    static final String STACK = "undertow";
+
+    /** The root handler runs again on every dispatch to a worker; gate only the first time. */
+    private static final AttachmentKey<Boolean> GATED = AttachmentKey.create(Boolean.class);
+
+    private UndertowGate() {
+    }
+
+    /** @return {@code true} when the exchange was refused and answered, so the root handler must not run */
+    public static boolean refused(HttpServerExchange exchange) {
+        if (exchange.getAttachment(GATED) != null) {
+            return false;
+        }
+        exchange.putAttachment(GATED, Boolean.TRUE);
+        Guard guard = ActiveGuard.get();
+        Refusal refusal;
+        try {
+            UndertowRequestView view = new UndertowRequestView(exchange);
+            Verdict verdict = guard.check(view, STACK);
+            if (verdict.allowed()) {
+                if (verdict.countsBody()) {
+                    exchange.addRequestWrapper((factory, ignored) -> new BodyLimitConduit(factory.create(), exchange, view, guard));
+                }
+                return false;
+            }
+            refusal = verdict.refusal();
+        } catch (Throwable error) {
+            refusal = guard.adapterFailed(STACK, error);
+            if (refusal == null) {
+                return false;
+            }
+        }
+        refuse(exchange, refusal);
+        return true;
+    }
+
+    /**
+     * Sends the refusal, or closes the connection when a response has already started; the
+     * connection is not kept alive, since the body is left unread. Never throws.
+     */
+    static void refuse(HttpServerExchange exchange, Refusal refusal) {
+        try {
+            exchange.setPersistent(false);
+            if (exchange.isResponseStarted()) {
+                exchange.getConnection().close();
+                return;
+            }
+            exchange.setStatusCode(refusal.status());
+            HeaderMap headers = exchange.getResponseHeaders();
+            headers.clear();
+            headers.put(Headers.CONTENT_TYPE, Refusal.CONTENT_TYPE);
+            headers.put(Headers.CACHE_CONTROL, Refusal.CACHE_CONTROL);
+            headers.put(Headers.CONNECTION, "close");
+            if (refusal.wwwAuthenticate() != null) {
+                headers.put(Headers.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
+            }
+            headers.put(Headers.CONTENT_LENGTH, refusal.body().length);
+            exchange.getResponseSender().send(ByteBuffer.wrap(refusal.body()));
+        } catch (Throwable error) {
+            ActiveGuard.get().internalError(STACK + " refusal", error);
+            try {
+                exchange.getConnection().close();
+            } catch (Throwable ignored) {
+                // the connection is already going away
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.mcpguard.undertow;
+
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.mcpguard.agent.ServerInstrumentation;
+import java.util.List;
+
+/**
+ * Undertow 2 (core handlers and its servlet container alike): gates in
+ * {@code Connectors.executeRootHandler}, where every exchange enters the handler chain.
+ */
+public final class UndertowInstrumentation implements ServerInstrumentation {
+    private static final String PACKAGE = "dev.mcpguard.undertow.";
+
+    @Override
+    public String family() {
+        return UndertowGate.STACK;
+    }
+
+    @Override
+    public List<String> helperClassNames() {
+        return List.of(PACKAGE + "UndertowGate", PACKAGE + "UndertowRequestView", PACKAGE + "BodyLimitConduit");
+    }
+
+    @Override
+    public List<Hook> hooks() {
+        return List.of(new Hook("io.undertow.server.Connectors",
+                named("executeRootHandler").and(isStatic()).and(takesArguments(2))
+                        .and(takesArgument(1, named("io.undertow.server.HttpServerExchange"))),
+                PACKAGE + "RootHandlerAdvice"));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.mcpguard.undertow;
+
+import dev.mcpguard.core.RequestView;
+import dev.mcpguard.net.PeerAddresses;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+
+/**
+ * An Undertow exchange as the gates see it. Addresses come from the connection: the proxy
+ * handlers rewrite the exchange's source address, not the connection's peer.
+ */
+final class UndertowRequestView implements RequestView {
+    private final HttpServerExchange exchange;
+    private final HeaderMap headers;
+
+    UndertowRequestView(HttpServerExchange exchange) {
+        this.exchange = exchange;
+        this.headers = exchange.getRequestHeaders();
+    }
+
+    @Override
+    public String method() {
+        return exchange.getRequestMethod().toString();
+    }
+
+    @Override
+    public String rawPath() {
+        String uri = exchange.getRequestURI();
+        if (exchange.isHostIncludedInRequestURI()) {
+            int authority = uri.indexOf("//");
+            int path = authority < 0 ? -1 : uri.indexOf('/', authority + 2);
+            return path < 0 ? "/" : uri.substring(path);
+        }
+        return uri;
+    }
+
+    @Override
+    public String rawQuery() {
+        String query = exchange.getQueryString();
+        return query.isEmpty() ? null : query;
+    }
+
+    @Override
+    public int headerCount(String name) {
+        HeaderValues values = headers.get(name);
+        return values == null ? 0 : values.size();
+    }
+
+    @Override
+    public String header(String name, int index) {
+        HeaderValues values = headers.get(name);
+        return values == null || index >= values.size() ? null : values.get(index);
+    }
+
+    @Override
+    public boolean hasHeaderStartingWith(String lowerCasePrefix) {
+        for (long cookie = headers.fastIterateNonEmpty(); cookie != -1L; cookie = headers.fiNextNonEmpty(cookie)) {
+            String name = headers.fiCurrent(cookie).getHeaderName().toString();
+            if (name.regionMatches(true, 0, lowerCasePrefix, 0, lowerCasePrefix.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String peerAddress() {
+        return PeerAddresses.of(exchange.getConnection().getPeerAddress());
+    }
+
+    @Override
+    public String localAddress() {
+        return PeerAddresses.of(exchange.getConnection().getLocalAddress());
+    }
+}

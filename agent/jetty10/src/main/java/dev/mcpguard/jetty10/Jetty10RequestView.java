@@ -1,0 +1,69 @@
+package dev.mcpguard.jetty10;
+
+import dev.mcpguard.core.IndexedHeadersView;
+import dev.mcpguard.net.PeerAddresses;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * A Jetty 10 request as the gates see it. Addresses come from the channel's end point:
+ * {@code ForwardedRequestCustomizer} rewrites the request's remote address, not the end point.
+ */
+final class Jetty10RequestView extends IndexedHeadersView {
+    private final Request request;
+    private final HttpFields headers;
+    private final EndPoint endPoint;
+
+    Jetty10RequestView(HttpChannel channel) {
+        this.request = channel.getRequest();
+        this.headers = request.getHttpFields();
+        this.endPoint = channel.getEndPoint();
+    }
+
+    @Override
+    public String method() {
+        return request.getMethod();
+    }
+
+    @Override
+    public String rawPath() {
+        return request.getHttpURI().getPath();
+    }
+
+    @Override
+    public String rawQuery() {
+        return request.getHttpURI().getQuery();
+    }
+
+    @Override
+    protected int fieldCount() {
+        return headers.size();
+    }
+
+    @Override
+    protected boolean fieldNameIs(int i, String name) {
+        return headers.getField(i).is(name);
+    }
+
+    @Override
+    protected boolean fieldNameStartsWith(int i, String lowerCasePrefix) {
+        return headers.getField(i).getName().regionMatches(true, 0, lowerCasePrefix, 0, lowerCasePrefix.length());
+    }
+
+    @Override
+    protected String fieldValue(int i) {
+        return headers.getField(i).getValue();
+    }
+
+    @Override
+    public String peerAddress() {
+        return PeerAddresses.of(endPoint.getRemoteSocketAddress());
+    }
+
+    @Override
+    public String localAddress() {
+        return PeerAddresses.of(endPoint.getLocalSocketAddress());
+    }
+}
