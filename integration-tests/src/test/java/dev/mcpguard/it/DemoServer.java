@@ -2,12 +2,14 @@ package dev.mcpguard.it;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.mcpguard.it.Stacks.Stack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,11 @@ final class DemoServer implements AutoCloseable {
      */
     private static final List<String> JVM_OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
-    private static final String SENTINEL_PREFIX = "/mcpguard-it-sentinel-";
+    /**
+     * Under {@code /health}, which every stack hands to the agent: the JDK's server gates only paths under one of
+     * its contexts, and answers the others itself.
+     */
+    private static final String SENTINEL_PREFIX = "/health/mcpguard-it-sentinel-";
     private static final AtomicInteger SENTINELS = new AtomicInteger();
 
     static {
@@ -41,7 +47,7 @@ final class DemoServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly)));
     }
 
-    private final String stack;
+    private final Stack stack;
     private final Process process;
     private final LogLines stdout;
     private final LogLines stderr;
@@ -49,7 +55,7 @@ final class DemoServer implements AutoCloseable {
     /** Set once a sentinel went unlogged: later ones would only wait as long again, so they fail at once. */
     private volatile boolean sentinelLost;
 
-    private DemoServer(String stack, Process process, LogLines stdout, LogLines stderr, int port) {
+    private DemoServer(Stack stack, Process process, LogLines stdout, LogLines stderr, int port) {
         this.stack = stack;
         this.process = process;
         this.stdout = stdout;
@@ -58,12 +64,12 @@ final class DemoServer implements AutoCloseable {
     }
 
     /** Starts the demo app on {@code stack} and waits until it says it is listening. */
-    static DemoServer start(String stack, Launch launch) {
+    static DemoServer start(Stack stack, Launch launch) {
         Process process = spawn(stack, launch);
         LogLines stdout = LogLines.pump(process.getInputStream(), "demo-stdout-" + stack);
         LogLines stderr = LogLines.pump(process.getErrorStream(), "demo-stderr-" + stack);
         // §8: "LISTENING <host>:<port> <stack>", the host as asked
-        Pattern listening = Pattern.compile("LISTENING " + Pattern.quote(launch.host()) + ":(\\d+) " + Pattern.quote(stack));
+        Pattern listening = Pattern.compile("LISTENING " + Pattern.quote(launch.host()) + ":(\\d+) " + Pattern.quote(stack.name()));
         var line = stdout.await(0, text -> listening.matcher(text).matches(), START_TIMEOUT);
         if (line.isEmpty()) {
             process.destroyForcibly();
@@ -78,7 +84,7 @@ final class DemoServer implements AutoCloseable {
     record Exit(int code, List<String> stdout, List<String> stderr) {}
 
     /** Starts the demo app expecting the JVM to exit by itself (an invalid knob), and waits for it to exit. */
-    static Exit runToExit(String stack, Launch launch) {
+    static Exit runToExit(Stack stack, Launch launch) {
         Process process = spawn(stack, launch);
         LogLines stdout = LogLines.pump(process.getInputStream(), "demo-stdout-exit");
         LogLines stderr = LogLines.pump(process.getErrorStream(), "demo-stderr-exit");
@@ -97,12 +103,12 @@ final class DemoServer implements AutoCloseable {
         return new Exit(process.exitValue(), stdout.all(), stderr.all());
     }
 
-    private static Process spawn(String stack, Launch launch) {
+    private static Process spawn(Stack stack, Launch launch) {
         List<String> command = new ArrayList<>(List.of(
                 TestJars.java(),
                 "-javaagent:" + TestJars.agent(),
-                "-jar", TestJars.demo().toString(),
-                "--stack=" + stack, "--port=0", "--host=" + launch.host()));
+                "-jar", TestJars.demo(stack.jar()).toString(),
+                "--stack=" + stack.name(), "--port=0", "--host=" + launch.host()));
         if (launch.trustForwarded()) {
             command.add("--trust-forwarded");
         }
@@ -117,7 +123,7 @@ final class DemoServer implements AutoCloseable {
         }
     }
 
-    String stack() {
+    Stack stack() {
         return stack;
     }
 
@@ -196,8 +202,14 @@ final class DemoServer implements AutoCloseable {
         return stack + " on port " + port;
     }
 
-    /** The jars under test and the JVM to run them, as the build passes them in. */
+    /**
+     * The jars under test and the JVM to run them, as the build passes them in. Each jar is copied aside on first
+     * use and run from the copy for the rest of the run: every server of a run runs the same build, even when the
+     * module is rebuilt (or cleaned) while the suite runs.
+     */
     static final class TestJars {
+
+        private static final Map<String, Path> SNAPSHOTS = new HashMap<>();
 
         private TestJars() {}
 
@@ -209,11 +221,33 @@ final class DemoServer implements AutoCloseable {
             return existing("mcpguard.agent.jar");
         }
 
-        static Path demo() {
-            return existing("mcpguard.demo.jar");
+        /** The demo jar that serves a stack. */
+        static Path demo(Stacks.Jar jar) {
+            return existing(jar.property);
         }
 
-        private static Path existing(String property) {
+        private static synchronized Path existing(String property) {
+            Path snapshot = SNAPSHOTS.get(property);
+            if (snapshot == null) {
+                snapshot = snapshot(built(property));
+                SNAPSHOTS.put(property, snapshot);
+            }
+            return snapshot;
+        }
+
+        private static Path snapshot(Path jar) {
+            try {
+                Path directory = Files.createTempDirectory("mcpguard-it-jars-");
+                directory.toFile().deleteOnExit(); // deleted in reverse order: after the copy
+                Path copy = Files.copy(jar, directory.resolve(jar.getFileName()));
+                copy.toFile().deleteOnExit();
+                return copy;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy " + jar + " aside", e);
+            }
+        }
+
+        private static Path built(String property) {
             String value = System.getProperty(property);
             if (value == null) {
                 throw new IllegalStateException("system property " + property + " is not set: run the suite with `mvn verify`");

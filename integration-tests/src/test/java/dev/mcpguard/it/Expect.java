@@ -3,6 +3,7 @@ package dev.mcpguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.mcpguard.it.Stacks.Stack;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.TypeRef;
 import java.io.IOException;
@@ -36,12 +37,25 @@ final class Expect {
     }
 
     /**
-     * Refused by the server stack itself, with its own 400 page, in code that runs before the agent's hook: the
-     * application never saw the request, but neither did the agent, so there is no decision line. Used only
-     * where a test shows this happens, and said there.
+     * {@link #blocked}, unless the stack refuses {@code input} itself before the agent's hook (its profile says
+     * so, see {@link Stack#ownRefusals()}): then {@link #refusedByTheStackItself}.
      */
-    static void refusedByTheStackItself(Exchange ex) {
-        assertThat(ex.response().status()).as("status of %s", ex.response()).isEqualTo(400);
+    static void blockedUnlessTheStackRefusesItself(Exchange ex, String input, Refusal refusal, String method, String path) {
+        var own = ex.stack().refusesItself(input);
+        if (own.isPresent()) {
+            refusedByTheStackItself(ex, own.getAsInt());
+        } else {
+            blocked(ex, refusal, method, path);
+        }
+    }
+
+    /**
+     * Refused by the server stack itself, with its own error page, in code that runs before the agent's hook: the
+     * application never saw the request, but neither did the agent, so there is no decision line. Used only
+     * where the stack's profile says this happens, and why.
+     */
+    static void refusedByTheStackItself(Exchange ex, int status) {
+        assertThat(ex.response().status()).as("status of %s", ex.response()).isEqualTo(status);
         assertThat(ex.response().text()).as("not the agent's refusal").doesNotContain("\"jsonrpc\"");
         assertThat(ex.decisions()).as("decision lines").isEmpty();
     }
@@ -79,7 +93,7 @@ final class Expect {
     }
 
     /** Exactly one decision line, for {@code refusal}, with {@code action}. */
-    static void onlyLine(List<Decision> decisions, String action, Refusal refusal, String method, String path, String stack) {
+    static void onlyLine(List<Decision> decisions, String action, Refusal refusal, String method, String path, Stack stack) {
         assertThat(decisions).as("decision lines").hasSize(1);
         line(decisions.get(0), action, refusal, method, path, stack);
     }
@@ -92,8 +106,8 @@ final class Expect {
         }
     }
 
-    /** One decision line with the §7 fields of a refusal. */
-    static void line(Decision d, String action, Refusal refusal, String method, String path, String stack) {
+    /** One decision line with the §7 fields of a refusal; {@code mcpguard.stack} is the agent's name of the stack's family. */
+    static void line(Decision d, String action, Refusal refusal, String method, String path, Stack stack) {
         assertThat(d.action()).as("event.action of %s", d).isEqualTo(action);
         assertThat(d.gate()).as("mcpguard.gate of %s", d).isEqualTo(refusal.gate);
         assertThat(d.reason()).as("mcpguard.reason of %s", d).isEqualTo(refusal.reason);
@@ -101,7 +115,7 @@ final class Expect {
         assertThat(d.method()).as("http.request.method of %s", d).isEqualTo(method);
         assertThat(d.path()).as("url.path of %s", d).isEqualTo(path);
         assertThat(d.client()).as("client.address of %s", d).isEqualTo(CLIENT);
-        assertThat(d.stack()).as("mcpguard.stack of %s", d).isEqualTo(stack);
+        assertThat(d.stack()).as("mcpguard.stack of %s", d).isEqualTo(stack.family());
         assertThat(Instant.parse(d.timestamp())).as("@timestamp of %s", d).isNotNull();
     }
 

@@ -4,6 +4,7 @@ import static dev.mcpguard.it.Launch.LOOPBACK_PATH;
 import static dev.mcpguard.it.Launch.MAX_BODY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcpguard.it.Stacks.Stack;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code MCPGUARD_MODE=off} (§3): no gate acts and nothing is logged. */
@@ -13,7 +14,7 @@ class ModeOffIT {
     static final DemoServers OFF = DemoServers.of(Launch.standard().with("MCPGUARD_MODE", "off"));
 
     @OnEachStack
-    void noGateActsAndNothingIsLogged(String stack) throws InterruptedException {
+    void noGateActsAndNothingIsLogged(Stack stack) throws InterruptedException {
         DemoServer server = OFF.on(stack);
 
         // each request breaks at least one gate, and no token is sent: AUTH would refuse them all

@@ -3,6 +3,7 @@ package dev.mcpguard.it;
 import static dev.mcpguard.it.Launch.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcpguard.it.Stacks.Stack;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,7 +37,7 @@ class OriginHostGateIT {
 
     @ParameterizedTest(name = "{0} Origin: {1}")
     @MethodSource("foreignOrigins")
-    void refusesAForeignOrigin(String stack, String origin) {
+    void refusesAForeignOrigin(Stack stack, String origin) {
         Exchange ex = DEFAULTS.on(stack).exchange(health().header("Origin", origin));
 
         Expect.blocked(ex, Refusal.ORIGIN_NOT_ALLOWED, "GET", PATH);
@@ -48,12 +49,12 @@ class OriginHostGateIT {
 
     @ParameterizedTest(name = "{0} Origin: {1}")
     @MethodSource("loopbackOrigins")
-    void allowsLoopbackOriginsByDefault(String stack, String origin) {
+    void allowsLoopbackOriginsByDefault(Stack stack, String origin) {
         Expect.passed(DEFAULTS.on(stack).exchange(health().header("Origin", origin)), 200);
     }
 
     @OnEachStack
-    void refusesAForeignHostAndSaysHowToAllowIt(String stack) {
+    void refusesAForeignHostAndSaysHowToAllowIt(Stack stack) {
         Exchange ex = DEFAULTS.on(stack).exchange(health().host("evil.example"));
 
         Expect.blocked(ex, Refusal.HOST_NOT_ALLOWED, "GET", PATH);
@@ -61,7 +62,7 @@ class OriginHostGateIT {
     }
 
     @OnEachStack
-    void checksOriginBeforeHost(String stack) {
+    void checksOriginBeforeHost(Stack stack) {
         Exchange ex = DEFAULTS.on(stack).exchange(health().host("evil.example").header("Origin", "http://evil.example"));
 
         Expect.blocked(ex, Refusal.ORIGIN_NOT_ALLOWED, "GET", PATH);
@@ -73,12 +74,12 @@ class OriginHostGateIT {
 
     @ParameterizedTest(name = "{0} Host: {1}")
     @MethodSource("loopbackHosts")
-    void allowsLoopbackHostsInAnyCaseAndWithAnyPort(String stack, String host) {
+    void allowsLoopbackHostsInAnyCaseAndWithAnyPort(Stack stack, String host) {
         Expect.passed(DEFAULTS.on(stack).exchange(health().host(host)), 200);
     }
 
     @OnEachStack
-    void allowedOriginsAllowExactlyTheConfiguredOrigin(String stack) {
+    void allowedOriginsAllowExactlyTheConfiguredOrigin(Stack stack) {
         DemoServer server = APP_ORIGIN.on(stack);
 
         Expect.passed(server.exchange(health().header("Origin", "https://app.example")), 200);
@@ -88,7 +89,7 @@ class OriginHostGateIT {
     }
 
     @OnEachStack
-    void aWildcardAllowsAnyOriginButNull(String stack) {
+    void aWildcardAllowsAnyOriginButNull(Stack stack) {
         DemoServer server = ANY_ORIGIN.on(stack);
 
         Expect.passed(server.exchange(health().header("Origin", "http://evil.example")), 200);
@@ -96,7 +97,7 @@ class OriginHostGateIT {
     }
 
     @OnEachStack
-    void allowedHostsAllowTheConfiguredHost(String stack) {
+    void allowedHostsAllowTheConfiguredHost(Stack stack) {
         DemoServer server = EVIL_HOST.on(stack);
 
         Expect.passed(server.exchange(health().host("evil.example")), 200);

@@ -1,32 +1,258 @@
 package dev.mcpguard.it;
 
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
-/** The server stacks every behaviour is proven on: one suite, run once per stack. */
+/**
+ * The server stacks every behaviour is proven on: one suite, run once per stack. The system property
+ * {@code mcpguard.it.stacks} (comma-separated names, e.g. {@code -Dmcpguard.it.stacks=jetty,jdk}) narrows the
+ * run to some of them; by default the suite runs on all of them.
+ */
 final class Stacks {
 
-    static final List<String> ALL = List.of("jetty", "tomcat");
+    /** Which demo jar serves a stack (design §8): javax servlet containers cannot share a class path with the rest. */
+    enum Jar {
+        /** {@code demo-app/target/demo-app.jar}, system property {@code mcpguard.demo.jar}. */
+        DEMO("mcpguard.demo.jar"),
+        /** {@code demo-app/javax/target/demo-app-javax.jar}, system property {@code mcpguard.demo.javax.jar}. */
+        JAVAX("mcpguard.demo.javax.jar");
+
+        final String property;
+
+        Jar(String property) {
+            this.property = property;
+        }
+    }
 
     /**
-     * Jetty checks URI compliance and parses the request head in its connector, before {@code Server.handle},
-     * which is where the agent gates Jetty: requests Jetty refuses there never reach the agent.
+     * What the suite needs to know about one stack.
+     *
+     * @param name             the demo's {@code --stack=} name, also the name tests are reported under
+     * @param jar              the demo jar that serves it
+     * @param family           the agent's name for the server family: {@code mcpguard.stack} in decision lines,
+     *                         and the banner's {@code instrumented <family>: <class>} line
+     * @param forwardedHeaders whether {@code --trust-forwarded} turns on a forwarded-header feature of the server
+     *                         (it then reports the spoofed client address); where false the flag changes nothing
+     * @param sdkTransport     whether {@code /mcp} is the MCP SDK's Streamable HTTP transport; otherwise it is the
+     *                         demo's hand-written JSON-RPC endpoint (plain JSON answers, no SSE, no session)
+     * @param stripsPathParameters whether the application is served {@code /health} for {@code /health;a=x}
+     *                         (servlet containers and Undertow strip path parameters, the JDK matches contexts
+     *                         by prefix; the Netty and Reactor demos route on the exact path and answer 404):
+     *                         what a request that got through looks like, after every gate
+     * @param ownRefusals      the malformed inputs the server refuses itself, with the status it answers, in code
+     *                         that runs before the agent's hook: neither the application nor the agent sees them
+     *                         (so no decision line). Keys are the inputs as the tests write them: a request target,
+     *                         or a header line such as {@code Content-Length: abc}. Every entry was seen by running
+     *                         the stack; the comment on each stack below says why it happens
+     * @param blanksBackslashTargets Tomcat: its parser hands no URI at all over for a target with a raw
+     *                         backslash; the agent refuses it and logs an empty path
+     * @param dropsLengthBesideChunked Tomcat: a {@code Content-Length} sent with {@code Transfer-Encoding:
+     *                         chunked} is dropped before the agent's hook (RFC 9112 §6.3) and the chunked body is
+     *                         served, which the BODY gate counts like any streamed body
+     * @param routesByTextPrefix the JDK: a handler registered for {@code /inspector} also serves
+     *                         {@code /inspectorx}, so the agent, which asks the server which handler a request
+     *                         goes to, counts that as under the loopback-only path, whose page it would get
      */
-    static final String JETTY = "jetty";
+    record Stack(String name, Jar jar, String family, boolean forwardedHeaders, boolean sdkTransport,
+            boolean stripsPathParameters, Map<String, Integer> ownRefusals, boolean blanksBackslashTargets,
+            boolean dropsLengthBesideChunked, boolean routesByTextPrefix) {
 
-    /** Tomcat parses the request head before the agent's hook too, but hands nearly everything over. */
-    static final String TOMCAT = "tomcat";
+        Stack {
+            ownRefusals = Map.copyOf(ownRefusals);
+        }
+
+        /** A stack with none of the traits below; the {@code with…} methods add them. */
+        static Stack of(String name, Jar jar, String family) {
+            return new Stack(name, jar, family, false, false, false, Map.of(), false, false, false);
+        }
+
+        Stack withForwardedHeaders() {
+            return new Stack(name, jar, family, true, sdkTransport, stripsPathParameters, ownRefusals,
+                    blanksBackslashTargets, dropsLengthBesideChunked, routesByTextPrefix);
+        }
+
+        Stack withSdkTransport() {
+            return new Stack(name, jar, family, forwardedHeaders, true, stripsPathParameters, ownRefusals,
+                    blanksBackslashTargets, dropsLengthBesideChunked, routesByTextPrefix);
+        }
+
+        Stack strippingPathParameters() {
+            return new Stack(name, jar, family, forwardedHeaders, sdkTransport, true, ownRefusals,
+                    blanksBackslashTargets, dropsLengthBesideChunked, routesByTextPrefix);
+        }
+
+        /** The server answers {@code status} itself to each of {@code inputs}, before the agent's hook. */
+        Stack refusingItself(int status, Collection<String> inputs) {
+            Map<String, Integer> more = new HashMap<>(ownRefusals);
+            for (String input : inputs) {
+                if (more.put(input, status) != null) {
+                    throw new IllegalStateException(name + " refuses " + input + " twice");
+                }
+            }
+            return new Stack(name, jar, family, forwardedHeaders, sdkTransport, stripsPathParameters, more,
+                    blanksBackslashTargets, dropsLengthBesideChunked, routesByTextPrefix);
+        }
+
+        Stack blankingBackslashTargets() {
+            return new Stack(name, jar, family, forwardedHeaders, sdkTransport, stripsPathParameters, ownRefusals,
+                    true, dropsLengthBesideChunked, routesByTextPrefix);
+        }
+
+        Stack routingByTextPrefix() {
+            return new Stack(name, jar, family, forwardedHeaders, sdkTransport, stripsPathParameters, ownRefusals,
+                    blanksBackslashTargets, dropsLengthBesideChunked, true);
+        }
+
+        Stack droppingLengthBesideChunked() {
+            return new Stack(name, jar, family, forwardedHeaders, sdkTransport, stripsPathParameters, ownRefusals,
+                    blanksBackslashTargets, true, routesByTextPrefix);
+        }
+
+        /** The status the server itself answers {@code input} with, before the agent; empty when the agent sees it. */
+        OptionalInt refusesItself(String input) {
+            Integer status = ownRefusals.get(input);
+            return status == null ? OptionalInt.empty() : OptionalInt.of(status);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    // The malformed inputs of the suite, as the tests write them (see Stack#ownRefusals).
+    static final String CL_NOT_A_NUMBER = "Content-Length: abc";
+    static final String CL_NEGATIVE = "Content-Length: -1";
+    static final String CL_SIGNED = "Content-Length: +10";
+    static final String CL_OVER_A_LONG = "Content-Length: 99999999999999999999";
+    static final String CL_TWICE = "Content-Length: 10, Content-Length: 20";
+    static final String CL_BESIDE_CHUNKED = "Content-Length: 10, Transfer-Encoding: chunked";
+    private static final List<String> EVERY_BAD_LENGTH = List.of(
+            CL_NOT_A_NUMBER, CL_NEGATIVE, CL_SIGNED, CL_OVER_A_LONG, CL_TWICE, CL_BESIDE_CHUNKED);
+
+    /**
+     * Jetty 12 checks URI compliance and parses the request head in its connector, before {@code Server.handle},
+     * which is where the agent gates Jetty: it answers 400 itself to every unsafe target of {@code PathGateIT}
+     * without a path parameter (encoded dot, slash or control character, {@code ..} above the root or behind a
+     * parameter, a raw backslash, overlong UTF-8, a bad escape, an encoded CR LF), to {@code //inspector}
+     * (ambiguous empty segment), and to every malformed {@code Content-Length}, one beside
+     * {@code Transfer-Encoding} included.
+     */
+    static final Stack JETTY = Stack.of("jetty", Jar.DEMO, "jetty")
+            .withForwardedHeaders().withSdkTransport().strippingPathParameters()
+            .refusingItself(400, List.of("/%2e%2e/inspector", "/a%2fb", "/x%00", "/x%00?q=1", "/..;/..", "/a\\b",
+                    "/%c0%ae", "/%zz", "/../../etc", "/x%0d%0aforged-line", "//inspector"))
+            .refusingItself(400, EVERY_BAD_LENGTH);
+
+    /**
+     * Tomcat 11 parses the request head before the agent's hook too, but hands nearly everything over: only a
+     * raw backslash loses the URI, and a {@code Content-Length} beside chunked is dropped (see the traits).
+     */
+    static final Stack TOMCAT = Stack.of("tomcat", Jar.DEMO, "tomcat")
+            .withForwardedHeaders().withSdkTransport().strippingPathParameters()
+            .blankingBackslashTargets().droppingLengthBesideChunked();
+
+    /**
+     * Undertow 2.3 (core handlers) parses the head before {@code Connectors.executeRootHandler}, the agent's hook,
+     * and answers 400 itself to a raw backslash and to a {@code %} without two hex digits (in a path parameter
+     * too), and to every malformed {@code Content-Length}, one beside {@code Transfer-Encoding} included.
+     */
+    static final Stack UNDERTOW = Stack.of("undertow", Jar.DEMO, "undertow")
+            .withForwardedHeaders().strippingPathParameters()
+            .refusingItself(400, List.of("/a\\b", "/%zz", "/health;a=%zz"))
+            .refusingItself(400, EVERY_BAD_LENGTH);
+
+    /**
+     * Raw Netty 4.1: {@code HttpServerCodec} and the application's handler, the body in chunks. The codec answers
+     * nothing itself: a head it cannot frame (any malformed {@code Content-Length}, one beside
+     * {@code Transfer-Encoding} included) comes out as a message with a failed {@code DecoderResult}, and the
+     * agent, right after the codec, sees and refuses it like any other; the target is passed on as sent. So every
+     * malformed input of the suite reaches the agent. The demo routes on the exact decoded path.
+     */
+    static final Stack NETTY = Stack.of("netty", Jar.DEMO, "netty");
+
+    /** Raw Netty 4.1 with an {@code HttpObjectAggregator} after the codec (and so after the agent): as {@link #NETTY}. */
+    static final Stack NETTY_AGGREGATED = Stack.of("netty-aggregated", Jar.DEMO, "netty");
+
+    /**
+     * Reactor Netty's {@code HttpServer} (the server under Spring WebFlux), {@code forwarded(true)} under
+     * {@code --trust-forwarded}. Without the agent it answers 400 itself to a head the codec could not frame,
+     * but the agent sits right after the codec, before Reactor's own handlers: as {@link #NETTY}, every malformed
+     * input of the suite reaches the agent. The demo routes on the exact path.
+     */
+    static final Stack REACTOR = Stack.of("reactor", Jar.DEMO, "netty")
+            .withForwardedHeaders();
+
+    /**
+     * The JDK's {@code com.sun.net.httpserver}, gated by a filter the agent puts first in every context. The
+     * server answers 400 itself, before choosing a context, to a target {@code java.net.URI} cannot parse (a raw
+     * backslash, a {@code %} without two hex digits), and to a {@code Content-Length} it cannot parse ({@code abc},
+     * {@code -1}, more than a long) or that is sent twice or beside {@code Transfer-Encoding}; it takes
+     * {@code +10}, which the agent then refuses. A target whose decoded path starts with no context's path gets
+     * the server's own 404 ("No context found"): no filter, so neither agent nor application, ever sees it. The
+     * JDK matches contexts case-sensitively and without normalizing, so {@code /INSPECTOR}, {@code //inspector},
+     * {@code /./inspector}, {@code /x/../inspector} and {@code /HEALTH} are among them, and so is
+     * {@code /.well-known/oauth-protected-resource}, which the demo does not serve. Contexts match by text
+     * prefix: {@code /health;a=x} is served by {@code /health}, {@code /inspectorx} by {@code /inspector}.
+     */
+    static final Stack JDK = Stack.of("jdk", Jar.DEMO, "jdk-httpserver")
+            .strippingPathParameters().routingByTextPrefix()
+            .refusingItself(400, List.of("/a\\b", "/%zz", "/health;a=%zz"))
+            .refusingItself(400, List.of(CL_NOT_A_NUMBER, CL_NEGATIVE, CL_OVER_A_LONG, CL_TWICE, CL_BESIDE_CHUNKED))
+            .refusingItself(404, List.of("/%2e%2e/inspector", "/a%2fb", "/x%00", "/x%00?q=1", "/..;/..", "/%c0%ae",
+                    "/../../etc", "/x%0d%0aforged-line", "/INSPECTOR", "//inspector", "/./inspector", "/x/../inspector",
+                    "/HEALTH", "/.well-known/oauth-protected-resource"));
+
+    /** Embedded Tomcat 9 ({@code javax.servlet}): the same Coyote parser as Tomcat 11, the same hand-over. */
+    static final Stack TOMCAT9 = Stack.of("tomcat9", Jar.JAVAX, "tomcat")
+            .withForwardedHeaders().strippingPathParameters()
+            .blankingBackslashTargets().droppingLengthBesideChunked();
+
+    /**
+     * Jetty 10 ({@code javax.servlet}) parses the head and checks URI compliance before
+     * {@code Server.handle(HttpChannel)}, the agent's hook, like Jetty 12 but more leniently: it answers 400 itself
+     * to an encoded dot or control character, {@code ..} above the root or behind a parameter, a bad escape and
+     * {@code //inspector}, but hands an encoded slash, a raw backslash, overlong UTF-8 and an encoded CR LF over;
+     * and it refuses every malformed {@code Content-Length}, one beside {@code Transfer-Encoding} included.
+     */
+    static final Stack JETTY10 = Stack.of("jetty10", Jar.JAVAX, "jetty")
+            .withForwardedHeaders().strippingPathParameters()
+            .refusingItself(400, List.of("/%2e%2e/inspector", "/x%00", "/x%00?q=1", "/..;/..", "/%zz", "/../../etc",
+                    "//inspector"))
+            .refusingItself(400, EVERY_BAD_LENGTH);
+
+    private static final List<Stack> EVERY = List.of(
+            JETTY, TOMCAT, UNDERTOW, NETTY, NETTY_AGGREGATED, REACTOR, JDK, TOMCAT9, JETTY10);
+
+    /** The stacks of this run: all of them, or those named by {@code mcpguard.it.stacks}. */
+    static final List<Stack> ALL = selected(System.getProperty("mcpguard.it.stacks", ""));
 
     private Stacks() {}
 
-    /** For {@code @MethodSource("dev.mcpguard.it.Stacks#names")}. */
-    static Stream<String> names() {
+    /** For {@code @MethodSource("dev.mcpguard.it.Stacks#all")}. */
+    static Stream<Stack> all() {
         return ALL.stream();
     }
 
     /** Every stack with every case: arguments {@code (stack, case)}. */
     static Stream<Arguments> times(List<?> cases) {
         return ALL.stream().flatMap(stack -> cases.stream().map(c -> Arguments.of(stack, c)));
+    }
+
+    private static List<Stack> selected(String names) {
+        if (names.isBlank()) {
+            return EVERY;
+        }
+        return Arrays.stream(names.split(",")).map(String::strip).filter(name -> !name.isEmpty())
+                .map(name -> EVERY.stream().filter(stack -> stack.name().equals(name)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("mcpguard.it.stacks: no stack named '" + name
+                                + "'; the stacks are " + EVERY)))
+                .toList();
     }
 }

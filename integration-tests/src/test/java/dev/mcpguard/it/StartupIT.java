@@ -2,6 +2,7 @@ package dev.mcpguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcpguard.it.Stacks.Stack;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,7 +39,7 @@ class StartupIT {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("badKnobs")
-    void anInvalidKnobStopsTheJvmWithOneLineNamingIt(String stack, BadKnob bad) {
+    void anInvalidKnobStopsTheJvmWithOneLineNamingIt(Stack stack, BadKnob bad) {
         DemoServer.Exit exit = DemoServer.runToExit(stack, Launch.standard().with(bad.knob(), bad.value()));
 
         assertThat(exit.code()).as("exit status").isNotZero();
@@ -54,15 +55,23 @@ class StartupIT {
     }
 
     @OnEachStack
-    void anUnknownKnobIsNamedButItsValueNeverPrinted(String stack) {
+    void anUnknownKnobIsNamedButItsValueNeverPrinted(Stack stack) {
         DemoServer server = UNKNOWN_KNOB.on(stack);
 
         server.awaitStderrLine("WARN", "MCPGUARD_FOO");
         assertThat(server.stderr().all()).noneMatch(line -> line.contains(UNKNOWN_VALUE));
     }
 
+    /**
+     * The banner names the server family the agent instrumented, as {@code instrumented <family>: <class>}, once
+     * the server's classes load: at start, or with the first request at the latest.
+     */
     @OnEachStack
-    void theBannerNamesTheInstrumentedStack(String stack) {
-        UNKNOWN_KNOB.on(stack).awaitStderrLine("mcpguard", "instrumented", stack);
+    void theBannerNamesTheInstrumentedStack(Stack stack) {
+        DemoServer server = UNKNOWN_KNOB.on(stack);
+
+        server.exchange(Request.get("/health").bearer(Launch.TOKEN));
+
+        server.awaitStderrLine("mcpguard", "instrumented " + stack.family() + ": ");
     }
 }

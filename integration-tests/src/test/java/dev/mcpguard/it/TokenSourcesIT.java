@@ -4,6 +4,7 @@ import static dev.mcpguard.it.Launch.ROTATED_TOKEN;
 import static dev.mcpguard.it.Launch.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcpguard.it.Stacks.Stack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,13 +33,10 @@ class TokenSourcesIT {
 
     /** One token file per stack: the reload test changes it. */
     @RegisterExtension
-    static final DemoServers JETTY_FILE = tokenFileServers("jetty");
-
-    @RegisterExtension
-    static final DemoServers TOMCAT_FILE = tokenFileServers("tomcat");
+    static final DemoServers TOKEN_FILES = DemoServers.perStack(TokenSourcesIT::tokenFile);
 
     @OnEachStack
-    void acceptsTokensWhoseDigestIsConfiguredInEitherCase(String stack) {
+    void acceptsTokensWhoseDigestIsConfiguredInEitherCase(Stack stack) {
         DemoServer server = DIGESTS.on(stack);
 
         Expect.passed(server.exchange(Request.get(PATH).bearer(TOKEN)), 200);
@@ -47,20 +45,19 @@ class TokenSourcesIT {
     }
 
     @OnEachStack
-    void acceptsTheTokensOfTheFileIgnoringCommentsBlankLinesAndLineEnds(String stack) {
-        DemoServer server = tokenFile(stack).on(stack);
+    void acceptsTheTokensOfTheFileIgnoringCommentsBlankLinesAndLineEnds(Stack stack) {
+        DemoServer server = TOKEN_FILES.on(stack);
 
         Expect.passed(server.exchange(Request.get(PATH).bearer(FILE_TOKEN)), 200);
         Expect.blocked(server.exchange(Request.get(PATH).bearer("wrong")), Refusal.INVALID_TOKEN, "GET", PATH);
     }
 
     @OnEachStack
-    void rereadsTheFileWhenItChanges(String stack) throws IOException {
-        DemoServers servers = tokenFile(stack);
-        DemoServer server = servers.on(stack);
+    void rereadsTheFileWhenItChanges(Stack stack) throws IOException {
+        DemoServer server = TOKEN_FILES.on(stack);
         Expect.blocked(server.exchange(Request.get(PATH).bearer(ADDED_FILE_TOKEN)), Refusal.INVALID_TOKEN, "GET", PATH);
 
-        Files.writeString(Path.of(servers.launch().env().get("MCPGUARD_TOKEN_FILE")),
+        Files.writeString(Path.of(TOKEN_FILES.launch(stack).env().get("MCPGUARD_TOKEN_FILE")),
                 FILE_TOKEN + "\n" + ADDED_FILE_TOKEN + "\n", StandardCharsets.UTF_8);
 
         assertThat(eventually(() -> server.exchange(Request.get(PATH).bearer(ADDED_FILE_TOKEN)).response().status() == 200))
@@ -68,16 +65,13 @@ class TokenSourcesIT {
         Expect.passed(server.exchange(Request.get(PATH).bearer(FILE_TOKEN)), 200);
     }
 
-    private static DemoServers tokenFile(String stack) {
-        return stack.equals("jetty") ? JETTY_FILE : TOMCAT_FILE;
-    }
-
-    private static DemoServers tokenFileServers(String stack) {
+    /** A new token file for {@code stack}'s server, and the configuration that names it. */
+    private static Launch tokenFile(Stack stack) {
         try {
-            Path file = Files.createTempFile("mcpguard-it-tokens-" + stack, ".txt");
+            Path file = Files.createTempFile("mcpguard-it-tokens-" + stack.name() + "-", ".txt");
             file.toFile().deleteOnExit();
             Files.writeString(file, "# accepted tokens\r\n\r\n   \r\n  " + FILE_TOKEN + "  \r\n# the end\r\n", StandardCharsets.UTF_8);
-            return DemoServers.of(Launch.standard().without("MCPGUARD_TOKEN").with("MCPGUARD_TOKEN_FILE", file.toString()));
+            return Launch.standard().without("MCPGUARD_TOKEN").with("MCPGUARD_TOKEN_FILE", file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -59,11 +59,11 @@ final class HelperInjector implements AgentBuilder.Transformer {
                 throw new IllegalStateException("cannot define mcpguard helpers in " + classLoader, e);
             }
         }
-        if (classLoader != null && module != null && module.isNamed()) {
-            // Advice inlined into a named module (jdk.httpserver) calls the helpers, which live in
-            // the unnamed module of that module's class loader: the module must read it.
-            instrumentation.redefineModule((Module) module.unwrap(), Set.of(classLoader.getUnnamedModule()),
-                    Map.of(), Map.of(), Set.of(), Map.of());
+        if (module != null && module.isNamed()) {
+            // Advice inlined into a named module (java.base, jdk.httpserver) calls helpers in an
+            // unnamed module, the bootstrap one or its own loader's: the module must read it.
+            Module helpers = classLoader == null ? HelperInjector.class.getModule() : classLoader.getUnnamedModule();
+            instrumentation.redefineModule((Module) module.unwrap(), Set.of(helpers), Map.of(), Map.of(), Set.of(), Map.of());
         }
         return builder;
     }

@@ -6,11 +6,13 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.mcpguard.audit.AuditTrail;
+import dev.mcpguard.bind.BindGate;
 import dev.mcpguard.audit.DecisionLog;
 import dev.mcpguard.config.Config;
 import dev.mcpguard.config.ConfigException;
 import dev.mcpguard.config.KnobSource;
 import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.BindPolicy;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
@@ -36,8 +38,11 @@ public final class Installer {
             "dev.mcpguard.tomcat.TomcatInstrumentation",
             "dev.mcpguard.jetty.JettyInstrumentation",
             "dev.mcpguard.jetty10.Jetty10Instrumentation",
+            "dev.mcpguard.jetty10.JettyDispatchInstrumentation",
+            "dev.mcpguard.netty.NettyInstrumentation",
             "dev.mcpguard.undertow.UndertowInstrumentation",
-            "dev.mcpguard.jdkhttp.JdkHttpServerInstrumentation");
+            "dev.mcpguard.jdkhttp.JdkHttpServerInstrumentation",
+            "dev.mcpguard.bind.BindInstrumentation");
 
     private Installer() {
     }
@@ -56,6 +61,7 @@ public final class Installer {
         Logger log = OperatorLog.logger();
         AuditTrail audit = new AuditTrail(new DecisionLog(config.jsonLog(), () -> System.err), config.logAllowed(), log);
         ActiveGuard.set(guard(config, audit));
+        BindGate.install(new BindPolicy(config.bindAddress(), config.bindPorts(), config.mode(GateName.BIND)), log);
         TokenFileWatcher.start(config, log);
         List<ServerInstrumentation> servers = instrumentations();
         Banner.print(log, version(agentJar), config, servers);
@@ -125,10 +131,11 @@ public final class Installer {
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 .with(new InstrumentationListener(log, familyByType))
                 .ignore(nameStartsWith("dev.mcpguard.")
-                        .or(nameStartsWith("java."))
+                        .or(nameStartsWith("java.").and(not(named("java.net.ServerSocket"))))
                         .or(nameStartsWith("javax."))
                         .or(nameStartsWith("jdk."))
-                        .or(nameStartsWith("sun.").and(not(nameStartsWith("sun.net.httpserver."))))
+                        .or(nameStartsWith("sun.").and(not(nameStartsWith("sun.net.httpserver.")
+                                .or(named("sun.nio.ch.ServerSocketChannelImpl")))))
                         .or(nameStartsWith("com.sun."))
                         .or(nameStartsWith("kotlin."))
                         .or(nameStartsWith("scala.")));

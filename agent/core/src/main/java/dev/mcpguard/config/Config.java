@@ -10,6 +10,8 @@ import dev.mcpguard.net.OriginAllowList;
 import dev.mcpguard.net.PathPrefixes;
 import dev.mcpguard.net.PeerAddresses;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -399,6 +401,15 @@ public final class Config {
 
     public String bind() {
         return bind;
+    }
+
+    /** {@link #bind()} as an address (a literal: no name lookup happens). */
+    public InetAddress bindAddress() {
+        try {
+            return InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a validated IP literal did not parse: " + bind, e);
+        }
     }
 
     /** The governed ports, sorted, or {@code null} for all. */

@@ -134,11 +134,7 @@ public final class Guard {
     }
 
     private static String withoutQuery(String rawPath) {
-        if (rawPath == null) {
-            return "";
-        }
-        int query = rawPath.indexOf('?');
-        return query < 0 ? rawPath : rawPath.substring(0, query);
+        return rawPath == null ? "" : rawPath.substring(0, PathNormalizer.endOfPath(rawPath));
     }
 
     /** Everything the gates are built from; the agent fills it from the validated knobs. */

@@ -1,5 +1,6 @@
 package dev.mcpguard.core;
 
+import dev.mcpguard.net.PathNormalizer;
 import dev.mcpguard.net.PathPrefixes;
 import dev.mcpguard.net.PeerAddresses;
 
@@ -30,7 +31,7 @@ final class LoopbackGate implements Gate {
             return null;
         }
         // An unnormalizable path might reach a restricted resource on a lenient server.
-        if (path != null && !loopbackPaths.matches(path)) {
+        if (path != null && !loopbackPaths.matches(path) && !routedToRestrictedPrefix(request)) {
             return null;
         }
         if (prod && !trustLoopback) {
@@ -43,6 +44,15 @@ final class LoopbackGate implements Gate {
             return Reason.LOOPBACK_ONLY;
         }
         return null;
+    }
+
+    private boolean routedToRestrictedPrefix(RequestView request) {
+        String prefix = request.routedPrefix();
+        if (prefix == null) {
+            return false;
+        }
+        String normalized = PathNormalizer.normalize(prefix);
+        return normalized == null || loopbackPaths.matches(normalized);
     }
 
     /** A same-host proxy or tunnel announces itself with any of these, even empty. */

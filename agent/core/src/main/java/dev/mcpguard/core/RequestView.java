@@ -18,6 +18,16 @@ public interface RequestView {
      */
     String rawPath();
 
+    /**
+     * For a server that hands a request to the handler mounted at a path prefix without segment
+     * boundaries (the JDK server runs the {@code /inspector} context for {@code /inspectorx}):
+     * that prefix, which restrictions then also apply to. {@code null} for servers that route on
+     * whole segments.
+     */
+    default String routedPrefix() {
+        return null;
+    }
+
     /** The raw query string without {@code ?}, or {@code null}. Never logged. */
     String rawQuery();
 

@@ -26,6 +26,15 @@ final class JdkRequestView implements RequestView {
         return exchange.getRequestURI().getRawPath();
     }
 
+    /**
+     * The JDK server picks a context by plain string prefix, so {@code /inspectorx} runs the
+     * {@code /inspector} context's handler: restrictions must also look at the context.
+     */
+    @Override
+    public String routedPrefix() {
+        return exchange.getHttpContext().getPath();
+    }
+
     @Override
     public String rawQuery() {
         return exchange.getRequestURI().getRawQuery();

@@ -24,8 +24,8 @@ public final class PathNormalizer {
     }
 
     /**
-     * @param rawPath the request-target path, percent-escapes intact; anything from {@code ?} on
-     *                is ignored. Non-ASCII characters are taken as already decoded text.
+     * @param rawPath the request-target path, percent-escapes intact; anything from {@code ?} or
+     *                {@code #} on is ignored. Non-ASCII characters are taken as already decoded text.
      * @return the normalized path (starting with {@code /}, no trailing {@code /} except the
      *         root), {@code "*"} for the asterisk form, or {@code null} when it must be refused
      */
@@ -33,10 +33,7 @@ public final class PathNormalizer {
         if (rawPath == null) {
             return null;
         }
-        int end = rawPath.indexOf('?');
-        if (end < 0) {
-            end = rawPath.length();
-        }
+        int end = endOfPath(rawPath);
         if (end == 1 && rawPath.charAt(0) == '*') {
             return "*";
         }
@@ -48,6 +45,17 @@ public final class PathNormalizer {
         }
         String decoded = decode(rawPath, end);
         return decoded == null ? null : resolve(decoded);
+    }
+
+    /** The path ends at the query or, never sent by a client but seen by some servers, a fragment. */
+    public static int endOfPath(String rawPath) {
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c == '?' || c == '#') {
+                return i;
+            }
+        }
+        return rawPath.length();
     }
 
     /** The allocation-free common case: plain ASCII, no escapes, parameters or dot segments. */

@@ -1,7 +1,7 @@
 package dev.mcpguard.tomcat;
 
 import dev.mcpguard.core.IndexedHeadersView;
-import java.nio.charset.StandardCharsets;
+import dev.mcpguard.net.ByteChars;
 import org.apache.coyote.ActionCode;
 import org.apache.coyote.Request;
 import org.apache.tomcat.util.buf.MessageBytes;
@@ -29,16 +29,8 @@ final class TomcatRequestView extends IndexedHeadersView {
     @Override
     public String rawPath() {
         String path = request.requestURI().toString();
-        if (path == null) {
-            return null;
-        }
-        for (int i = 0; i < path.length(); i++) {
-            if (path.charAt(i) >= 0x80) {
-                // Coyote maps each raw byte to one char; give the gates the UTF-8 reading.
-                return new String(path.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-            }
-        }
-        return path;
+        // Coyote maps each raw byte to one char; the gates want the UTF-8 reading.
+        return path == null ? null : ByteChars.asUtf8(path);
     }
 
     @Override

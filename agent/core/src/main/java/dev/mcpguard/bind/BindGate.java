@@ -1,0 +1,75 @@
+package dev.mcpguard.bind;
+
+import dev.mcpguard.core.BindPolicy;
+import dev.mcpguard.core.GateMode;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import org.slf4j.Logger;
+
+/**
+ * Called from the bind advice of every server-socket implementation (NIO channels, classic
+ * server sockets, Netty's native transports); lives on the bootstrap class path, where
+ * {@code java.base} reaches it. Holds no policy: {@link BindPolicy} decides.
+ */
+public final class BindGate {
+    private static volatile BindPolicy policy;
+    private static volatile Logger log;
+
+    private BindGate() {
+    }
+
+    /** Set once, before the bind hooks are installed. */
+    public static void install(BindPolicy bindPolicy, Logger operatorLog) {
+        log = operatorLog;
+        policy = bindPolicy;
+    }
+
+    /**
+     * @param requested the address a server socket is about to bind ({@code null}: wildcard, any port)
+     * @return the address to bind instead, or {@code requested}; never throws, since a failing
+     *         agent must not keep a server from starting
+     */
+    public static SocketAddress onBind(SocketAddress requested) {
+        BindPolicy active = policy;
+        if (active == null) {
+            return requested;
+        }
+        try {
+            InetAddress address = null;
+            int port = 0;
+            if (requested instanceof InetSocketAddress) {
+                InetSocketAddress inet = (InetSocketAddress) requested;
+                if (inet.isUnresolved()) {
+                    return requested;
+                }
+                address = inet.getAddress();
+                port = inet.getPort();
+            } else if (requested != null) {
+                return requested; // a Unix-domain socket: no network exposure to narrow
+            }
+            InetAddress narrowed = active.narrowed(address, port);
+            if (narrowed == null) {
+                return requested;
+            }
+            String asked = (address == null ? "0.0.0.0" : literal(address)) + ":" + port;
+            String allowed = literal(narrowed) + ":" + port;
+            if (active.mode() == GateMode.ENFORCE) {
+                log.warn("BIND gate rewrote a listen address from {} to {}; to listen wider set MCPGUARD_BIND "
+                        + "(e.g. MCPGUARD_BIND=0.0.0.0) or leave this port out of MCPGUARD_BIND_PORTS", asked, allowed);
+                return new InetSocketAddress(narrowed, port);
+            }
+            log.warn("BIND gate (log-only) would rewrite a listen address from {} to {}; the bind is left as asked",
+                    asked, allowed);
+            return requested;
+        } catch (Throwable error) {
+            log.error("BIND gate failed; the bind is left as asked", error);
+            return requested;
+        }
+    }
+
+    private static String literal(InetAddress address) {
+        String text = address.getHostAddress();
+        return text.indexOf(':') >= 0 ? "[" + text + "]" : text;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.mcpguard.netty;
+
+import dev.mcpguard.core.ActiveGuard;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.util.Map;
+
+/**
+ * Keeps one {@link NettyGate} in every pipeline that decodes HTTP requests, right behind the server
+ * codec: before {@code HttpObjectAggregator} and every application handler, whatever order they
+ * were added in. Runs when a pipeline changes (mostly while a connection is set up), never per request.
+ *
+ * <p>With a split codec ({@link HttpRequestDecoder} plus {@link HttpResponseEncoder}) the gate
+ * follows whichever half comes later: it writes its refusal towards the socket, so the encoder
+ * must be on that side of it.
+ */
+public final class GatePlacement {
+    static final String NAME = "mcpguard.gate";
+
+    /** Netty without its HTTP codec (in a Redis or gRPC client, say) serves no HTTP/1.x: nothing to place. */
+    private static final boolean HTTP_CODEC = visible("io.netty.handler.codec.http.HttpServerCodec");
+    /** Set while the outermost pipeline change of this thread runs. */
+    private static final ThreadLocal<Boolean> CHANGING = new ThreadLocal<>();
+
+    private GatePlacement() {
+    }
+
+    /** @return {@code true} for the outermost pipeline change on this thread, which must call {@link #exit} */
+    public static boolean enter() {
+        if (!HTTP_CODEC || CHANGING.get() != null) {
+            return false;
+        }
+        CHANGING.set(Boolean.TRUE);
+        return true;
+    }
+
+    /** After the outermost change: adds, moves or removes the gate as the pipeline now needs. Never throws. */
+    public static void exit(ChannelPipeline pipeline) {
+        try {
+            place(pipeline);
+        } catch (Throwable error) {
+            // Without its gate the connection would be served ungated: MCPGUARD_ON_ERROR decides.
+            if (ActiveGuard.get().adapterFailed(NettyGate.STACK, error) != null) {
+                pipeline.channel().close();
+            }
+        } finally {
+            CHANGING.remove();
+        }
+    }
+
+    private static boolean visible(String className) {
+        try {
+            Class.forName(className, false, GatePlacement.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static void place(ChannelPipeline pipeline) {
+        String anchor = null; // the handler the gate must follow
+        NettyGate gate = null;
+        String gateFollows = null;
+        String previous = null;
+        for (Map.Entry<String, ChannelHandler> entry : pipeline) {
+            ChannelHandler handler = entry.getValue();
+            if (handler instanceof NettyGate) {
+                gate = (NettyGate) handler;
+                gateFollows = previous;
+                continue;
+            }
+            if (handler instanceof HttpServerCodec || handler instanceof HttpRequestDecoder
+                    || (handler instanceof HttpResponseEncoder && anchor != null)) { // a split codec's later half
+                anchor = entry.getKey();
+            }
+            previous = entry.getKey();
+        }
+        if (anchor == null) {
+            if (gate != null) {
+                pipeline.remove(gate);
+            }
+        } else if (gate == null) {
+            pipeline.addAfter(anchor, NAME, new NettyGate());
+        } else if (!anchor.equals(gateFollows)) {
+            pipeline.remove(gate);
+            pipeline.addAfter(anchor, NAME, gate);
+        }
+    }
+}

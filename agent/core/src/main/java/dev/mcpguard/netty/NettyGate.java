@@ -1,0 +1,226 @@
+package dev.mcpguard.netty;
+
+import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.Refusal;
+import dev.mcpguard.core.Verdict;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gates the HTTP/1.x requests of one connection from right behind the server codec (see
+ * {@link GatePlacement}). Injected into Netty's class loader; holds no policy.
+ *
+ * <p>A refused request is answered here and never passed on. Responses leave in request order
+ * (HTTP/1.1 pipelining), so the refusal waits until the application has finished the responses it
+ * owes for earlier requests. From a refusal on the connection only winds down: every later inbound
+ * message is released unread, application writes past what it owed are dropped, and the connection
+ * ends once the refusal is written.
+ *
+ * <p>One instance per channel, all of it run on the channel's event loop. {@code @Sharable} only
+ * so that {@link GatePlacement} can move this instance within its pipeline: Netty refuses to add
+ * an unsharable handler twice.
+ */
+@ChannelHandler.Sharable
+public final class NettyGate extends ChannelDuplexHandler {
+    static final String STACK = "netty";
+    private static final long LINGER_MILLIS = 1000;
+    private static final ChannelFutureListener WIND_DOWN = NettyGate::windDown;
+
+    private final Guard guard = ActiveGuard.get();
+    /** The request whose streamed body is counted, until its last chunk; else {@code null}. */
+    private NettyRequestView counted;
+    private long bodyBytes;
+    /** Requests passed on whose response the application has not finished writing. */
+    private int outstanding;
+    /** The application has written the head of the oldest outstanding response, not yet its end. */
+    private boolean responding;
+    /** The head written last was interim (1xx other than 101): its end finishes no request. */
+    private boolean interim;
+    private boolean refusing;
+    /** The refusal to write once nothing is outstanding; {@code null} once written or when only closing. */
+    private Refusal pending;
+
+    NettyGate() {
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refusing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest) {
+            Refusal refusal = check(ctx, (HttpRequest) msg);
+            if (refusal != null) {
+                ReferenceCountUtil.release(msg);
+                refuse(ctx, refusal);
+                return;
+            }
+            outstanding++;
+        }
+        if (counted != null && msg instanceof HttpContent) {
+            Refusal cutOff = count((HttpContent) msg);
+            if (cutOff != null) {
+                ReferenceCountUtil.release(msg);
+                cutOff(ctx, cutOff);
+                return;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    /** The refusal for a request head, or {@code null} to pass it on. Never throws. */
+    private Refusal check(ChannelHandlerContext ctx, HttpRequest request) {
+        bodyBytes = 0;
+        try {
+            NettyRequestView view = new NettyRequestView(request, ctx.channel());
+            Verdict verdict = guard.check(view, STACK);
+            counted = verdict.countsBody() ? view : null;
+            return verdict.refusal();
+        } catch (Throwable error) {
+            counted = null;
+            return guard.adapterFailed(STACK, error);
+        }
+    }
+
+    /** Counts a chunk of a streamed body (after chunked decoding): the refusal that cuts it off, or {@code null}. Never throws. */
+    private Refusal count(HttpContent chunk) {
+        try {
+            long before = bodyBytes;
+            bodyBytes += chunk.content().readableBytes();
+            boolean cut = guard.bodyRead(before, bodyBytes, counted, STACK);
+            if (cut || chunk instanceof LastHttpContent) {
+                counted = null;
+            }
+            return cut ? guard.bodyTooLarge() : null;
+        } catch (Throwable error) {
+            counted = null;
+            return guard.adapterFailed(STACK, error);
+        }
+    }
+
+    /** Answers a request that was not passed on, as soon as the earlier ones are answered. */
+    private void refuse(ChannelHandlerContext ctx, Refusal refusal) {
+        refusing = true;
+        counted = null;
+        pending = refusal;
+        // Drain what the client still sends, see windDown; Reactor Netty reads on demand only.
+        ctx.channel().config().setAutoRead(true);
+        if (outstanding == 0) {
+            answer(ctx);
+        }
+    }
+
+    /** Ends a request whose head the application has, and part of its body. */
+    private void cutOff(ChannelHandlerContext ctx, Refusal refusal) {
+        if (outstanding == 0 || (outstanding == 1 && responding)) {
+            // The application answered this very request already, or is answering it.
+            refusing = true;
+            ctx.close();
+            return;
+        }
+        outstanding--; // the refusal answers it instead of the application
+        refuse(ctx, refusal);
+    }
+
+    private void answer(ChannelHandlerContext ctx) {
+        Refusal refusal = pending;
+        pending = null;
+        try {
+            // From this handler towards the socket: through the codec, past every application handler.
+            ctx.writeAndFlush(response(refusal)).addListener(WIND_DOWN);
+        } catch (Throwable error) {
+            guard.internalError(STACK + " refusal", error);
+            ctx.close();
+        }
+    }
+
+    /**
+     * Ends the connection once the refusal is written. Closing at once, with request bytes still
+     * unread, would reset the connection, and a reset can destroy the refusal in the client's
+     * buffers before it is read. So only our side ends first (FIN), what the client still sends is
+     * drained meanwhile, and the channel closes when the client closes, or after {@link #LINGER_MILLIS}.
+     */
+    private static void windDown(ChannelFuture written) {
+        Channel channel = written.channel();
+        if (written.isSuccess() && channel instanceof DuplexChannel) {
+            ((DuplexChannel) channel).shutdownOutput();
+            channel.eventLoop().schedule((Runnable) channel::close, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            channel.close();
+        }
+    }
+
+    private static FullHttpResponse response(Refusal refusal) {
+        // The body array is shared by every refusal of its kind: Netty only reads it.
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(refusal.status()), Unpooled.wrappedBuffer(refusal.body()));
+        HttpHeaders headers = response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, Refusal.CONTENT_TYPE)
+                .set(HttpHeaderNames.CACHE_CONTROL, Refusal.CACHE_CONTROL)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, refusal.body().length);
+        if (refusal.wwwAuthenticate() != null) {
+            headers.set(HttpHeaderNames.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
+        }
+        return response;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (refusing && outstanding == 0) {
+            // For the refused request or later: the connection closes without it.
+            ReferenceCountUtil.release(msg);
+            if (!promise.isVoid()) {
+                promise.tryFailure(new ClosedChannelException());
+            }
+            return;
+        }
+        boolean finishes = msg instanceof HttpObject && finishesResponse((HttpObject) msg);
+        ctx.write(msg, promise);
+        if (finishes && outstanding > 0 && --outstanding == 0 && pending != null) {
+            answer(ctx);
+        }
+    }
+
+    /** Follows the application's responses: {@code true} when {@code msg} ends a final (non-1xx) one. */
+    private boolean finishesResponse(HttpObject msg) {
+        if (msg instanceof HttpResponse) {
+            HttpResponseStatus status = ((HttpResponse) msg).status();
+            interim = status.codeClass() == HttpStatusClass.INFORMATIONAL
+                    && status.code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+            responding = !interim;
+        }
+        if (!(msg instanceof LastHttpContent)) {
+            return false;
+        }
+        boolean finishes = !interim;
+        interim = false;
+        responding = false;
+        return finishes;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.mcpguard.netty;
+
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+
+import dev.mcpguard.agent.ServerInstrumentation;
+import java.util.List;
+
+/**
+ * Netty 4.1 HTTP/1.x servers, Reactor Netty (so Spring WebFlux) included: every change to a channel
+ * pipeline places the gate handler right behind the server codec.
+ */
+public final class NettyInstrumentation implements ServerInstrumentation {
+    private static final String PACKAGE = "dev.mcpguard.netty.";
+
+    @Override
+    public String family() {
+        return NettyGate.STACK;
+    }
+
+    @Override
+    public List<String> helperClassNames() {
+        return List.of(PACKAGE + "GatePlacement", PACKAGE + "NettyGate", PACKAGE + "NettyRequestView");
+    }
+
+    @Override
+    public List<Hook> hooks() {
+        // Every public mutator: additions can bring a codec or land between it and the gate,
+        // replacements and removals can take the codec away.
+        return List.of(new Hook("io.netty.channel.DefaultChannelPipeline",
+                namedOneOf("addFirst", "addLast", "addBefore", "addAfter", "replace",
+                        "remove", "removeIfExists", "removeFirst", "removeLast").and(isPublic()),
+                PACKAGE + "PipelineChangeAdvice"));
+    }
+}

@@ -1,0 +1,121 @@
+package dev.mcpguard.netty;
+
+import dev.mcpguard.core.RequestView;
+import dev.mcpguard.net.ByteChars;
+import dev.mcpguard.net.PeerAddresses;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Netty request head as the gates see it. Addresses come from the channel, that is the socket:
+ * Reactor Netty's {@code forwarded(true)} rewrites its own request object, never the channel.
+ */
+final class NettyRequestView implements RequestView {
+    private final HttpRequest request;
+    private final HttpHeaders headers;
+    private final Channel channel;
+
+    NettyRequestView(HttpRequest request, Channel channel) {
+        this.request = request;
+        this.headers = request.headers();
+        this.channel = channel;
+    }
+
+    @Override
+    public String method() {
+        return request.method().name();
+    }
+
+    /**
+     * The request-target up to a {@code #}, where Netty's {@code QueryStringDecoder} and Reactor
+     * Netty end the path too; in absolute form ({@code http://h/p}) from the path on.
+     */
+    @Override
+    public String rawPath() {
+        String target = request.uri();
+        int start = pathStart(target);
+        if (start < 0) {
+            return "/";
+        }
+        int end = target.indexOf('#', start);
+        if (end < 0) {
+            end = target.length();
+        }
+        // Netty decodes the request line one char per byte.
+        return ByteChars.asUtf8(start == 0 && end == target.length() ? target : target.substring(start, end));
+    }
+
+    /** Where the path starts; -1 for an absolute form without one ({@code http://h?q}). */
+    private static int pathStart(String target) {
+        int authority = target.startsWith("/") ? -1 : target.indexOf("://");
+        if (authority <= 0) {
+            return 0; // origin, asterisk or authority form: the PATH gate judges it as it is
+        }
+        for (int i = authority + 3; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c == '/') {
+                return i;
+            }
+            if (c == '?' || c == '#') {
+                break;
+            }
+        }
+        return -1;
+    }
+
+    /** Everything after the first {@code ?}, a fragment included: looking at more can only refuse more. */
+    @Override
+    public String rawQuery() {
+        String target = request.uri();
+        int query = target.indexOf('?');
+        return query < 0 ? null : target.substring(query + 1);
+    }
+
+    @Override
+    public int headerCount(String name) {
+        if (!headers.contains(name)) {
+            return 0; // the usual answer, found without allocating
+        }
+        int count = 0;
+        for (Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(name); values.hasNext(); values.next()) {
+            count++;
+        }
+        return count;
+    }
+
+    /** In the order received: {@code get} gives the first value, {@code getAll} all in order. */
+    @Override
+    public String header(String name, int index) {
+        if (index == 0) {
+            return headers.get(name);
+        }
+        List<String> values = headers.getAll(name);
+        return index < values.size() ? values.get(index) : null;
+    }
+
+    @Override
+    public boolean hasHeaderStartingWith(String lowerCasePrefix) {
+        Iterator<Map.Entry<CharSequence, CharSequence>> fields = headers.iteratorCharSequence();
+        while (fields.hasNext()) {
+            if (AsciiString.regionMatchesAscii(fields.next().getKey(), true, 0, lowerCasePrefix, 0, lowerCasePrefix.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String peerAddress() {
+        return PeerAddresses.of(channel.remoteAddress());
+    }
+
+    @Override
+    public String localAddress() {
+        return PeerAddresses.of(channel.localAddress());
+    }
+}
