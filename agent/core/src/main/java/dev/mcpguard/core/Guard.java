@@ -72,6 +72,24 @@ public final class Guard {
     }
 
     /**
+     * {@link #check} for adapters: a failure outside the gates (the server's request object
+     * throwing, say) is reported and {@code MCPGUARD_ON_ERROR} applied too, so the verdict is
+     * always usable. Never throws.
+     */
+    public Verdict checkOrFail(RequestView request, String stack) {
+        try {
+            return check(request, stack);
+        } catch (Throwable error) {
+            Verdict verdict = new Verdict(null, stack, null, null);
+            Refusal refusal = adapterFailed(stack, error);
+            if (refusal != null) {
+                verdict.refuse(refusal);
+            }
+            return verdict;
+        }
+    }
+
+    /**
      * For an adapter that failed before or around {@link #check}: the refusal to send under
      * {@code MCPGUARD_ON_ERROR=deny} ({@code data.gate} names the first gate, which could not
      * run), or {@code null} to let the request through. Either way the failure is reported, and

@@ -31,24 +31,15 @@ public final class GateFilter extends Filter {
 
     private static boolean refused(HttpExchange exchange) {
         Guard guard = ActiveGuard.get();
-        Refusal refusal;
-        try {
-            JdkRequestView view = new JdkRequestView(exchange);
-            Verdict verdict = guard.check(view, STACK);
-            if (verdict.allowed()) {
-                if (verdict.countsBody()) {
-                    exchange.setStreams(new BodyLimitedInputStream(exchange.getRequestBody(), exchange, view, guard), null);
-                }
-                return false;
+        JdkRequestView view = new JdkRequestView(exchange);
+        Verdict verdict = guard.checkOrFail(view, STACK);
+        if (verdict.allowed()) {
+            if (verdict.countsBody()) {
+                exchange.setStreams(new BodyLimitedInputStream(exchange.getRequestBody(), exchange, view, guard), null);
             }
-            refusal = verdict.refusal();
-        } catch (Throwable error) {
-            refusal = guard.adapterFailed(STACK, error);
-            if (refusal == null) {
-                return false;
-            }
+            return false;
         }
-        refuse(exchange, refusal);
+        refuse(exchange, verdict.refusal());
         return true;
     }
 

@@ -27,21 +27,12 @@ public final class JettyGate {
      */
     public static Request gate(Request request, Response response, Callback callback) {
         Guard guard = ActiveGuard.get();
-        Refusal refusal;
-        try {
-            JettyRequestView view = new JettyRequestView(request);
-            Verdict verdict = guard.check(view, STACK);
-            if (verdict.allowed()) {
-                return verdict.countsBody() ? new BodyLimitedRequest(request, response, view, guard) : request;
-            }
-            refusal = verdict.refusal();
-        } catch (Throwable error) {
-            refusal = guard.adapterFailed(STACK, error);
-            if (refusal == null) {
-                return request;
-            }
+        JettyRequestView view = new JettyRequestView(request);
+        Verdict verdict = guard.checkOrFail(view, STACK);
+        if (verdict.allowed()) {
+            return verdict.countsBody() ? new BodyLimitedRequest(request, response, view, guard) : request;
         }
-        refuse(response, refusal, callback);
+        refuse(response, verdict.refusal(), callback);
         return null;
     }
 

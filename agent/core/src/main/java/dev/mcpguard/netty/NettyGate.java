@@ -96,15 +96,10 @@ public final class NettyGate extends ChannelDuplexHandler {
     /** The refusal for a request head, or {@code null} to pass it on. Never throws. */
     private Refusal check(ChannelHandlerContext ctx, HttpRequest request) {
         bodyBytes = 0;
-        try {
-            NettyRequestView view = new NettyRequestView(request, ctx.channel());
-            Verdict verdict = guard.check(view, STACK);
-            counted = verdict.countsBody() ? view : null;
-            return verdict.refusal();
-        } catch (Throwable error) {
-            counted = null;
-            return guard.adapterFailed(STACK, error);
-        }
+        NettyRequestView view = new NettyRequestView(request, ctx.channel());
+        Verdict verdict = guard.checkOrFail(view, STACK);
+        counted = verdict.countsBody() ? view : null;
+        return verdict.refusal();
     }
 
     /** Counts a chunk of a streamed body (after chunked decoding): the refusal that cuts it off, or {@code null}. Never throws. */

@@ -28,21 +28,11 @@ public final class TomcatGate {
      * @return {@code false} when the request was refused and answered, so Tomcat must not run it
      */
     public static boolean afterParse(Request request, Response response) {
-        Guard guard = ActiveGuard.get();
-        Refusal refusal;
-        try {
-            Verdict verdict = guard.check(new TomcatRequestView(request), STACK);
-            if (verdict.allowed()) {
-                return true;
-            }
-            refusal = verdict.refusal();
-        } catch (Throwable error) {
-            refusal = guard.adapterFailed(STACK, error);
-            if (refusal == null) {
-                return true;
-            }
+        Verdict verdict = ActiveGuard.get().checkOrFail(new TomcatRequestView(request), STACK);
+        if (verdict.allowed()) {
+            return true;
         }
-        refuse(request, response, refusal, false);
+        refuse(request, response, verdict.refusal(), false);
         return false;
     }
 

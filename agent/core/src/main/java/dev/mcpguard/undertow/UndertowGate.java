@@ -31,24 +31,15 @@ public final class UndertowGate {
         }
         exchange.putAttachment(GATED, Boolean.TRUE);
         Guard guard = ActiveGuard.get();
-        Refusal refusal;
-        try {
-            UndertowRequestView view = new UndertowRequestView(exchange);
-            Verdict verdict = guard.check(view, STACK);
-            if (verdict.allowed()) {
-                if (verdict.countsBody()) {
-                    exchange.addRequestWrapper((factory, ignored) -> new BodyLimitConduit(factory.create(), exchange, view, guard));
-                }
-                return false;
+        UndertowRequestView view = new UndertowRequestView(exchange);
+        Verdict verdict = guard.checkOrFail(view, STACK);
+        if (verdict.allowed()) {
+            if (verdict.countsBody()) {
+                exchange.addRequestWrapper((factory, ignored) -> new BodyLimitConduit(factory.create(), exchange, view, guard));
             }
-            refusal = verdict.refusal();
-        } catch (Throwable error) {
-            refusal = guard.adapterFailed(STACK, error);
-            if (refusal == null) {
-                return false;
-            }
+            return false;
         }
-        refuse(exchange, refusal);
+        refuse(exchange, verdict.refusal());
         return true;
     }
 

@@ -534,6 +534,23 @@ class GuardTest {
     }
 
     @Test
+    void checkOrFailAppliesOnErrorWhenTheRequestViewItselfThrows() {
+        RequestView broken = (RequestView) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {RequestView.class}, (proxy, method, args) -> {
+                    throw new IllegalStateException("request gone");
+                });
+
+        Verdict denied = guard().build().checkOrFail(broken, "jetty");
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.refusal().toString()).isEqualTo("path/gate_error/503");
+        assertThat(sink.lines()).containsExactly("blocked path/gate_error/503");
+
+        Verdict allowed = guard().denyOnError(false).build().checkOrFail(broken, "jetty");
+        assertThat(allowed.allowed()).isTrue();
+        assertThat(allowed.countsBody()).isFalse();
+    }
+
+    @Test
     void adapterFailedAllowsWhenAllowingOnError() {
         assertThat(guard().denyOnError(false).build().adapterFailed("netty", new RuntimeException())).isNull();
         assertThat(sink.lines()).isEmpty();

@@ -22,24 +22,15 @@ public final class Jetty10Gate {
     /** @return {@code true} when the request was refused and answered, so Jetty must not handle it */
     public static boolean refused(HttpChannel channel) {
         Guard guard = ActiveGuard.get();
-        Refusal refusal;
-        try {
-            Jetty10RequestView view = new Jetty10RequestView(channel);
-            Verdict verdict = guard.check(view, STACK);
-            if (verdict.allowed()) {
-                if (verdict.countsBody()) {
-                    channel.getRequest().getHttpInput().addInterceptor(new BodyLimitInterceptor(channel, view, guard));
-                }
-                return false;
+        Jetty10RequestView view = new Jetty10RequestView(channel);
+        Verdict verdict = guard.checkOrFail(view, STACK);
+        if (verdict.allowed()) {
+            if (verdict.countsBody()) {
+                channel.getRequest().getHttpInput().addInterceptor(new BodyLimitInterceptor(channel, view, guard));
             }
-            refusal = verdict.refusal();
-        } catch (Throwable error) {
-            refusal = guard.adapterFailed(STACK, error);
-            if (refusal == null) {
-                return false;
-            }
+            return false;
         }
-        refuse(channel, refusal);
+        refuse(channel, verdict.refusal());
         return true;
     }
 
