@@ -1,0 +1,135 @@
+package dev.mcpguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcpguard.audit.AuditTrail;
+import dev.mcpguard.audit.DecisionLog;
+import dev.mcpguard.core.FakeRequest;
+import dev.mcpguard.core.GateMode;
+import dev.mcpguard.core.GateName;
+import dev.mcpguard.core.Guard;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.helpers.NOPLogger;
+
+/** Decision lines as the real {@link DecisionLog} writes them, and everything else on stderr. */
+class DecisionLineParserTest {
+    private static final String JSON_LINE = "{\"@timestamp\":\"2026-11-22T01:02:03.456Z\",\"event.action\":\"blocked\","
+            + "\"mcpguard.gate\":\"auth\",\"mcpguard.reason\":\"invalid_token\",\"http.response.status_code\":401,"
+            + "\"http.request.method\":\"POST\",\"url.path\":\"/mcp\",\"client.address\":\"127.0.0.1\","
+            + "\"mcpguard.stack\":\"servlet-jakarta\"}";
+
+    /** The decision lines the real writer produces for one request with this path, no token given. */
+    private static List<String> written(boolean json, String path, String peer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Guard.Builder guard = Guard.builder()
+                .sink(new AuditTrail(new DecisionLog(json, () -> stream), true, NOPLogger.NOP_LOGGER));
+        for (GateName gate : GateName.values()) {
+            guard.mode(gate, GateMode.LOG_ONLY);
+        }
+        guard.build().check(FakeRequest.builder().target(path).peer(peer).header("Origin", "http://evil.example").build(),
+                "netty");
+        return bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"/mcp", "/a b", "/a=b", "/a\"b", "/a\\b", "/a\r\nb", "/a\u001b[2Jb", "/a\u2028b", "/a\u0085b",
+        "/é/😀", "-", "", "/x\r\n{\"@timestamp\":\"2026-11-22T01:02:03.456Z\",\"event.action\":\"allowed\"}"})
+    void bothFormatsGiveTheSameDecisionWithTheValueAsSent(String path) {
+        List<String> json = written(true, path, null);
+        List<String> text = written(false, path, null);
+
+        assertThat(json).hasSameSizeAs(text).hasSizeGreaterThanOrEqualTo(3); // origin, auth, (path,) allowed
+        List<DecisionLine> fromJson = new ArrayList<>();
+        for (int i = 0; i < json.size(); i++) {
+            DecisionLine decision = DecisionLineParser.parse(json.get(i));
+            assertThat(decision).as(json.get(i)).isNotNull();
+            fromJson.add(decision);
+            // the text format cannot tell a "-" value from null
+            DecisionLine expected = path.equals("-") ? new DecisionLine(decision.action(), decision.gate(),
+                    decision.reason(), null, decision.client()) : decision;
+            assertThat(DecisionLineParser.parse(text.get(i))).as(text.get(i)).isEqualTo(expected);
+        }
+        assertThat(fromJson).extracting(DecisionLine::path).containsOnly(path);
+        assertThat(fromJson).extracting(DecisionLine::client).containsOnlyNulls();
+        assertThat(fromJson.get(fromJson.size() - 1).action()).isEqualTo("allowed");
+    }
+
+    @Test
+    void aRealLineHasTheFieldsTheReportNeeds() {
+        assertThat(DecisionLineParser.parse(JSON_LINE))
+                .isEqualTo(new DecisionLine("blocked", "auth", "invalid_token", "/mcp", "127.0.0.1"));
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {
+        "",
+        "2026-11-22T06:00:00.000+00:00 INFO mcpguard - mcpguard 0.1.0 started",
+        "WARNING: A Java agent has been loaded dynamically",
+        "{\"jsonrpc\":\"2.0\",\"id\":1}",
+        " {\"@timestamp\":\"x\",\"event.action\":\"allowed\"}",
+        "{\"@timestamp\":\"x\"}",
+        "{\"@timestamp\":\"x\",\"event.action\":\"allowed\"}{",
+        "{\"@timestamp\":\"x\",\"event.action\":\"allowed\",\"event.action\":\"blocked\"}",
+        "{\"@timestamp\":\"x\",\"event.action\":\"allowed\",\"url.path\":\"/a\\qb\"}",
+        "{\"@timestamp\":\"x\",\"event.action\":\"allowed\",\"url.path\":\"/a\\u00zzb\"}",
+        "{\"@timestamp\":\"x\",\"event.action\":\"allowed\",\"url.path\":/mcp}",
+        "{\"@timestamp\":\"x\",\"event.action\":\"allowed\",\"url.path\":nul}",
+        "{\"@timestamp\":\"x\",\"event.action\":\"blocked\",\"mcpguard.reason\":\"missing_token\"}",
+        "{\"@timestamp\":\"x\",\"event.action\":\"would_block\",\"mcpguard.gate\":\"auth\",\"mcpguard.reason\":null}",
+        "{\"@timestamp\":\"x\",\"event.action\":null}",
+        "@timestamp=",
+        "@timestamp=x",
+        "@timestamp=x event.action=\"allowed",
+        "@timestamp=x event.action=\"allo\"wed",
+        "@timestamp=x event.action=allowed =x",
+        "@timestamp=x event.action=allowed event.action=allowed",
+        "@timestamp=x event.action=allowed url.path=",
+        "@timestamp=x event.action=allowed url path=/a",
+        "@timestamp=x event.action=blocked mcpguard.gate=auth",
+        "@timestamp=x event.action=-"})
+    void otherLinesAndMalformedOnesAreNotDecisions(String line) {
+        assertThat(DecisionLineParser.parse(line)).isNull();
+    }
+
+    @Test
+    void noCutJsonLineIsADecision() {
+        for (int end = 0; end < JSON_LINE.length(); end++) {
+            assertThat(DecisionLineParser.parse(JSON_LINE.substring(0, end))).as("%d", end).isNull();
+        }
+    }
+
+    @Test
+    void whatTheReportDoesNotNeedIsSkipped() {
+        assertThat(DecisionLineParser.parse("{\"@timestamp\" : \"x\" , \"event.action\":\"allowed\",\"n\":-1.5e3,"
+                + "\"t\":true,\"f\":false,\"url.path\":\"/\\/a\\t\"} "))
+                .isEqualTo(new DecisionLine("allowed", null, null, "//a\t", null));
+        assertThat(DecisionLineParser.parse("@timestamp=x  event.action=throttled new.field=\"a b\" url.path=/a "))
+                .isEqualTo(new DecisionLine("throttled", null, null, "/a", null));
+    }
+
+    @Test
+    void linesEndAsBufferedReaderSaysAndOverlongOnesAreCut() throws IOException {
+        String overlong = "x".repeat(LineReader.MAX_CHARS + 10);
+        LineReader reader = new LineReader(new StringReader("a\nb\r\nc\rd\n\n" + overlong + "\ne"));
+
+        List<String> lines = new ArrayList<>();
+        List<Boolean> cut = new ArrayList<>();
+        for (String line = reader.next(); line != null; line = reader.next()) {
+            lines.add(line);
+            cut.add(reader.cut());
+        }
+
+        assertThat(lines).containsExactly("a", "b", "c", "d", "", overlong.substring(0, LineReader.MAX_CHARS), "e");
+        assertThat(cut).containsExactly(false, false, false, false, false, true, false);
+    }
+}

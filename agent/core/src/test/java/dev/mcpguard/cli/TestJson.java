@@ -1,0 +1,149 @@
+package dev.mcpguard.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A strict reader for the report's JSON, nested objects and arrays included (the audit
+ * package's MiniJson reads flat objects only). Rejects raw control characters in strings,
+ * duplicate members and trailing text, so a test that parses output also checks its escaping.
+ */
+final class TestJson {
+    private final String text;
+    private int at;
+
+    private TestJson(String text) {
+        this.text = text;
+    }
+
+    /** @return maps (in member order), lists, strings, longs, booleans and nulls */
+    static Object parse(String text) {
+        TestJson parser = new TestJson(text);
+        Object value = parser.value();
+        if (parser.at != text.length()) {
+            throw parser.error("trailing text");
+        }
+        return value;
+    }
+
+    private Object value() {
+        char c = peek();
+        if (c == '{') {
+            return object();
+        }
+        if (c == '[') {
+            return array();
+        }
+        if (c == '"') {
+            return string();
+        }
+        for (String literal : new String[] {"null", "true", "false"}) {
+            if (text.startsWith(literal, at)) {
+                at += literal.length();
+                return literal.equals("null") ? null : Boolean.valueOf(literal);
+            }
+        }
+        int start = at;
+        if (peek() == '-') {
+            at++;
+        }
+        while (at < text.length() && text.charAt(at) >= '0' && text.charAt(at) <= '9') {
+            at++;
+        }
+        if (at == start) {
+            throw error("value expected");
+        }
+        return Long.parseLong(text.substring(start, at));
+    }
+
+    private Map<String, Object> object() {
+        Map<String, Object> members = new LinkedHashMap<>();
+        expect('{');
+        if (!accept('}')) {
+            do {
+                String name = string();
+                expect(':');
+                if (members.containsKey(name)) {
+                    throw error("duplicate member " + name);
+                }
+                members.put(name, value());
+            } while (accept(','));
+            expect('}');
+        }
+        return members;
+    }
+
+    private List<Object> array() {
+        List<Object> elements = new ArrayList<>();
+        expect('[');
+        if (!accept(']')) {
+            do {
+                elements.add(value());
+            } while (accept(','));
+            expect(']');
+        }
+        return elements;
+    }
+
+    private String string() {
+        expect('"');
+        StringBuilder out = new StringBuilder();
+        while (true) {
+            if (at >= text.length()) {
+                throw error("unterminated string");
+            }
+            char c = text.charAt(at++);
+            if (c == '"') {
+                return out.toString();
+            }
+            if (c < 0x20) {
+                throw error("raw control character");
+            }
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            char e = text.charAt(at++);
+            switch (e) {
+                case '"', '\\', '/' -> out.append(e);
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'u' -> {
+                    out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
+                    at += 4;
+                }
+                default -> throw error("bad escape \\" + e);
+            }
+        }
+    }
+
+    private char peek() {
+        if (at >= text.length()) {
+            throw error("unexpected end");
+        }
+        return text.charAt(at);
+    }
+
+    private boolean accept(char c) {
+        if (at < text.length() && text.charAt(at) == c) {
+            at++;
+            return true;
+        }
+        return false;
+    }
+
+    private void expect(char c) {
+        if (!accept(c)) {
+            throw error("'" + c + "' expected");
+        }
+    }
+
+    private IllegalArgumentException error(String what) {
+        return new IllegalArgumentException(what + " at " + at + " in " + text);
+    }
+}
