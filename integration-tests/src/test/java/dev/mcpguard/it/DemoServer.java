@@ -104,10 +104,11 @@ final class DemoServer implements AutoCloseable {
     }
 
     private static Process spawn(Stack stack, Launch launch) {
-        List<String> command = new ArrayList<>(List.of(
-                TestJars.java(),
-                "-javaagent:" + TestJars.agent(),
-                "-jar", TestJars.demo(stack.jar()).toString(),
+        List<String> command = new ArrayList<>(List.of(TestJars.java()));
+        if (launch.agent()) {
+            command.add("-javaagent:" + TestJars.agent());
+        }
+        command.addAll(List.of("-jar", TestJars.demo(stack.jar()).toString(),
                 "--stack=" + stack.name(), "--port=0", "--host=" + launch.host()));
         if (launch.trustForwarded()) {
             command.add("--trust-forwarded");
@@ -129,6 +130,10 @@ final class DemoServer implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     LogLines stderr() {

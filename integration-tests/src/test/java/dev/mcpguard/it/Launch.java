@@ -5,10 +5,11 @@ import java.util.Map;
 
 /**
  * How to start the demo app: the {@code MCPGUARD_*} environment it gets, the address it asks to listen on,
- * and whether the server's own forwarded-header handling is on. Immutable; {@code with…} methods return a
+ * whether the server's own forwarded-header handling is on, and whether the JVM starts with the agent
+ * ({@code -javaagent}) or without it, for a later attach. Immutable; {@code with…} methods return a
  * changed copy.
  */
-record Launch(Map<String, String> env, String host, boolean trustForwarded) {
+record Launch(Map<String, String> env, String host, boolean trustForwarded, boolean agent) {
 
     /** Both accepted: rotation ({@code old,new}) is part of what the suite proves. */
     static final String TOKEN = "s3cr3t-token";
@@ -26,7 +27,7 @@ record Launch(Map<String, String> env, String host, boolean trustForwarded) {
 
     /** No knob at all: the agent's defaults (and so fail-closed auth). */
     static Launch defaults() {
-        return new Launch(Map.of(), "127.0.0.1", false);
+        return new Launch(Map.of(), "127.0.0.1", false, true);
     }
 
     /** The configuration most tests use: both tokens accepted, {@code /inspector} loopback-only, a 1 KiB body limit. */
@@ -40,21 +41,26 @@ record Launch(Map<String, String> env, String host, boolean trustForwarded) {
     Launch with(String knob, String value) {
         Map<String, String> changed = new LinkedHashMap<>(env);
         changed.put(knob, value);
-        return new Launch(changed, host, trustForwarded);
+        return new Launch(changed, host, trustForwarded, agent);
     }
 
     Launch without(String knob) {
         Map<String, String> changed = new LinkedHashMap<>(env);
         changed.remove(knob);
-        return new Launch(changed, host, trustForwarded);
+        return new Launch(changed, host, trustForwarded, agent);
     }
 
     Launch trustingForwardedHeaders() {
-        return new Launch(env, host, true);
+        return new Launch(env, host, true, agent);
     }
 
     /** The address the application asks to listen on; by default 127.0.0.1, which the BIND gate leaves alone. */
     Launch listeningOn(String address) {
-        return new Launch(env, address, trustForwarded);
+        return new Launch(env, address, trustForwarded, agent);
+    }
+
+    /** The JVM starts without {@code -javaagent}: the agent comes later, by attach. */
+    Launch withoutAgent() {
+        return new Launch(env, host, trustForwarded, false);
     }
 }

@@ -16,8 +16,9 @@ final class Banner {
     private Banner() {
     }
 
-    static void print(Logger log, String version, Config config, List<ServerInstrumentation> servers) {
-        StringBuilder block = new StringBuilder("mcpguard ").append(version).append(" started");
+    /** @param how {@code started} or {@code attached} */
+    static void print(Logger log, String version, String how, Config config, List<ServerInstrumentation> servers) {
+        StringBuilder block = new StringBuilder("mcpguard ").append(version).append(' ').append(how);
         for (String line : config.summary()) {
             block.append(System.lineSeparator()).append("  ").append(line);
         }

@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import dev.mcpguard.audit.AuditTrail;
 import dev.mcpguard.bind.BindGate;
 import dev.mcpguard.audit.DecisionLog;
+import dev.mcpguard.audit.GatesMBean;
 import dev.mcpguard.config.Config;
 import dev.mcpguard.config.ConfigException;
 import dev.mcpguard.config.KnobSource;
@@ -20,17 +21,20 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarFile;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import org.slf4j.Logger;
 
 /**
- * Reads the knobs, builds the guard, prints the banner and installs the instrumentation. Runs
- * from the bootstrap class path.
+ * Reads the knobs, builds the guard, prints the banner and installs the instrumentation, at JVM
+ * start or on attach (classes already loaded are retransformed). Runs from the bootstrap class path.
  */
 public final class Installer {
     /** By name: some are compiled in modules of their own, against server versions that clash. */
@@ -47,26 +51,48 @@ public final class Installer {
     private Installer() {
     }
 
-    public static void install(Instrumentation instrumentation, File agentJar) throws Exception {
+    /** Installed at most once per JVM: a second attach, or an attach after -javaagent, changes nothing. */
+    private static final AtomicBoolean INSTALLED = new AtomicBoolean();
+
+    /**
+     * @param attachKnobs the knobs {@code attach} handed over, or {@code null} at JVM start, which
+     *                    reads this process's environment and system properties
+     * @return for an attach, the report its command prints; empty at JVM start
+     */
+    public static List<String> install(Instrumentation instrumentation, File agentJar, Map<String, String> attachKnobs)
+            throws Exception {
+        if (!INSTALLED.compareAndSet(false, true)) {
+            throw new IllegalStateException("mcpguard is already active in this JVM; nothing was changed");
+        }
+        boolean attached = attachKnobs != null;
         Config config;
         try {
-            config = Config.load(KnobSource.ofProcess());
+            config = Config.load(attached ? new KnobSource(attachKnobs, new Properties()) : KnobSource.ofProcess());
         } catch (ConfigException e) {
+            if (attached) {
+                INSTALLED.set(false);
+                throw e;
+            }
             // Validated by McpGuardAgent already; only a token file changed in between gets here.
             System.err.println(e.getMessage());
             System.err.flush();
             Runtime.getRuntime().halt(McpGuardAgent.INVALID_CONFIGURATION);
-            return;
+            return List.of();
         }
         Logger log = OperatorLog.logger();
         AuditTrail audit = new AuditTrail(new DecisionLog(config.jsonLog(), () -> System.err), config.logAllowed(), log);
         ActiveGuard.set(guard(config, audit));
-        BindGate.install(new BindPolicy(config.bindAddress(), config.bindPorts(), config.mode(GateName.BIND)), log);
+        BindPolicy bindPolicy = new BindPolicy(config.bindAddress(), config.bindPorts(), config.mode(GateName.BIND));
+        BindGate.install(bindPolicy, log);
         TokenFileWatcher.start(config, log);
         List<ServerInstrumentation> servers = instrumentations();
-        Banner.print(log, version(agentJar), config, servers);
+        String version = version(agentJar);
+        Banner.print(log, version, attached ? "attached" : "started", config, servers);
         HelperInjector.openClassLoader(instrumentation);
-        instrument(instrumentation, agentJar, servers, log);
+        GatesMBeanRegistration jmx = GatesMBeanRegistration.start(new GatesMBean(audit.counters(), modes(config)), log);
+        InstrumentationListener listener = new InstrumentationListener(log, families(servers), jmx::serverInstrumented);
+        instrument(instrumentation, agentJar, servers, listener);
+        return attached ? AttachReport.lines(version, config, bindPolicy, listener) : List.of();
     }
 
     private static String version(File agentJar) throws IOException {
@@ -90,13 +116,20 @@ public final class Installer {
                 .hosts(config.hosts())
                 .denyOnError(config.denyOnError())
                 .sink(audit);
+        modes(config).forEach(builder::mode);
+        return builder.build();
+    }
+
+    /** The knobs' modes, with AUTH off under MCPGUARD_NO_AUTH. */
+    static Map<GateName, GateMode> modes(Config config) {
+        Map<GateName, GateMode> modes = new EnumMap<>(GateName.class);
         for (GateName gate : GateName.values()) {
-            builder.mode(gate, config.mode(gate));
+            modes.put(gate, config.mode(gate));
         }
         if (config.noAuth()) {
-            builder.mode(GateName.AUTH, GateMode.OFF);
+            modes.put(GateName.AUTH, GateMode.OFF);
         }
-        return builder.build();
+        return modes;
     }
 
     private static List<ServerInstrumentation> instrumentations() throws ReflectiveOperationException {
@@ -108,19 +141,23 @@ public final class Installer {
         return servers;
     }
 
-    private static void instrument(Instrumentation instrumentation, File agentJar, List<ServerInstrumentation> servers,
-                                   Logger log) throws IOException {
-        // Byte Buddy's Nexus would inject a class into the system class loader through
-        // sun.misc.Unsafe; advice needs no Nexus. The key is relocated with Byte Buddy, so this
-        // reaches the agent's copy only, never an application's own Byte Buddy.
-        System.setProperty("net.bytebuddy.nexus.disabled", "true");
-        ClassFileLocator agentClasses = ClassFileLocator.ForJarFile.of(agentJar);
+    private static Map<String, String> families(List<ServerInstrumentation> servers) {
         Map<String, String> familyByType = new HashMap<>();
         for (ServerInstrumentation server : servers) {
             for (ServerInstrumentation.Hook hook : server.hooks()) {
                 familyByType.put(hook.typeName(), server.family());
             }
         }
+        return familyByType;
+    }
+
+    private static void instrument(Instrumentation instrumentation, File agentJar, List<ServerInstrumentation> servers,
+                                   InstrumentationListener listener) throws IOException {
+        // Byte Buddy's Nexus would inject a class into the system class loader through
+        // sun.misc.Unsafe; advice needs no Nexus. The key is relocated with Byte Buddy, so this
+        // reaches the agent's copy only, never an application's own Byte Buddy.
+        System.setProperty("net.bytebuddy.nexus.disabled", "true");
+        ClassFileLocator agentClasses = ClassFileLocator.ForJarFile.of(agentJar);
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 // Helpers are defined by HelperInjector; Byte Buddy's own injection would reach for sun.misc.Unsafe.
@@ -129,7 +166,7 @@ public final class Installer {
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(new InstrumentationListener(log, familyByType))
+                .with(listener)
                 .ignore(nameStartsWith("dev.mcpguard.")
                         .or(nameStartsWith("java.").and(not(named("java.net.ServerSocket"))))
                         .or(nameStartsWith("javax."))

@@ -1,8 +1,12 @@
 package dev.mcpguard.agent;
 
+import dev.mcpguard.bind.BindInstrumentation;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -24,18 +28,38 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
 
     private final Logger log;
     private final Map<String, String> familyByType;
+    private final Runnable onServerInstrumented;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> instrumented = new ConcurrentSkipListMap<>();
+    private final List<String> notGated = new CopyOnWriteArrayList<>();
 
-    InstrumentationListener(Logger log, Map<String, String> familyByType) {
+    /** @param onServerInstrumented run after a server type (not a socket type) was instrumented */
+    InstrumentationListener(Logger log, Map<String, String> familyByType, Runnable onServerInstrumented) {
         this.log = log;
         this.familyByType = familyByType;
+        this.onServerInstrumented = onServerInstrumented;
+    }
+
+    /** Type name to family, of every type instrumented so far. */
+    Map<String, String> instrumented() {
+        return instrumented;
+    }
+
+    /** What loaded and is NOT gated, one sentence each. */
+    List<String> notGated() {
+        return notGated;
     }
 
     @Override
     public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module,
                                  boolean loaded, DynamicType dynamicType) {
+        String family = familyByType.get(type.getName());
         if (reported.add(type.getName())) {
-            log.info("instrumented {}: {}", familyByType.get(type.getName()), type.getName());
+            log.info("instrumented {}: {}", family, type.getName());
+            instrumented.put(type.getName(), family);
+            if (!BindInstrumentation.FAMILY.equals(family)) {
+                onServerInstrumented.run();
+            }
         }
     }
 
@@ -44,17 +68,24 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
         String name = type.getName();
         String family = familyByType.get(name);
         if (family != null && reported.add(name)) {
-            log.error("{} loaded in a version mcpguard does not support ({} has none of the hooked methods): "
-                    + "its requests are NOT gated", family, name);
+            notGated(family + " loaded in a version mcpguard does not support (" + name
+                    + " has none of the hooked methods): its requests are NOT gated");
         } else if (UNGUARDED_SERVERS.containsKey(name) && reported.add(name)) {
-            log.error("{} loaded ({}): mcpguard has no adapter for it, its requests are NOT gated",
-                    UNGUARDED_SERVERS.get(name), name);
+            notGated(UNGUARDED_SERVERS.get(name) + " loaded (" + name
+                    + "): mcpguard has no adapter for it, its requests are NOT gated");
         }
+    }
+
+    private void notGated(String sentence) {
+        log.error(sentence);
+        notGated.add(sentence);
     }
 
     @Override
     public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable error) {
         log.error("could NOT instrument {} ({}): its requests are NOT gated", typeName,
                 familyByType.get(typeName), error);
+        notGated.add("could NOT instrument " + typeName + " (" + familyByType.get(typeName) + "): " + error
+                + "; its requests are NOT gated");
     }
 }

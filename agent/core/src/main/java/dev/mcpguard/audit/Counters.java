@@ -51,6 +51,18 @@ public final class Counters {
         }
     }
 
+    /** Every refusal of this action, whatever gate and reason. */
+    public long total(Action action) {
+        if (action == Action.ALLOWED) {
+            return allowed.sum();
+        }
+        long total = 0;
+        for (LongAdder adder : action == Action.BLOCKED ? blocked : wouldBlock) {
+            total += adder.sum();
+        }
+        return total;
+    }
+
     public long internalErrors() {
         return internalErrors.sum();
     }

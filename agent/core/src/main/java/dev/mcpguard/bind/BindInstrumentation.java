@@ -13,11 +13,12 @@ import java.util.List;
  * channel, which binds natively.
  */
 public final class BindInstrumentation implements ServerInstrumentation {
+    public static final String FAMILY = "bind";
     private static final String ADVICE = "dev.mcpguard.bind.ChannelBindAdvice";
 
     @Override
     public String family() {
-        return "bind";
+        return FAMILY;
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The JDK's {@code com.sun.net.httpserver} (module jdk.httpserver): the gate filter goes first in
- * every context the application creates, HTTP and HTTPS servers alike.
+ * every context, HTTP and HTTPS servers alike, when the context's filters are first used.
  */
 public final class JdkHttpServerInstrumentation implements ServerInstrumentation {
     private static final String PACKAGE = "dev.mcpguard.jdkhttp.";
@@ -26,7 +26,7 @@ public final class JdkHttpServerInstrumentation implements ServerInstrumentation
 
     @Override
     public List<Hook> hooks() {
-        return List.of(new Hook("sun.net.httpserver.ServerImpl",
-                named("createContext").and(isPublic()), PACKAGE + "CreateContextAdvice"));
+        return List.of(new Hook("sun.net.httpserver.HttpContextImpl",
+                named("getFilters").and(isPublic()), PACKAGE + "FiltersAdvice"));
     }
 }

@@ -11,11 +11,13 @@ import java.util.List;
  * pipeline places the gate handler right behind the server codec.
  */
 public final class NettyInstrumentation implements ServerInstrumentation {
+    public static final String FAMILY = NettyGate.STACK;
+
     private static final String PACKAGE = "dev.mcpguard.netty.";
 
     @Override
     public String family() {
-        return NettyGate.STACK;
+        return FAMILY;
     }
 
     @Override

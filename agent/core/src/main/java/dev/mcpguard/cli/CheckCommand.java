@@ -1,0 +1,57 @@
+package dev.mcpguard.cli;
+
+import dev.mcpguard.config.Config;
+import dev.mcpguard.config.ConfigException;
+import dev.mcpguard.config.Knob;
+import dev.mcpguard.config.KnobSource;
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * {@code check}: the knobs read exactly as the agent reads them at start, so that an operator
+ * can validate a deployment's environment before restarting a server with it.
+ */
+final class CheckCommand {
+
+    private CheckCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (!args.isEmpty()) {
+            err.println("mcpguard: check takes no arguments; it reads MCPGUARD_* variables and mcpguard.* properties");
+            return Main.USAGE;
+        }
+        return check(KnobSource.ofProcess(), out, err);
+    }
+
+    static int check(KnobSource source, PrintStream out, PrintStream err) {
+        Config config;
+        try {
+            config = Config.load(source);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return Main.INVALID_CONFIGURATION;
+        }
+        out.println("mcpguard " + Help.version() + ": configuration valid");
+        for (Knob knob : Knob.values()) {
+            String value = source.get(knob);
+            if (value != null) {
+                out.println("  set " + source.origin(knob) + "=" + (knob.secret() ? "<redacted>" : Help.printable(value)));
+            }
+        }
+        for (String line : config.summary()) {
+            out.println("  " + line);
+        }
+        for (String relaxation : config.relaxations()) {
+            out.println("relaxed: " + relaxation);
+        }
+        for (String unknown : config.unknownKnobs()) {
+            out.println("unknown: " + Help.printable(unknown) + " names no knob and is ignored (its value is not shown)");
+        }
+        if (config.authFailsClosed()) {
+            out.println("fail-closed: no token configured (MCPGUARD_TOKEN, MCPGUARD_TOKEN_FILE or MCPGUARD_TOKEN_SHA256):"
+                    + " every non-public request is refused with 401; MCPGUARD_NO_AUTH=1 opts out");
+        }
+        return Main.OK;
+    }
+}
