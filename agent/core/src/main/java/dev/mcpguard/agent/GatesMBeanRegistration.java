@@ -1,7 +1,11 @@
 package dev.mcpguard.agent;
 
+import dev.mcpguard.audit.Counters;
 import dev.mcpguard.audit.GatesMBean;
+import dev.mcpguard.core.GateMode;
+import dev.mcpguard.core.GateName;
 import java.lang.management.ManagementFactory;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 
@@ -11,20 +15,26 @@ import org.slf4j.Logger;
  * LogManager, and servers that install their own (JBoss/WildFly through
  * {@code java.util.logging.manager}) fail when it is already set; it also keeps JMX's start-up
  * cost off the application's start. Not on the class-loading thread either, where the JMX
- * classes would load inside a transformation.
+ * classes would load inside a transformation. And a few seconds later still, so that the JMX
+ * start-up work (a few hundred classes) does not compete with the server's own start.
  */
 final class GatesMBeanRegistration implements Runnable {
-    private final GatesMBean bean;
+    private static final long AFTER_SERVER_MILLIS = 3000;
+
+    private final Counters counters;
+    private final Map<GateName, GateMode> modes;
     private final Logger log;
     private final CountDownLatch serverInstrumented = new CountDownLatch(1);
 
-    private GatesMBeanRegistration(GatesMBean bean, Logger log) {
-        this.bean = bean;
+    private GatesMBeanRegistration(Counters counters, Map<GateName, GateMode> modes, Logger log) {
+        this.counters = counters;
+        this.modes = modes;
         this.log = log;
     }
 
-    static GatesMBeanRegistration start(GatesMBean bean, Logger log) {
-        GatesMBeanRegistration registration = new GatesMBeanRegistration(bean, log);
+    /** The MBean itself is built on the registration thread too: its JMX types are part of the cost. */
+    static GatesMBeanRegistration start(Counters counters, Map<GateName, GateMode> modes, Logger log) {
+        GatesMBeanRegistration registration = new GatesMBeanRegistration(counters, modes, log);
         Thread thread = new Thread(registration, "mcpguard-jmx");
         thread.setDaemon(true);
         thread.start();
@@ -39,7 +49,8 @@ final class GatesMBeanRegistration implements Runnable {
     public void run() {
         try {
             serverInstrumented.await();
-            ManagementFactory.getPlatformMBeanServer().registerMBean(bean, GatesMBean.objectName());
+            Thread.sleep(AFTER_SERVER_MILLIS);
+            ManagementFactory.getPlatformMBeanServer().registerMBean(new GatesMBean(counters, modes), GatesMBean.objectName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception | LinkageError e) {

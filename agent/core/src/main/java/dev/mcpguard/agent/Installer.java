@@ -8,7 +8,6 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import dev.mcpguard.audit.AuditTrail;
 import dev.mcpguard.bind.BindGate;
 import dev.mcpguard.audit.DecisionLog;
-import dev.mcpguard.audit.GatesMBean;
 import dev.mcpguard.config.Config;
 import dev.mcpguard.config.ConfigException;
 import dev.mcpguard.config.KnobSource;
@@ -28,7 +27,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarFile;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import org.slf4j.Logger;
 
@@ -89,7 +90,7 @@ public final class Installer {
         String version = version(agentJar);
         Banner.print(log, version, attached ? "attached" : "started", config, servers);
         HelperInjector.openClassLoader(instrumentation);
-        GatesMBeanRegistration jmx = GatesMBeanRegistration.start(new GatesMBean(audit.counters(), modes(config)), log);
+        GatesMBeanRegistration jmx = GatesMBeanRegistration.start(audit.counters(), modes(config), log);
         InstrumentationListener listener = new InstrumentationListener(log, families(servers), jmx::serverInstrumented);
         instrument(instrumentation, agentJar, servers, listener);
         return attached ? AttachReport.lines(version, config, bindPolicy, listener) : List.of();
@@ -141,6 +142,16 @@ public final class Installer {
         return servers;
     }
 
+    private static Class<?>[] loaded(Instrumentation instrumentation, java.util.Set<String> names) {
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (names.contains(type.getName()) && instrumentation.isModifiableClass(type)) {
+                loaded.add(type);
+            }
+        }
+        return loaded.toArray(new Class<?>[0]);
+    }
+
     private static Map<String, String> families(List<ServerInstrumentation> servers) {
         Map<String, String> familyByType = new HashMap<>();
         for (ServerInstrumentation server : servers) {
@@ -158,11 +169,17 @@ public final class Installer {
         // reaches the agent's copy only, never an application's own Byte Buddy.
         System.setProperty("net.bytebuddy.nexus.disabled", "true");
         ClassFileLocator agentClasses = ClassFileLocator.ForJarFile.of(agentJar);
-        AgentBuilder builder = new AgentBuilder.Default()
+        // Advice written against a server's API is checked by the tests that run it; validating
+        // every transformed type again costs start-up time for nothing.
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 // Helpers are defined by HelperInjector; Byte Buddy's own injection would reach for sun.misc.Unsafe.
                 .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE)
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                // Only the hooked and the reported types that are loaded already (none at JVM start,
+                // the running server's on attach): describing every loaded class would cost far more.
+                .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(
+                        loaded(instrumentation, listener.watchedTypes())))
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)

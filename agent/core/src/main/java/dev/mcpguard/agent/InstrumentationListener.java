@@ -40,6 +40,13 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
         this.onServerInstrumented = onServerInstrumented;
     }
 
+    /** The hooked types and the servers reported as unguarded: what this listener speaks about. */
+    Set<String> watchedTypes() {
+        Set<String> names = new java.util.HashSet<>(familyByType.keySet());
+        names.addAll(UNGUARDED_SERVERS.keySet());
+        return names;
+    }
+
     /** Type name to family, of every type instrumented so far. */
     Map<String, String> instrumented() {
         return instrumented;

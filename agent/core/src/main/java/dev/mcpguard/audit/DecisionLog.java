@@ -5,9 +5,8 @@ import dev.mcpguard.core.Reason;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
 import java.io.PrintStream;
-import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.function.Supplier;
 
 /**
@@ -17,9 +16,6 @@ import java.util.function.Supplier;
  * that a path holding CR/LF cannot forge a line.
  */
 public final class DecisionLog {
-    /** Milliseconds always present, as ECS readers expect: Instant.toString() drops zero fractions. */
-    private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     /** What an operator behind a same-host reverse proxy most likely needs to do. */
     static final String HOST_HINT =
@@ -38,23 +34,26 @@ public final class DecisionLog {
         StringBuilder line = new StringBuilder(256);
         if (json) {
             line.append('{');
-            jsonField(line, "@timestamp", TIMESTAMP.format(Instant.now()), true);
-            jsonField(line, "event.action", action.id(), false);
+            line.append("\"@timestamp\":\"");
+            timestamp(line, System.currentTimeMillis());
+            line.append('"');
+            jsonField(line, "event.action", action.id());
             if (refusal != null) {
-                jsonField(line, "mcpguard.gate", refusal.gate().id(), false);
-                jsonField(line, "mcpguard.reason", refusal.reason().id(), false);
+                jsonField(line, "mcpguard.gate", refusal.gate().id());
+                jsonField(line, "mcpguard.reason", refusal.reason().id());
                 line.append(",\"http.response.status_code\":").append(refusal.status());
             }
-            jsonField(line, "http.request.method", request.method(), false);
-            jsonField(line, "url.path", request.path(), false);
-            jsonField(line, "client.address", request.client(), false);
-            jsonField(line, "mcpguard.stack", request.stack(), false);
+            jsonField(line, "http.request.method", request.method());
+            jsonField(line, "url.path", request.path());
+            jsonField(line, "client.address", request.client());
+            jsonField(line, "mcpguard.stack", request.stack());
             if (isHostRefusal(refusal)) {
-                jsonField(line, "message", HOST_HINT, false);
+                jsonField(line, "message", HOST_HINT);
             }
             line.append('}');
         } else {
-            textField(line, "@timestamp", TIMESTAMP.format(Instant.now()));
+            line.append("@timestamp=");
+            timestamp(line, System.currentTimeMillis());
             textField(line, "event.action", action.id());
             if (refusal != null) {
                 textField(line, "mcpguard.gate", refusal.gate().id());
@@ -72,15 +71,33 @@ public final class DecisionLog {
         out.get().println(line);
     }
 
+    /**
+     * {@code 2026-11-22T01:02:03.456Z}: milliseconds always present, as ECS readers expect
+     * ({@code Instant.toString()} drops zero fractions). Written by hand: a DateTimeFormatter
+     * drags the locale machinery into the JVM's start and costs more per line.
+     */
+    static void timestamp(StringBuilder out, long epochMillis) {
+        LocalDateTime time = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000), 0, ZoneOffset.UTC);
+        out.append(time.getYear()).append('-');
+        twoDigits(out, time.getMonthValue()).append('-');
+        twoDigits(out, time.getDayOfMonth()).append('T');
+        twoDigits(out, time.getHour()).append(':');
+        twoDigits(out, time.getMinute()).append(':');
+        twoDigits(out, time.getSecond()).append('.');
+        int millis = (int) Math.floorMod(epochMillis, 1000);
+        out.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10)).append((char) ('0' + millis % 10)).append('Z');
+    }
+
+    private static StringBuilder twoDigits(StringBuilder out, int value) {
+        return out.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
+    }
+
     private static boolean isHostRefusal(Refusal refusal) {
         return refusal != null && refusal.reason() == Reason.HOST_NOT_ALLOWED;
     }
 
-    private static void jsonField(StringBuilder line, String name, String value, boolean first) {
-        if (!first) {
-            line.append(',');
-        }
-        line.append('"').append(name).append("\":");
+    private static void jsonField(StringBuilder line, String name, String value) {
+        line.append(',').append('"').append(name).append("\":");
         if (value == null) {
             line.append("null");
             return;

@@ -2,6 +2,7 @@ package dev.mcpguard.core;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -57,6 +58,7 @@ public final class AcceptedTokens {
                 bytes[i] = (byte) text.charAt(block + i);
             }
             sha256.update(bytes, 0, n);
+            Arrays.fill(bytes, 0, n, (byte) 0);
         }
         byte[] presented = scratch.digest;
         try {
@@ -91,7 +93,7 @@ public final class AcceptedTokens {
     private static final class Scratch {
         final MessageDigest sha256 = newSha256();
         final byte[] digest = new byte[DIGEST_LENGTH];
-        /** The presented token's bytes; they are digested, never kept as a token once the next request runs. */
+        /** The presented token's bytes, a block at a time; zeroed once digested, so no token stays behind. */
         final byte[] bytes = new byte[128];
     }
 }

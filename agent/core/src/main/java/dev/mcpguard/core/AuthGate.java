@@ -35,12 +35,11 @@ final class AuthGate implements Gate {
         if (hasQueryToken(request.rawQuery())) {
             return Reason.INVALID_REQUEST;
         }
-        int count = request.headerCount("authorization");
-        if (count == 0) {
+        String value = request.onlyHeader("authorization");
+        if (value == null) {
             return Reason.MISSING_TOKEN;
         }
-        String value = request.header("authorization", 0);
-        if (count > 1 || value == null || value.indexOf(',') >= 0) {
+        if (value == RequestView.SEVERAL || value.indexOf(',') >= 0) {
             return Reason.INVALID_REQUEST;
         }
         int start = BearerCredentials.tokenStart(value);

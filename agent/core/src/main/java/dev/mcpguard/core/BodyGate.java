@@ -23,22 +23,31 @@ final class BodyGate implements Gate {
 
     @Override
     public Reason check(RequestView request, String path) {
-        int count = request.headerCount("content-length");
-        if (count == 0) {
+        String only = request.onlyHeader("content-length");
+        if (only == null) {
             return null;
         }
         if (request.headerCount("transfer-encoding") > 0) {
             return Reason.BAD_CONTENT_LENGTH;
         }
+        long declared = only != RequestView.SEVERAL ? parseLength(only) : sameLength(request);
+        if (declared < 0) {
+            return Reason.BAD_CONTENT_LENGTH;
+        }
+        return declared > maxBodyBytes ? Reason.BODY_TOO_LARGE : null;
+    }
+
+    /** The length several Content-Length fields all declare, -1 when they differ or one is malformed. */
+    private static long sameLength(RequestView request) {
         long declared = -1;
-        for (int i = 0; i < count; i++) {
+        for (int i = 0, n = request.headerCount("content-length"); i < n; i++) {
             long length = parseLength(request.header("content-length", i));
             if (length < 0 || declared >= 0 && length != declared) {
-                return Reason.BAD_CONTENT_LENGTH;
+                return -1;
             }
             declared = length;
         }
-        return declared > maxBodyBytes ? Reason.BODY_TOO_LARGE : null;
+        return declared;
     }
 
     /** 1*DIGIT, leading zeros allowed; -1 for anything else or more than a long holds. */

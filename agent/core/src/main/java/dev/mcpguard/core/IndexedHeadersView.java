@@ -41,6 +41,20 @@ public abstract class IndexedHeadersView implements RequestView {
     }
 
     @Override
+    public final String onlyHeader(String name) {
+        int found = -1;
+        for (int i = 0, n = fieldCount(); i < n; i++) {
+            if (fieldNameIs(i, name)) {
+                if (found >= 0) {
+                    return SEVERAL;
+                }
+                found = i;
+            }
+        }
+        return found < 0 ? null : fieldValue(found);
+    }
+
+    @Override
     public final boolean hasHeaderStartingWith(String lowerCasePrefix) {
         for (int i = 0, n = fieldCount(); i < n; i++) {
             if (fieldNameStartsWith(i, lowerCasePrefix)) {

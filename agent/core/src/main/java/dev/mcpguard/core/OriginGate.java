@@ -21,24 +21,42 @@ final class OriginGate implements Gate {
 
     @Override
     public Reason check(RequestView request, String path) {
-        int originCount = request.headerCount("origin");
-        for (int i = 0; i < originCount; i++) {
-            String origin = request.header("origin", i);
-            if (origin == null || !origins.allows(origin)) {
-                return Reason.ORIGIN_NOT_ALLOWED;
-            }
+        String origin = request.onlyHeader("origin");
+        if (origin != null && !allOriginsAllowed(request, origin)) {
+            return Reason.ORIGIN_NOT_ALLOWED;
         }
-        int hostCount = request.headerCount("host");
-        if (hostCount == 0) {
-            return null;
-        }
-        boolean loopbackListener = hosts.isDefault() && PeerAddresses.isLoopback(request.localAddress());
-        for (int i = 0; i < hostCount; i++) {
-            String host = request.header("host", i);
-            if (host == null || !hosts.allows(host, loopbackListener)) {
-                return Reason.HOST_NOT_ALLOWED;
-            }
+        String host = request.onlyHeader("host");
+        if (host != null && !allHostsAllowed(request, host)) {
+            return Reason.HOST_NOT_ALLOWED;
         }
         return null;
+    }
+
+    /** @param only the {@link RequestView#onlyHeader} answer: one value, or {@link RequestView#SEVERAL} */
+    private boolean allOriginsAllowed(RequestView request, String only) {
+        if (only != RequestView.SEVERAL) {
+            return origins.allows(only);
+        }
+        for (int i = 0, n = request.headerCount("origin"); i < n; i++) {
+            String origin = request.header("origin", i);
+            if (origin == null || !origins.allows(origin)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean allHostsAllowed(RequestView request, String only) {
+        boolean loopbackListener = hosts.isDefault() && PeerAddresses.isLoopback(request.localAddress());
+        if (only != RequestView.SEVERAL) {
+            return hosts.allows(only, loopbackListener);
+        }
+        for (int i = 0, n = request.headerCount("host"); i < n; i++) {
+            String host = request.header("host", i);
+            if (host == null || !hosts.allows(host, loopbackListener)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -41,6 +41,23 @@ public interface RequestView {
         return header(name, 0);
     }
 
+    /**
+     * What {@link #onlyHeader} returns when several fields carry the name; compared by identity,
+     * never equal to a value a server hands over.
+     */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    String SEVERAL = new String("<several header fields>");
+
+    /**
+     * The value when exactly one field carries this name (case-insensitive), {@code null} when
+     * none does, {@link #SEVERAL} otherwise. The gates' common question, answered in one pass
+     * over the header table instead of a count and then a lookup.
+     */
+    default String onlyHeader(String name) {
+        int count = headerCount(name);
+        return count == 0 ? null : count == 1 ? header(name, 0) : SEVERAL;
+    }
+
     /** Whether any header field name starts with this lower-case prefix, ignoring case. */
     boolean hasHeaderStartingWith(String lowerCasePrefix);
 

@@ -53,6 +53,12 @@ final class JdkRequestView implements RequestView {
     }
 
     @Override
+    public String onlyHeader(String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.size() == 1 ? values.get(0) : SEVERAL;
+    }
+
+    @Override
     public boolean hasHeaderStartingWith(String lowerCasePrefix) {
         for (String name : headers.keySet()) {
             if (name.regionMatches(true, 0, lowerCasePrefix, 0, lowerCasePrefix.length())) {

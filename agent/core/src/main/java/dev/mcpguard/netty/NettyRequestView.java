@@ -88,6 +88,16 @@ final class NettyRequestView implements RequestView {
         return count;
     }
 
+    @Override
+    public String onlyHeader(String name) {
+        if (!headers.contains(name)) {
+            return null;
+        }
+        Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(name);
+        CharSequence first = values.next();
+        return values.hasNext() ? SEVERAL : first.toString();
+    }
+
     /** In the order received: {@code get} gives the first value, {@code getAll} all in order. */
     @Override
     public String header(String name, int index) {

@@ -54,6 +54,12 @@ final class UndertowRequestView implements RequestView {
     }
 
     @Override
+    public String onlyHeader(String name) {
+        HeaderValues values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.size() == 1 ? values.getFirst() : SEVERAL;
+    }
+
+    @Override
     public boolean hasHeaderStartingWith(String lowerCasePrefix) {
         for (long cookie = headers.fastIterateNonEmpty(); cookie != -1L; cookie = headers.fiNextNonEmpty(cookie)) {
             String name = headers.fiCurrent(cookie).getHeaderName().toString();
