@@ -10,6 +10,7 @@ import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
+import dev.mcpguard.testing.StrictJson;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ class DecisionLogTest {
     private static Map<String, Object> onlyJsonLine(String output) {
         List<String> lines = lines(output);
         assertThat(lines).hasSize(1);
-        return MiniJson.parseFlatObject(lines.get(0));
+        return StrictJson.parseFlatObject(lines.get(0));
     }
 
     private static Map<String, String> parseText(String line) {
@@ -76,7 +77,7 @@ class DecisionLogTest {
         while (matcher.find() && matcher.start() == (end == 0 ? 0 : end + 1)) {
             assertThat(end == 0 || line.charAt(end) == ' ').isTrue();
             String value = matcher.group(2);
-            fields.put(matcher.group(1), value.startsWith("\"") ? MiniJson.parseString(value) : value);
+            fields.put(matcher.group(1), value.startsWith("\"") ? StrictJson.parseString(value) : value);
             end = matcher.end();
         }
         assertThat(end).as("every character of the line belongs to a field: %s", line).isEqualTo(line.length());
@@ -109,11 +110,11 @@ class DecisionLogTest {
 
         List<String> lines = lines(output);
         assertThat(lines).hasSize(3); // origin, auth (no token), then allowed
-        Map<String, Object> origin = MiniJson.parseFlatObject(lines.get(0));
+        Map<String, Object> origin = StrictJson.parseFlatObject(lines.get(0));
         assertThat(new ArrayList<>(origin.keySet())).containsExactlyElementsOf(REFUSAL_FIELDS);
         assertThat(origin).containsEntry("event.action", "would_block").containsEntry("mcpguard.gate", "origin")
                 .containsEntry("mcpguard.reason", "origin_not_allowed").containsEntry("http.response.status_code", 403L);
-        assertThat(MiniJson.parseFlatObject(lines.get(1))).containsEntry("event.action", "would_block")
+        assertThat(StrictJson.parseFlatObject(lines.get(1))).containsEntry("event.action", "would_block")
                 .containsEntry("http.response.status_code", 401L);
     }
 
@@ -157,7 +158,7 @@ class DecisionLogTest {
         List<String> textLines = lines(text);
         assertThat(textLines).hasSameSizeAs(jsonLines);
         for (int i = 0; i < textLines.size(); i++) {
-            Map<String, Object> expected = MiniJson.parseFlatObject(jsonLines.get(i));
+            Map<String, Object> expected = StrictJson.parseFlatObject(jsonLines.get(i));
             Map<String, String> actual = parseText(textLines.get(i));
             assertThat(new ArrayList<>(actual.keySet())).containsExactlyElementsOf(expected.keySet());
             expected.remove("@timestamp");
@@ -202,11 +203,11 @@ class DecisionLogTest {
 
     @Test
     void theJsonCheckerRejectsWhatItShould() {
-        assertThatIllegalArgumentException().isThrownBy(() -> MiniJson.parseFlatObject("{\"a\":\"x\ny\"}"));
-        assertThatIllegalArgumentException().isThrownBy(() -> MiniJson.parseFlatObject("{\"a\":\"x\\qy\"}"));
-        assertThatIllegalArgumentException().isThrownBy(() -> MiniJson.parseFlatObject("{\"a\":\"x\"}{"));
-        assertThatIllegalArgumentException().isThrownBy(() -> MiniJson.parseFlatObject("{\"a\":1,\"a\":2}"));
-        assertThat(MiniJson.parseFlatObject("{\"a\":\"\\u2028\\\"\",\"b\":-1,\"c\":null}"))
+        assertThatIllegalArgumentException().isThrownBy(() -> StrictJson.parseFlatObject("{\"a\":\"x\ny\"}"));
+        assertThatIllegalArgumentException().isThrownBy(() -> StrictJson.parseFlatObject("{\"a\":\"x\\qy\"}"));
+        assertThatIllegalArgumentException().isThrownBy(() -> StrictJson.parseFlatObject("{\"a\":\"x\"}{"));
+        assertThatIllegalArgumentException().isThrownBy(() -> StrictJson.parseFlatObject("{\"a\":1,\"a\":2}"));
+        assertThat(StrictJson.parseFlatObject("{\"a\":\"\\u2028\\\"\",\"b\":-1,\"c\":null}"))
                 .containsEntry("a", "\u2028\"").containsEntry("b", -1L).containsEntry("c", null);
     }
 }

@@ -9,6 +9,7 @@ import dev.mcpguard.core.FakeRequest;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
+import dev.mcpguard.testing.StrictJson;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -185,7 +186,7 @@ class ReportCommandTest {
         assertThat(run("--json", "--top", "1", logs[0].toString(), logs[1].toString())).isZero();
 
         assertThat(out()).endsWith(System.lineSeparator()).hasLineCount(1);
-        Map<String, Object> report = map(TestJson.parse(out().strip()));
+        Map<String, Object> report = map(StrictJson.parse(out().strip()));
         assertThat(report.keySet()).containsExactly("logs", "rows");
         assertThat(list(report.get("logs"))).containsExactly(
                 Map.of("name", "target/enforce.log", "decisions", 6L, "blocked", 6L, "would_block", 0L, "allowed", 0L,
@@ -218,7 +219,7 @@ class ReportCommandTest {
         int status = run(new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8)), "--json", "-", json.toString());
 
         assertThat(status).isZero();
-        Map<String, Object> report = map(TestJson.parse(out().strip()));
+        Map<String, Object> report = map(StrictJson.parse(out().strip()));
         assertThat(list(report.get("logs"))).extracting(log1 -> map(log1).get("name"))
                 .containsExactly("stdin", json.toString());
         assertThat(list(report.get("logs"))).extracting(log1 -> map(log1).get("blocked"))
@@ -313,7 +314,7 @@ class ReportCommandTest {
         outBytes.reset();
         assertThat(run("--json", log.toString())).isZero();
         assertThat(out().strip()).as("ASCII JSON").matches("[\\x20-\\x7e]*");
-        List<Object> rows = list(map(TestJson.parse(out().strip())).get("rows"));
+        List<Object> rows = list(map(StrictJson.parse(out().strip())).get("rows"));
         assertThat(rows).extracting(row -> map(row).get("top_paths"))
                 .containsOnly(List.of(Map.of("value", path, "count", 1L)));
         assertThat(rows).extracting(row -> map(row).get("top_clients")).containsExactly(
@@ -334,7 +335,7 @@ class ReportCommandTest {
 
         assertThat(run(new ByteArrayInputStream(bytes), "--json", "-")).isZero();
 
-        Map<String, Object> report = map(TestJson.parse(out().strip()));
+        Map<String, Object> report = map(StrictJson.parse(out().strip()));
         assertThat(map(list(report.get("logs")).get(0))).containsEntry("blocked", 2L).containsEntry("other_lines", 2L);
         assertThat(map(list(report.get("rows")).get(0)).get("top_paths")).isEqualTo(List.of(
                 Map.of("value", "/a\ufffd", "count", 1L), Map.of("value", "/b\ufffd", "count", 1L)));
@@ -416,7 +417,7 @@ class ReportCommandTest {
 
         outBytes.reset();
         assertThat(run("--json", log.toString())).isZero();
-        Map<String, Object> row = map(list(map(TestJson.parse(out().strip())).get("rows")).get(0));
+        Map<String, Object> row = map(list(map(StrictJson.parse(out().strip())).get("rows")).get(0));
         assertThat(list(row.get("top_paths"))).first()
                 .isEqualTo(Map.of("value", "(other)", "count", 5L, "other", true));
     }
@@ -432,7 +433,7 @@ class ReportCommandTest {
 
         assertThat(run("--json", "--top", "1", log.toString())).isZero();
 
-        Map<String, Object> row = map(list(map(TestJson.parse(out().strip())).get("rows")).get(0));
+        Map<String, Object> row = map(list(map(StrictJson.parse(out().strip())).get("rows")).get(0));
         long kept = TopCounter.MAX_CHARS / 60_001;
         assertThat(list(row.get("top_paths"))).containsExactly(
                 Map.of("value", "(other)", "count", 20 - kept, "other", true));

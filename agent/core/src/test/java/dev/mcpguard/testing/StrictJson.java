@@ -1,4 +1,4 @@
-package dev.mcpguard.cli;
+package dev.mcpguard.testing;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,23 +6,47 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict reader for the report's JSON, nested objects and arrays included (the audit
- * package's MiniJson reads flat objects only). Rejects raw control characters in strings,
- * duplicate members and trailing text, so a test that parses output also checks its escaping.
+ * A strict JSON reader for tests of what the agent writes (decision lines, the report's JSON):
+ * no insignificant whitespace, no raw control characters in strings, no duplicate members, no
+ * trailing text, so that a test that parses output also checks its escaping.
  */
-final class TestJson {
+public final class StrictJson {
     private final String text;
     private int at;
 
-    private TestJson(String text) {
+    private StrictJson(String text) {
         this.text = text;
     }
 
     /** @return maps (in member order), lists, strings, longs, booleans and nulls */
-    static Object parse(String text) {
-        TestJson parser = new TestJson(text);
+    public static Object parse(String text) {
+        StrictJson parser = new StrictJson(text);
         Object value = parser.value();
         if (parser.at != text.length()) {
+            throw parser.error("trailing text");
+        }
+        return value;
+    }
+
+    /** One flat object, as a decision line is: members are strings, integers or null. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseFlatObject(String text) {
+        if (!(parse(text) instanceof Map<?, ?> object)) {
+            throw new IllegalArgumentException("not an object: " + text);
+        }
+        for (Object value : object.values()) {
+            if (value != null && !(value instanceof String) && !(value instanceof Long)) {
+                throw new IllegalArgumentException("not flat: " + text);
+            }
+        }
+        return (Map<String, Object>) object;
+    }
+
+    /** Decodes one JSON string literal, quotes included. */
+    public static String parseString(String literal) {
+        StrictJson parser = new StrictJson(literal);
+        String value = parser.string();
+        if (parser.at != literal.length()) {
             throw parser.error("trailing text");
         }
         return value;
