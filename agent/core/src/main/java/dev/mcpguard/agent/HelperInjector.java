@@ -4,6 +4,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,12 +29,14 @@ final class HelperInjector implements AgentBuilder.Transformer {
 
     private final Instrumentation instrumentation;
     private final List<String> helperClassNames;
+    private final List<String> openedPackages;
     private final ClassFileLocator agentClasses;
     private final Map<ClassLoader, Boolean> injected = Collections.synchronizedMap(new WeakHashMap<>());
 
-    HelperInjector(Instrumentation instrumentation, List<String> helperClassNames, ClassFileLocator agentClasses) {
+    HelperInjector(Instrumentation instrumentation, ServerInstrumentation server, ClassFileLocator agentClasses) {
         this.instrumentation = instrumentation;
-        this.helperClassNames = helperClassNames;
+        this.helperClassNames = server.helperClassNames();
+        this.openedPackages = server.packagesOpenedToHelpers();
         this.agentClasses = agentClasses;
     }
 
@@ -63,7 +66,11 @@ final class HelperInjector implements AgentBuilder.Transformer {
             // Advice inlined into a named module (java.base, jdk.httpserver) calls helpers in an
             // unnamed module, the bootstrap one or its own loader's: the module must read it.
             Module helpers = classLoader == null ? HelperInjector.class.getModule() : classLoader.getUnnamedModule();
-            instrumentation.redefineModule((Module) module.unwrap(), Set.of(helpers), Map.of(), Map.of(), Set.of(), Map.of());
+            Map<String, Set<Module>> opens = new HashMap<>();
+            for (String name : openedPackages) {
+                opens.put(name, Set.of(helpers));
+            }
+            instrumentation.redefineModule((Module) module.unwrap(), Set.of(helpers), Map.of(), opens, Set.of(), Map.of());
         }
         return builder;
     }

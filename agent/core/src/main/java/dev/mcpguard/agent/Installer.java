@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarFile;
 import net.bytebuddy.ByteBuddy;
@@ -49,11 +50,11 @@ public final class Installer {
             "dev.mcpguard.jdkhttp.JdkHttpServerInstrumentation",
             "dev.mcpguard.bind.BindInstrumentation");
 
-    private Installer() {
-    }
-
     /** Installed at most once per JVM: a second attach, or an attach after -javaagent, changes nothing. */
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
+
+    private Installer() {
+    }
 
     /**
      * @param attachKnobs the knobs {@code attach} handed over, or {@code null} at JVM start, which
@@ -142,7 +143,7 @@ public final class Installer {
         return servers;
     }
 
-    private static Class<?>[] loaded(Instrumentation instrumentation, java.util.Set<String> names) {
+    private static Class<?>[] loaded(Instrumentation instrumentation, Set<String> names) {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             if (names.contains(type.getName()) && instrumentation.isModifiableClass(type)) {
@@ -194,7 +195,7 @@ public final class Installer {
                         .or(nameStartsWith("kotlin."))
                         .or(nameStartsWith("scala.")));
         for (ServerInstrumentation server : servers) {
-            HelperInjector helpers = new HelperInjector(instrumentation, server.helperClassNames(), agentClasses);
+            HelperInjector helpers = new HelperInjector(instrumentation, server, agentClasses);
             for (ServerInstrumentation.Hook hook : server.hooks()) {
                 // A type only matches the version of the server it was written for.
                 builder = builder.type(named(hook.typeName()).and(declaresMethod(hook.method())))

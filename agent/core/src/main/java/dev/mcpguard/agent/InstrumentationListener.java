@@ -1,6 +1,7 @@
 package dev.mcpguard.agent;
 
 import dev.mcpguard.bind.BindInstrumentation;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +43,7 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
 
     /** The hooked types and the servers reported as unguarded: what this listener speaks about. */
     Set<String> watchedTypes() {
-        Set<String> names = new java.util.HashSet<>(familyByType.keySet());
+        Set<String> names = new HashSet<>(familyByType.keySet());
         names.addAll(UNGUARDED_SERVERS.keySet());
         return names;
     }

@@ -17,6 +17,15 @@ public interface ServerInstrumentation {
     /** Helper classes injected into the server's class loader before the first advised type loads. */
     List<String> helperClassNames();
 
+    /**
+     * Packages of the advised types' named module that the helpers may reach privately (through
+     * a {@code MethodHandles.privateLookupIn} resolved once): opened to the helpers' module only,
+     * when the first advised type of that module is transformed. Empty for most servers.
+     */
+    default List<String> packagesOpenedToHelpers() {
+        return List.of();
+    }
+
     /** The advised methods. */
     List<Hook> hooks();
 

@@ -13,7 +13,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
@@ -38,14 +37,16 @@ final class AttachCommand {
             err.println("mcpguard: attach must run from the agent jar (java -jar mcpguard-agent.jar attach PID)");
             return Main.FAILED;
         }
-        Map<String, String> knobs = knobs(KnobSource.ofProcess());
+        KnobSource here = KnobSource.ofProcess();
         try {
-            Config.load(new KnobSource(knobs, new Properties()));
+            // As check reads them, so that an error names the variable or property actually set.
+            Config.load(here);
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return Main.INVALID_CONFIGURATION;
         }
-        for (String unknown : KnobSource.ofProcess().unknownNames()) {
+        Map<String, String> knobs = knobs(here);
+        for (String unknown : here.unknownNames()) {
             err.println("unknown: " + Help.printable(unknown) + " names no knob and is not handed over");
         }
         Path handover = null;

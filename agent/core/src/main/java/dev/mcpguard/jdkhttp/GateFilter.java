@@ -44,8 +44,8 @@ public final class GateFilter extends Filter {
     }
 
     /**
-     * Sends the refusal unless response headers went out already, then closes the exchange; the
-     * connection is closed since the body is left unread. Never throws.
+     * Sends the refusal unless response headers went out already, abandons the unread body and
+     * closes the exchange; the connection is closed since the body is left unread. Never throws.
      */
     static void refuse(HttpExchange exchange, Refusal refusal) {
         try {
@@ -59,14 +59,24 @@ public final class GateFilter extends Filter {
                     headers.set("WWW-Authenticate", refusal.wwwAuthenticate());
                 }
                 exchange.sendResponseHeaders(refusal.status(), refusal.body().length);
-                try (OutputStream body = exchange.getResponseBody()) {
-                    body.write(refusal.body());
-                }
+                // Not closed here: closing the response stream drains the request body.
+                OutputStream body = exchange.getResponseBody();
+                body.write(refusal.body());
+                body.flush();
             }
         } catch (Throwable error) {
             ActiveGuard.get().internalError(STACK + " refusal", error);
         } finally {
+            abandonUnreadBody(exchange);
             exchange.close();
+        }
+    }
+
+    private static void abandonUnreadBody(HttpExchange exchange) {
+        try {
+            UnreadBody.abandon(exchange);
+        } catch (Throwable error) {
+            ActiveGuard.get().internalError(STACK + " refusal", error);
         }
     }
 }

@@ -21,7 +21,13 @@ public final class JdkHttpServerInstrumentation implements ServerInstrumentation
     @Override
     public List<String> helperClassNames() {
         return List.of(PACKAGE + "JdkHttpServerGate", PACKAGE + "GateFilter", PACKAGE + "JdkRequestView",
-                PACKAGE + "BodyLimitedInputStream");
+                PACKAGE + "BodyLimitedInputStream", PACKAGE + "UnreadBody");
+    }
+
+    /** For {@link UnreadBody}: the exchange's socket, which the public API does not expose. */
+    @Override
+    public List<String> packagesOpenedToHelpers() {
+        return List.of("sun.net.httpserver");
     }
 
     @Override
