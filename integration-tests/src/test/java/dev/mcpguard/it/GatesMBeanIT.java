@@ -37,20 +37,12 @@ class GatesMBeanIT {
 
         sendKnownTraffic(server);
 
-        Map<String, Object> expected = new LinkedHashMap<>();
-        expected.put("allowed", 2L);
-        expected.put("blocked", 5L);
-        expected.put("would_block", 0L);
-        expected.put("internal_errors", 0L);
-        expected.put("blocked.auth.missing_token", 2L);
-        expected.put("blocked.auth.invalid_token", 1L);
-        expected.put("blocked.loopback.loopback_only", 0L);
-        expected.put("blocked.origin.origin_not_allowed", 1L);
-        expected.put("blocked.body.body_too_large", 1L);
-        expected.put("would_block.auth.missing_token", 0L);
-        expected.put("mode.auth", "enforce");
-        expected.put("mode.body", "enforce");
-        expected.put("mode.bind", "enforce");
+        Map<String, Object> expected = attributes(
+                "allowed", 2L, "blocked", 5L, "would_block", 0L, "internal_errors", 0L,
+                "blocked.auth.missing_token", 2L, "blocked.auth.invalid_token", 1L, "blocked.loopback.loopback_only", 0L,
+                "blocked.origin.origin_not_allowed", 1L, "blocked.body.body_too_large", 1L,
+                "would_block.auth.missing_token", 0L,
+                "mode.auth", "enforce", "mode.body", "enforce", "mode.bind", "enforce");
         assertThat(eventuallyRead(server, expected)).isEqualTo(expected);
     }
 
@@ -60,19 +52,22 @@ class GatesMBeanIT {
 
         sendKnownTraffic(server);
 
-        Map<String, Object> expected = new LinkedHashMap<>();
-        expected.put("allowed", 6L);
-        expected.put("blocked", 1L);
-        expected.put("would_block", 4L);
-        expected.put("blocked.body.body_too_large", 1L);
-        expected.put("blocked.auth.missing_token", 0L);
-        expected.put("would_block.auth.missing_token", 2L);
-        expected.put("would_block.auth.invalid_token", 1L);
-        expected.put("would_block.origin.origin_not_allowed", 1L);
-        expected.put("mode.path", "log-only");
-        expected.put("mode.auth", "log-only");
-        expected.put("mode.body", "enforce");
+        Map<String, Object> expected = attributes(
+                "allowed", 6L, "blocked", 1L, "would_block", 4L,
+                "blocked.body.body_too_large", 1L, "blocked.auth.missing_token", 0L,
+                "would_block.auth.missing_token", 2L, "would_block.auth.invalid_token", 1L,
+                "would_block.origin.origin_not_allowed", 1L,
+                "mode.path", "log-only", "mode.auth", "log-only", "mode.body", "enforce");
         assertThat(eventuallyRead(server, expected)).isEqualTo(expected);
+    }
+
+    /** Attribute names and values, in pairs. */
+    private static Map<String, Object> attributes(Object... pairs) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            attributes.put((String) pairs[i], pairs[i + 1]);
+        }
+        return attributes;
     }
 
     /** 2 allowed, 2 missing_token, 1 invalid_token, 1 origin_not_allowed, 1 body_too_large (declared, enforced in both). */
