@@ -137,8 +137,18 @@ if [[ $INSTALL == 1 ]] && ! { command -v wrk && command -v nginx && command -v c
     log "installing wrk, nginx-light and curl (apt-get)"
     SUDO=""; [[ $(id -u) == 0 ]] || SUDO=sudo
     $SUDO apt-get update -q >/dev/null
-    # nginx-light's package scripts may try to start the system nginx; this script never uses it.
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q wrk nginx-light curl >/dev/null
+    # nginx-light's package scripts start the system nginx, on port 80 of every interface, where an
+    # init system runs; a policy-rc.d that forbids service starts keeps the install from doing so.
+    policy=/usr/sbin/policy-rc.d
+    forbid_starts=0
+    if [[ ! -e $policy ]]; then
+        printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod 755 "$policy" && forbid_starts=1
+    fi
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q wrk nginx-light curl >/dev/null || {
+        [[ $forbid_starts == 0 ]] || $SUDO rm -f "$policy"
+        die "apt-get install wrk nginx-light curl failed"
+    }
+    [[ $forbid_starts == 0 ]] || $SUDO rm -f "$policy"
 fi
 for tool in wrk nginx curl "$JAVA"; do
     command -v "$tool" >/dev/null || die "$tool not found (install it, or drop --no-install)"
