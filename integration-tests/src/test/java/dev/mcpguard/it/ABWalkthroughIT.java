@@ -21,10 +21,10 @@ class ABWalkthroughIT {
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder("bash", Path.of("ab", "ab-demo.sh").toAbsolutePath().toString(),
                 directory.toString()).redirectErrorStream(true);
+        DemoServer.cleanEnvironment(builder.environment());
         builder.environment().put("AGENT_JAR", DemoServer.TestJars.agent().toString());
         builder.environment().put("DEMO_JAR", DemoServer.TestJars.demo(Stacks.Jar.DEMO).toString());
         builder.environment().put("PATH", Path.of(DemoServer.TestJars.java()).getParent() + ":" + System.getenv("PATH"));
-        builder.environment().keySet().removeIf(name -> name.startsWith("MCPGUARD_"));
         Process process = builder.start();
         LogLines output = LogLines.pump(process.getInputStream(), "ab-demo");
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("finished in time:%n%s", output).isTrue();

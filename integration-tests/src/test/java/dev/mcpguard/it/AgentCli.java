@@ -49,8 +49,7 @@ final class AgentCli {
         if (directory != null) {
             builder.directory(directory.toFile());
         }
-        builder.environment().keySet().removeIf(name -> name.startsWith("MCPGUARD_")
-                || List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS").contains(name));
+        DemoServer.cleanEnvironment(builder.environment());
         builder.environment().putAll(env);
         try {
             Process process = builder.start();

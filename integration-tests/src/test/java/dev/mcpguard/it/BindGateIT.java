@@ -12,10 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -183,25 +180,7 @@ class BindGateIT {
         }
 
         static FixedPortServer start(Stack stack, Launch launch, int port) {
-            List<String> command = new ArrayList<>(List.of(
-                    DemoServer.TestJars.java(),
-                    "-javaagent:" + DemoServer.TestJars.agent(),
-                    "-jar", DemoServer.TestJars.demo(stack.jar()).toString(),
-                    "--stack=" + stack.name(), "--port=" + port, "--host=" + launch.host()));
-            if (launch.trustForwarded()) {
-                command.add("--trust-forwarded");
-            }
-            ProcessBuilder builder = new ProcessBuilder(command);
-            Map<String, String> env = builder.environment();
-            env.keySet().removeIf(name -> name.startsWith("MCPGUARD_")
-                    || List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS").contains(name));
-            env.putAll(launch.env());
-            Process process;
-            try {
-                process = builder.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start " + command, e);
-            }
+            Process process = DemoServer.spawn(stack, launch, port);
             LogLines stdout = LogLines.pump(process.getInputStream(), "demo-stdout-" + stack + "-" + port);
             LogLines stderr = LogLines.pump(process.getErrorStream(), "demo-stderr-" + stack + "-" + port);
             FixedPortServer server = new FixedPortServer(process, stderr);
@@ -240,15 +219,7 @@ class BindGateIT {
 
         @Override
         public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            DemoServer.stop(process);
         }
     }
 }

@@ -104,23 +104,45 @@ final class DemoServer implements AutoCloseable {
     }
 
     private static Process spawn(Stack stack, Launch launch) {
+        return spawn(stack, launch, 0);
+    }
+
+    /** The demo app's JVM as {@code launch} says, asking for {@code port} (0: any free one). */
+    static Process spawn(Stack stack, Launch launch, int port) {
         List<String> command = new ArrayList<>(List.of(TestJars.java()));
         if (launch.agent()) {
             command.add("-javaagent:" + TestJars.agent());
         }
         command.addAll(List.of("-jar", TestJars.demo(stack.jar()).toString(),
-                "--stack=" + stack.name(), "--port=0", "--host=" + launch.host()));
+                "--stack=" + stack.name(), "--port=" + port, "--host=" + launch.host()));
         if (launch.trustForwarded()) {
             command.add("--trust-forwarded");
         }
         ProcessBuilder builder = new ProcessBuilder(command);
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("MCPGUARD_") || JVM_OPTION_VARIABLES.contains(name));
-        env.putAll(launch.env());
+        cleanEnvironment(builder.environment());
+        builder.environment().putAll(launch.env());
         try {
             return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    /** Removes what would change a child JVM behind the test's back (see {@link #JVM_OPTION_VARIABLES}). */
+    static void cleanEnvironment(Map<String, String> env) {
+        env.keySet().removeIf(name -> name.startsWith("MCPGUARD_") || JVM_OPTION_VARIABLES.contains(name));
+    }
+
+    /** Stops a JVM: politely first, then forcibly, so that a hung one cannot outlive the build. */
+    static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -188,18 +210,9 @@ final class DemoServer implements AutoCloseable {
         return stderr.all().get(index.get());
     }
 
-    /** Stops the JVM: politely first, then forcibly, so that a hung server cannot outlive the build. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        stop(process);
     }
 
     @Override

@@ -77,7 +77,7 @@ final class RawHttp implements AutoCloseable {
     RawResponse readResponse() {
         try {
             while (true) {
-                String statusLine = readLine();
+                String statusLine = readLine(in);
                 if (statusLine == null) {
                     throw new IOException("the server closed the connection without a response");
                 }
@@ -115,7 +115,7 @@ final class RawHttp implements AutoCloseable {
 
     private Map<String, List<String>> readHeaders() throws IOException {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (String line; (line = readLine()) != null && !line.isEmpty(); ) {
+        for (String line; (line = readLine(in)) != null && !line.isEmpty(); ) {
             int colon = line.indexOf(':');
             headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                     .add(line.substring(colon + 1).trim());
@@ -140,19 +140,19 @@ final class RawHttp implements AutoCloseable {
     private byte[] readChunked() throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
-            String sizeLine = readLine();
+            String sizeLine = readLine(in);
             int size = Integer.parseInt(sizeLine.split(";", 2)[0].trim(), 16);
             if (size == 0) {
                 readHeaders(); // trailers
                 return body.toByteArray();
             }
             body.writeBytes(in.readNBytes(size));
-            readLine();
+            readLine(in);
         }
     }
 
     /** A line ended by CRLF (or a bare LF), without its end; null at end of stream. */
-    private String readLine() throws IOException {
+    static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b; (b = in.read()) != '\n'; ) {
             if (b == -1) {

@@ -164,7 +164,7 @@ final class RemoteClient implements AutoCloseable {
     /** Reads one final response (skipping {@code 1xx}), its body framed as the headers say. */
     static RawResponse read(InputStream in) throws IOException {
         while (true) {
-            String statusLine = readLine(in);
+            String statusLine = RawHttp.readLine(in);
             if (statusLine == null) {
                 throw new IOException("the server closed the connection without a response");
             }
@@ -179,7 +179,7 @@ final class RemoteClient implements AutoCloseable {
 
     private static Map<String, List<String>> readHeaders(InputStream in) throws IOException {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (String line; (line = readLine(in)) != null && !line.isEmpty(); ) {
+        for (String line; (line = RawHttp.readLine(in)) != null && !line.isEmpty(); ) {
             int colon = line.indexOf(':');
             headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                     .add(line.substring(colon + 1).trim());
@@ -194,13 +194,13 @@ final class RemoteClient implements AutoCloseable {
         if (headers.getOrDefault("transfer-encoding", List.of()).stream().anyMatch(v -> v.equalsIgnoreCase("chunked"))) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             while (true) {
-                int size = Integer.parseInt(readLine(in).split(";", 2)[0].trim(), 16);
+                int size = Integer.parseInt(RawHttp.readLine(in).split(";", 2)[0].trim(), 16);
                 if (size == 0) {
                     readHeaders(in); // trailers
                     return body.toByteArray();
                 }
                 body.writeBytes(in.readNBytes(size));
-                readLine(in);
+                RawHttp.readLine(in);
             }
         }
         List<String> length = headers.get("content-length");
@@ -210,17 +210,6 @@ final class RemoteClient implements AutoCloseable {
         return in.readAllBytes(); // no framing: the body ends with the connection
     }
 
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; (b = in.read()) != '\n'; ) {
-            if (b == -1) {
-                return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
-            }
-            line.write(b);
-        }
-        String text = line.toString(StandardCharsets.ISO_8859_1);
-        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-    }
 
     // ---- the test side ------------------------------------------------------------------------------------
 
@@ -270,8 +259,7 @@ final class RemoteClient implements AutoCloseable {
         command.addAll(List.of(DemoServer.TestJars.java(), "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-cp", testClasses().toString(), RemoteClient.class.getName(), "--serve"));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(name -> name.startsWith("MCPGUARD_")
-                || List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS").contains(name));
+        DemoServer.cleanEnvironment(builder.environment());
         Process process;
         try {
             process = builder.start();
