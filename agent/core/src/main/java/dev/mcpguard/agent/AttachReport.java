@@ -32,7 +32,7 @@ final class AttachReport {
             lines.add("  relaxed: " + relaxation);
         }
         if (config.authFailsClosed()) {
-            lines.add("  FAIL-CLOSED: no token configured, every non-public request is refused with 401");
+            lines.add("  fail-closed: " + Config.FAIL_CLOSED_WARNING);
         }
         Map<String, List<String>> typesByFamily = new TreeMap<>();
         for (Map.Entry<String, String> type : listener.instrumented().entrySet()) {

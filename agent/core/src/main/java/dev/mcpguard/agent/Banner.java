@@ -35,8 +35,7 @@ final class Banner {
             log.warn("unknown knob {} ignored (its value is not shown): check its spelling", unknown);
         }
         if (config.authFailsClosed()) {
-            log.error("no token configured (MCPGUARD_TOKEN, MCPGUARD_TOKEN_FILE or MCPGUARD_TOKEN_SHA256): "
-                    + "every non-public request is refused with 401; set MCPGUARD_NO_AUTH=1 to opt out of authentication");
+            log.error(Config.FAIL_CLOSED_WARNING);
         }
     }
 }

@@ -49,8 +49,7 @@ final class CheckCommand {
             out.println("unknown: " + Help.printable(unknown) + " names no knob and is ignored (its value is not shown)");
         }
         if (config.authFailsClosed()) {
-            out.println("fail-closed: no token configured (MCPGUARD_TOKEN, MCPGUARD_TOKEN_FILE or MCPGUARD_TOKEN_SHA256):"
-                    + " every non-public request is refused with 401; MCPGUARD_NO_AUTH=1 opts out");
+            out.println("fail-closed: " + Config.FAIL_CLOSED_WARNING);
         }
         return Main.OK;
     }

@@ -31,6 +31,11 @@ public final class Config {
     static final long DEFAULT_MAX_BODY_BYTES = 4L << 20;
     static final String DEFAULT_PUBLIC_PATHS = "/.well-known/oauth-protected-resource";
 
+    /** What the banner, {@code check} and {@code attach} say when {@link #authFailsClosed()}. */
+    public static final String FAIL_CLOSED_WARNING = "no token configured (MCPGUARD_TOKEN, MCPGUARD_TOKEN_FILE or "
+            + "MCPGUARD_TOKEN_SHA256): every non-public request is refused with 401; set MCPGUARD_NO_AUTH=1 to opt out "
+            + "of authentication";
+
     private final GateMode[] modes = new GateMode[GateName.values().length];
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private AcceptedTokens tokens;
