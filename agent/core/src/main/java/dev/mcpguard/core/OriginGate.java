@@ -4,7 +4,11 @@ import dev.mcpguard.net.HostAllowList;
 import dev.mcpguard.net.OriginAllowList;
 import dev.mcpguard.net.PeerAddresses;
 
-/** Defends against DNS rebinding and cross-site calls: checks {@code Origin}, then {@code Host}. */
+/**
+ * Defends against DNS rebinding and cross-site calls: checks {@code Origin}, then the host the
+ * request names, wherever the server reads it from ({@code Host}, {@code :authority}, an
+ * absolute-form target).
+ */
 final class OriginGate implements Gate {
     private final OriginAllowList origins;
     private final HostAllowList hosts;
@@ -25,8 +29,14 @@ final class OriginGate implements Gate {
         if (origin != null && !allOriginsAllowed(request, origin)) {
             return Reason.ORIGIN_NOT_ALLOWED;
         }
+        String authority = request.targetAuthority();
         String host = request.onlyHeader("host");
-        if (host != null && !allHostsAllowed(request, host)) {
+        if (authority == null && host == null) {
+            return null;
+        }
+        boolean loopbackListener = hosts.isDefault() && PeerAddresses.isLoopback(request.localAddress());
+        if (authority != null && !hosts.allows(authority, loopbackListener)
+                || host != null && !allHostsAllowed(request, host, loopbackListener)) {
             return Reason.HOST_NOT_ALLOWED;
         }
         return null;
@@ -46,8 +56,7 @@ final class OriginGate implements Gate {
         return true;
     }
 
-    private boolean allHostsAllowed(RequestView request, String only) {
-        boolean loopbackListener = hosts.isDefault() && PeerAddresses.isLoopback(request.localAddress());
+    private boolean allHostsAllowed(RequestView request, String only, boolean loopbackListener) {
         if (only != RequestView.SEVERAL) {
             return hosts.allows(only, loopbackListener);
         }

@@ -28,6 +28,16 @@ public interface RequestView {
         return null;
     }
 
+    /**
+     * The authority the server takes the request's host from when that is not a {@code Host}
+     * field: HTTP/2's {@code :authority}, or the authority of an absolute-form request-target.
+     * {@code null} when the request has none. The ORIGIN gate checks it like a {@code Host} value,
+     * and every {@code Host} field as well.
+     */
+    default String targetAuthority() {
+        return null;
+    }
+
     /** The raw query string without {@code ?}, or {@code null}. Never logged. */
     String rawQuery();
 

@@ -47,7 +47,9 @@ public final class JettyGate {
             HttpFields.Mutable headers = response.getHeaders();
             headers.put(HttpHeader.CONTENT_TYPE, Refusal.CONTENT_TYPE);
             headers.put(HttpHeader.CACHE_CONTROL, Refusal.CACHE_CONTROL);
-            headers.put(HttpHeader.CONNECTION, "close");
+            if (response.getRequest().getConnectionMetaData().getHttpVersion().getVersion() < 20) {
+                headers.put(HttpHeader.CONNECTION, "close"); // HTTP/2 and 3 forbid it: Jetty ends the stream only
+            }
             if (refusal.wwwAuthenticate() != null) {
                 headers.put(HttpHeader.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
             }

@@ -3,6 +3,7 @@ package dev.mcpguard.jetty;
 import dev.mcpguard.core.IndexedHeadersView;
 import dev.mcpguard.net.PeerAddresses;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Request;
 
@@ -27,6 +28,22 @@ final class JettyRequestView extends IndexedHeadersView {
     @Override
     public String rawPath() {
         return request.getHttpURI().getPath();
+    }
+
+    /**
+     * Over HTTP/2 and 3, {@code :authority} as Jetty read it off the wire, before a customizer
+     * ({@code ForwardedRequestCustomizer}) rewrote the request's URI; it is no {@code Host}
+     * field there. Over HTTP/1 Jetty refuses an absolute-form authority that disagrees with
+     * {@code Host}, which the gates read themselves.
+     */
+    @Override
+    public String targetAuthority() {
+        Request wire = Request.unWrap(request);
+        if (wire.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
+            return null;
+        }
+        HttpURI uri = wire.getHttpURI();
+        return uri.hasAuthority() ? uri.getAuthority() : null;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.mcpguard.netty;
 import dev.mcpguard.core.RequestView;
 import dev.mcpguard.net.ByteChars;
 import dev.mcpguard.net.PeerAddresses;
+import dev.mcpguard.net.RequestTarget;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -31,41 +32,16 @@ final class NettyRequestView implements RequestView {
         return request.method().name();
     }
 
-    /**
-     * The request-target up to a {@code #}, where Netty's {@code QueryStringDecoder} and Reactor
-     * Netty end the path too; in absolute form ({@code http://h/p}) from the path on.
-     */
+    /** The request-target's path as Netty-based routers read it (see {@link RequestTarget}). */
     @Override
     public String rawPath() {
-        String target = request.uri();
-        int start = pathStart(target);
-        if (start < 0) {
-            return "/";
-        }
-        int end = target.indexOf('#', start);
-        if (end < 0) {
-            end = target.length();
-        }
         // Netty decodes the request line one char per byte.
-        return ByteChars.asUtf8(start == 0 && end == target.length() ? target : target.substring(start, end));
+        return ByteChars.asUtf8(RequestTarget.path(request.uri()));
     }
 
-    /** Where the path starts; -1 for an absolute form without one ({@code http://h?q}). */
-    private static int pathStart(String target) {
-        int authority = target.startsWith("/") ? -1 : target.indexOf("://");
-        if (authority <= 0) {
-            return 0; // origin, asterisk or authority form: the PATH gate judges it as it is
-        }
-        for (int i = authority + 3; i < target.length(); i++) {
-            char c = target.charAt(i);
-            if (c == '/') {
-                return i;
-            }
-            if (c == '?' || c == '#') {
-                break;
-            }
-        }
-        return -1;
+    @Override
+    public String targetAuthority() {
+        return RequestTarget.authority(request.uri());
     }
 
     /** Everything after the first {@code ?}, a fragment included: looking at more can only refuse more. */

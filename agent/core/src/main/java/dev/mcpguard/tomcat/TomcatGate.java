@@ -84,7 +84,11 @@ public final class TomcatGate {
             response.setStatus(refusal.status());
             response.setContentType(Refusal.CONTENT_TYPE);
             response.setHeader("Cache-Control", Refusal.CACHE_CONTROL);
-            response.setHeader("Connection", "close");
+            if (!TomcatRequestView.isHttp2(request)) {
+                // HTTP/2 forbids connection headers (RFC 9113 §8.2.2): Tomcat ends the stream, and
+                // resets it when the client is still sending, without closing the connection.
+                response.setHeader("Connection", "close");
+            }
             if (refusal.wwwAuthenticate() != null) {
                 response.setHeader("WWW-Authenticate", refusal.wwwAuthenticate());
             }

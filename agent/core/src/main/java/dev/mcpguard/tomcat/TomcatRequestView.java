@@ -33,6 +33,25 @@ final class TomcatRequestView extends IndexedHeadersView {
         return path == null ? null : ByteChars.asUtf8(path);
     }
 
+    /**
+     * Over HTTP/2, the {@code :authority} Tomcat parsed into the server name and port, which it
+     * routes virtual hosts on; it does not show up as a {@code Host} field. Over HTTP/1.1 Tomcat
+     * sets {@code Host} from an absolute-form target itself, and refuses the two disagreeing.
+     */
+    @Override
+    public String targetAuthority() {
+        if (!isHttp2(request) || request.serverName().isNull()) {
+            return null;
+        }
+        String name = request.serverName().toString();
+        int port = request.getServerPort();
+        return port < 0 ? name : name + ":" + port;
+    }
+
+    static boolean isHttp2(Request request) {
+        return request.protocol().equals("HTTP/2.0");
+    }
+
     @Override
     public String rawQuery() {
         return request.queryString().toString();

@@ -18,6 +18,7 @@ public final class FakeRequest implements RequestView {
     private final Set<String> failing;
     private final String peer;
     private final String local;
+    private final String authority;
 
     private FakeRequest(Builder builder) {
         this.method = builder.method;
@@ -26,6 +27,7 @@ public final class FakeRequest implements RequestView {
         this.failing = Set.copyOf(builder.failing);
         this.peer = builder.peer;
         this.local = builder.local;
+        this.authority = builder.authority;
     }
 
     public static Builder builder() {
@@ -41,6 +43,11 @@ public final class FakeRequest implements RequestView {
     @Override
     public String rawPath() {
         return target;
+    }
+
+    @Override
+    public String targetAuthority() {
+        return authority;
     }
 
     @Override
@@ -99,6 +106,7 @@ public final class FakeRequest implements RequestView {
         private final Set<String> failing = new HashSet<>();
         private String peer = "127.0.0.1";
         private String local = "127.0.0.1";
+        private String authority;
 
         private Builder() {
         }
@@ -129,6 +137,12 @@ public final class FakeRequest implements RequestView {
         /** Makes reading this header's value throw. */
         public Builder failingHeader(String name) {
             failing.add(name.toLowerCase(Locale.ROOT));
+            return this;
+        }
+
+        /** HTTP/2's {@code :authority}, or an absolute-form target's authority, as the server read it. */
+        public Builder authority(String authority) {
+            this.authority = authority;
             return this;
         }
 

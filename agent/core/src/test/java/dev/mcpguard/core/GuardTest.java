@@ -110,6 +110,12 @@ class GuardTest {
                 row("rebinding Host on a loopback listener", Reason.HOST_NOT_ALLOWED,
                         r -> r.withoutHeader("Host").header("Host", "evil.example")),
                 row("malformed Host", Reason.HOST_NOT_ALLOWED, r -> r.withoutHeader("Host").header("Host", "localhost:abc")),
+                row("rebinding :authority, no Host (HTTP/2)", Reason.HOST_NOT_ALLOWED,
+                        r -> r.withoutHeader("Host").authority("evil.example:443")),
+                row("rebinding :authority beside a loopback Host", Reason.HOST_NOT_ALLOWED, r -> r.authority("evil.example")),
+                row("loopback :authority beside a rebinding Host", Reason.HOST_NOT_ALLOWED,
+                        r -> r.authority("localhost").withoutHeader("Host").header("Host", "evil.example")),
+                row("empty :authority on a loopback listener", Reason.HOST_NOT_ALLOWED, r -> r.withoutHeader("Host").authority("")),
 
                 row("no Authorization", Reason.MISSING_TOKEN, r -> r.withoutHeader("Authorization")),
                 row("empty Authorization", Reason.MISSING_TOKEN, r -> r.withoutHeader("Authorization").header("Authorization", "")),
@@ -161,6 +167,8 @@ class GuardTest {
                 valid().header("Origin", "http://127.0.0.1:5173").build(),
                 valid().withoutHeader("Host").build(), // no Host passes
                 valid().withoutHeader("Host").header("Host", "evil.example").local("10.0.0.2").build(), // public listener
+                valid().withoutHeader("Host").authority("[::1]:8443").build(), // HTTP/2, loopback :authority
+                valid().withoutHeader("Host").authority("evil.example").local("10.0.0.2").build(), // public listener
                 valid().target("/mcp?q=access_tokens&x=access_token_id").build(),
                 valid().header("Content-Length", "1024").build(), // exactly the limit
                 valid().header("Content-Length", "7").header("Content-Length", "7").build(),

@@ -4,6 +4,7 @@ import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
+import java.io.IOException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.Response;
@@ -43,14 +44,16 @@ public final class Jetty10Gate {
             channel.getRequest().setHandled(true);
             Response response = channel.getResponse();
             if (response.isCommitted()) {
-                channel.getEndPoint().close();
+                channel.abort(new IOException("mcpguard: request refused after the response was committed"));
                 return;
             }
             response.reset();
             response.setStatus(refusal.status());
             response.setContentType(Refusal.CONTENT_TYPE);
             response.setHeader(HttpHeader.CACHE_CONTROL, Refusal.CACHE_CONTROL);
-            response.setHeader(HttpHeader.CONNECTION, "close");
+            if (channel.getRequest().getHttpVersion().getVersion() < 20) {
+                response.setHeader(HttpHeader.CONNECTION, "close"); // HTTP/2 forbids it: Jetty ends the stream only
+            }
             if (refusal.wwwAuthenticate() != null) {
                 response.setHeader(HttpHeader.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
             }
@@ -59,7 +62,8 @@ public final class Jetty10Gate {
             response.closeOutput();
         } catch (Throwable error) {
             ActiveGuard.get().internalError(STACK + " refusal", error);
-            channel.getEndPoint().close();
+            // The request only: over HTTP/2 that resets the stream, over HTTP/1 it closes the connection.
+            channel.abort(error);
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.mcpguard.jetty10;
 import dev.mcpguard.core.IndexedHeadersView;
 import dev.mcpguard.net.PeerAddresses;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.Request;
@@ -30,6 +32,22 @@ final class Jetty10RequestView extends IndexedHeadersView {
     @Override
     public String rawPath() {
         return request.getHttpURI().getPath();
+    }
+
+    /**
+     * Over HTTP/2, {@code :authority} as Jetty read it off the wire (the request's metadata,
+     * which customizers such as {@code ForwardedRequestCustomizer} leave alone); it is no
+     * {@code Host} field there. Over HTTP/1 Jetty refuses an absolute-form authority that
+     * disagrees with {@code Host}, which the gates read themselves.
+     */
+    @Override
+    public String targetAuthority() {
+        MetaData.Request wire = request.getMetaData();
+        if (wire == null || request.getHttpVersion().getVersion() < 20) {
+            return null;
+        }
+        HttpURI uri = wire.getURI();
+        return uri.hasAuthority() ? uri.getAuthority() : null;
     }
 
     @Override
