@@ -46,6 +46,7 @@ public final class Installer {
             "dev.mcpguard.jetty10.Jetty10Instrumentation",
             "dev.mcpguard.jetty10.JettyDispatchInstrumentation",
             "dev.mcpguard.netty.NettyInstrumentation",
+            "dev.mcpguard.netty.NettyHttp2Instrumentation",
             "dev.mcpguard.undertow.UndertowInstrumentation",
             "dev.mcpguard.jdkhttp.JdkHttpServerInstrumentation",
             "dev.mcpguard.bind.BindInstrumentation");

@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,11 @@ import java.util.concurrent.TimeUnit;
 @ChannelHandler.Sharable
 public final class NettyGate extends ChannelDuplexHandler {
     static final String STACK = "netty";
+    /**
+     * Set on a connection when a request asking to upgrade passed the gates: if the server
+     * upgrades to h2c, that request comes back to {@link Http2Gate} as stream 1, gated already.
+     */
+    static final AttributeKey<Boolean> UPGRADE_GATED = AttributeKey.valueOf("mcpguard.upgrade-gated");
     private static final long LINGER_MILLIS = 1000;
     private static final ChannelFutureListener WIND_DOWN = NettyGate::windDown;
 
@@ -99,6 +105,9 @@ public final class NettyGate extends ChannelDuplexHandler {
         NettyRequestView view = new NettyRequestView(request, ctx.channel());
         Verdict verdict = guard.checkOrFail(view, STACK);
         counted = verdict.countsBody() ? view : null;
+        if (verdict.allowed() && request.headers().contains(HttpHeaderNames.UPGRADE)) {
+            ctx.channel().attr(UPGRADE_GATED).set(Boolean.TRUE);
+        }
         return verdict.refusal();
     }
 

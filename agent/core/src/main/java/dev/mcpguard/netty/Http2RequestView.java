@@ -1,0 +1,116 @@
+package dev.mcpguard.netty;
+
+import dev.mcpguard.core.RequestView;
+import dev.mcpguard.net.ByteChars;
+import dev.mcpguard.net.PeerAddresses;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
+import java.util.Map;
+
+/**
+ * One HTTP/2 stream's request head as Netty decoded it, the same {@link Http2Headers} every Netty
+ * HTTP/2 server routes on. Addresses come from the connection's socket channel.
+ *
+ * <p>Field names are matched ignoring case although HTTP/2 sends them in lower case: a server
+ * that turns header validation off would otherwise hand its application an {@code Origin} the
+ * gates never saw. Pseudo-header fields start with {@code :} and never match a field name.
+ */
+final class Http2RequestView implements RequestView {
+    private final Http2Headers headers;
+    private final Channel channel;
+
+    Http2RequestView(Http2Headers headers, Channel channel) {
+        this.headers = headers;
+        this.channel = channel;
+    }
+
+    @Override
+    public String method() {
+        CharSequence method = headers.method();
+        return method == null ? null : method.toString();
+    }
+
+    /**
+     * {@code :path} as it is: HTTP/2 allows only the origin and asterisk forms there, so anything
+     * else (an absolute form, no {@code :path} at all, as in CONNECT) is refused by the PATH gate.
+     */
+    @Override
+    public String rawPath() {
+        CharSequence path = headers.path();
+        return path == null ? null : ByteChars.asUtf8(path.toString());
+    }
+
+    @Override
+    public String targetAuthority() {
+        CharSequence authority = headers.authority();
+        return authority == null ? null : ByteChars.asUtf8(authority.toString());
+    }
+
+    @Override
+    public String rawQuery() {
+        CharSequence path = headers.path();
+        if (path == null) {
+            return null;
+        }
+        String target = path.toString();
+        int query = target.indexOf('?');
+        return query < 0 ? null : target.substring(query + 1);
+    }
+
+    @Override
+    public int headerCount(String name) {
+        int count = 0;
+        for (Map.Entry<CharSequence, CharSequence> field : headers) {
+            if (AsciiString.contentEqualsIgnoreCase(field.getKey(), name)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public String header(String name, int index) {
+        int seen = 0;
+        for (Map.Entry<CharSequence, CharSequence> field : headers) {
+            if (AsciiString.contentEqualsIgnoreCase(field.getKey(), name) && seen++ == index) {
+                return field.getValue().toString();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String onlyHeader(String name) {
+        CharSequence found = null;
+        for (Map.Entry<CharSequence, CharSequence> field : headers) {
+            if (AsciiString.contentEqualsIgnoreCase(field.getKey(), name)) {
+                if (found != null) {
+                    return SEVERAL;
+                }
+                found = field.getValue();
+            }
+        }
+        return found == null ? null : found.toString();
+    }
+
+    @Override
+    public boolean hasHeaderStartingWith(String lowerCasePrefix) {
+        for (Map.Entry<CharSequence, CharSequence> field : headers) {
+            if (AsciiString.regionMatchesAscii(field.getKey(), true, 0, lowerCasePrefix, 0, lowerCasePrefix.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String peerAddress() {
+        return PeerAddresses.of(channel.remoteAddress());
+    }
+
+    @Override
+    public String localAddress() {
+        return PeerAddresses.of(channel.localAddress());
+    }
+}
