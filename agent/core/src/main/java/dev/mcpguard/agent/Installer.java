@@ -49,6 +49,7 @@ public final class Installer {
             "dev.mcpguard.netty.NettyHttp2Instrumentation",
             "dev.mcpguard.undertow.UndertowInstrumentation",
             "dev.mcpguard.jdkhttp.JdkHttpServerInstrumentation",
+            "dev.mcpguard.quic.QuicInstrumentation",
             "dev.mcpguard.bind.BindInstrumentation");
 
     /** Installed at most once per JVM: a second attach, or an attach after -javaagent, changes nothing. */

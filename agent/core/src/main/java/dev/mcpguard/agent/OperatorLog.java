@@ -8,13 +8,13 @@ import org.slf4j.LoggerFactory;
  * slf4j-simple is relocated, so its settings below are the agent's alone and never touch the
  * application's logging; an operator may still override each by setting it first.
  */
-final class OperatorLog {
+public final class OperatorLog {
     private static final String PREFIX = "org.slf4j.simpleLogger.";
 
     private OperatorLog() {
     }
 
-    static Logger logger() {
+    public static Logger logger() {
         setDefault("logFile", "System.err");
         setDefault("defaultLogLevel", "info");
         setDefault("showDateTime", "true");

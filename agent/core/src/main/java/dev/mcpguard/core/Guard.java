@@ -38,6 +38,16 @@ public final class Guard {
         this.denyOnError = builder.denyOnError;
     }
 
+    /** Whether any request gate is on (enforcing or log-only): else a listener it cannot read is no loss. */
+    public boolean gatesRequests() {
+        for (GateMode mode : modes) {
+            if (mode != GateMode.OFF) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static Builder builder() {
         return new Builder();
     }
