@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Keeps one {@link NettyGate} in every pipeline that decodes HTTP requests, right behind the server
  * codec: before {@code HttpObjectAggregator} and every application handler, whatever order they
- * were added in. Runs when a pipeline changes (mostly while a connection is set up), never per request.
+ * were added in, and where the codec goes again. Runs when a pipeline changes (mostly while a
+ * connection is set up), never per request.
  *
  * <p>With a split codec ({@link HttpRequestDecoder} plus {@link HttpResponseEncoder}) the gate
  * follows whichever half comes later: it writes its refusal towards the socket, so the encoder
@@ -79,10 +80,13 @@ public final class GatePlacement {
             previous = entry.getKey();
         }
         if (anchor == null) {
-            if (gate != null) {
-                pipeline.remove(gate);
-            }
-        } else if (gate == null) {
+            // The codec went (an upgrade to h2c or WebSocket): the gate stays, passing on what is
+            // not HTTP/1.x untouched. Removing it here would break servers that remove handlers by
+            // the names they listed before (Vert.x's h2c upgrade does), and the protocol taking
+            // over is gated where it is decoded (Http2Gate for HTTP/2).
+            return;
+        }
+        if (gate == null) {
             pipeline.addAfter(anchor, NAME, new NettyGate());
         } else if (!anchor.equals(gateFollows)) {
             pipeline.remove(gate);
