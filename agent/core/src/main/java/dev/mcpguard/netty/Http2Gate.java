@@ -71,8 +71,8 @@ public final class Http2Gate implements Http2FrameListener {
         if (listener == null || listener instanceof Http2Gate) {
             return listener;
         }
+        Http2Connection connection = decoder.connection(); // a field read: the gate's one fact it cannot do without
         try {
-            Http2Connection connection = decoder.connection();
             if (!connection.isServer()) {
                 return listener;
             }
@@ -82,7 +82,7 @@ public final class Http2Gate implements Http2FrameListener {
             return new Http2Gate(listener, connection, streamState, null);
         } catch (Throwable error) {
             Refusal refusal = ActiveGuard.get().adapterFailed(NettyGate.STACK, error);
-            return refusal == null ? listener : new Http2Gate(listener, decoder.connection(), null, refusal);
+            return refusal == null ? listener : new Http2Gate(listener, connection, null, refusal);
         }
     }
 
@@ -107,6 +107,10 @@ public final class Http2Gate implements Http2FrameListener {
         Refusal refusal;
         try {
             if (broken != null) {
+                Http2Stream stream = connection.stream(streamId);
+                if (stream != null && stream.isHeadersSent()) {
+                    return false; // trailers of a stream refused already
+                }
                 refusal = broken;
             } else {
                 Http2Stream stream = connection.stream(streamId);
@@ -143,6 +147,9 @@ public final class Http2Gate implements Http2FrameListener {
     @Override
     public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream)
             throws Http2Exception {
+        if (broken != null) {
+            return data.readableBytes() + padding; // every stream is refused
+        }
         Http2Stream stream = connection.stream(streamId);
         Object state = stream == null ? null : stream.getProperty(streamState);
         if (state == REFUSED) {
@@ -187,7 +194,7 @@ public final class Http2Gate implements Http2FrameListener {
      */
     private void refuse(ChannelHandlerContext ctx, int streamId, Refusal refusal, boolean requestEnded) {
         Http2Stream stream = connection.stream(streamId);
-        if (stream != null) {
+        if (stream != null && streamState != null) {
             stream.setProperty(streamState, REFUSED);
         }
         try {
