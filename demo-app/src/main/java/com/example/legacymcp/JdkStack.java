@@ -5,8 +5,11 @@ import com.example.legacymcp.core.Options;
 import com.example.legacymcp.core.Pages;
 import com.example.legacymcp.core.Reply;
 import com.example.legacymcp.core.RunningServer;
+import com.example.legacymcp.core.SelfSignedKeystore;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -14,7 +17,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The JDK's own {@code com.sun.net.httpserver}: one context per endpoint, blocking handlers. */
+/**
+ * The JDK's own {@code com.sun.net.httpserver}: one context per endpoint, blocking handlers.
+ * HTTP/1.1 only, also as {@link HttpsServer}.
+ */
 final class JdkStack {
 
     private static final String SERVER = "JDK HttpServer/" + Runtime.version().feature();
@@ -28,8 +34,16 @@ final class JdkStack {
     private JdkStack() {
     }
 
-    static RunningServer start(Options options) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
+    static RunningServer start(Options options, SelfSignedKeystore keystore) throws Exception {
+        InetSocketAddress address = new InetSocketAddress(options.host(), options.port());
+        HttpServer server;
+        if (keystore != null) {
+            HttpsServer https = HttpsServer.create(address, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(keystore.sslContext()));
+            server = https;
+        } else {
+            server = HttpServer.create(address, 0);
+        }
         // The JDK matches a context by path prefix: "/health" also takes "/health/x", as it would in any app.
         context(server, "/mcp", "POST", exchange -> McpJsonRpc.handle(exchange.getRequestBody().readAllBytes()));
         context(server, "/health", "GET", exchange -> Pages.health());

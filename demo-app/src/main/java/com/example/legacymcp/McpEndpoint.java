@@ -2,6 +2,7 @@ package com.example.legacymcp;
 
 import com.example.legacymcp.core.Options;
 import com.example.legacymcp.core.RunningServer;
+import com.example.legacymcp.core.SelfSignedKeystore;
 import com.example.legacymcp.core.Tools;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -18,7 +19,8 @@ final class McpEndpoint {
     /** A servlet container that serves the given routes. */
     @FunctionalInterface
     interface Container {
-        RunningServer start(Options options, List<Endpoints.Route> routes) throws Exception;
+        RunningServer start(Options options, SelfSignedKeystore keystore, List<Endpoints.Route> routes)
+                throws Exception;
     }
 
     private final HttpServletStreamableServerTransportProvider transport =
@@ -36,9 +38,9 @@ final class McpEndpoint {
     }
 
     /** Starts {@code container} with this endpoint beside the other {@link Endpoints}. */
-    static RunningServer serve(Options options, Container container) throws Exception {
+    static RunningServer serve(Options options, SelfSignedKeystore keystore, Container container) throws Exception {
         McpEndpoint mcp = new McpEndpoint();
-        RunningServer server = container.start(options, Endpoints.routes(mcp.transport));
+        RunningServer server = container.start(options, keystore, Endpoints.routes(mcp.transport));
         return new RunningServer() {
             @Override
             public int port() {

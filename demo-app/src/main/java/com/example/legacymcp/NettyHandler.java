@@ -22,17 +22,22 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.AsciiString;
 import java.io.ByteArrayOutputStream;
 
 /**
  * The application on raw Netty, one instance per connection. It routes each request on its
  * head ({@link HttpRequest}), reads the body as it arrives ({@link HttpContent}), and answers
  * after the {@link LastHttpContent}. Behind an aggregator the same code sees a
- * {@code FullHttpRequest}, which is all three at once.
+ * {@code FullHttpRequest}, which is all three at once. The same goes for HTTP/2 streams, which
+ * Netty's codecs turn into these objects.
  */
 final class NettyHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     private enum Route { MCP, HEALTH, INSPECTOR, UPLOAD, NOT_FOUND, WRONG_METHOD }
+
+    private static final AsciiString STREAM_ID = HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text();
 
     private final String server;
     private final ByteArrayOutputStream mcpBody = new ByteArrayOutputStream();
@@ -40,6 +45,11 @@ final class NettyHandler extends SimpleChannelInboundHandler<HttpObject> {
     private Route route;
     private boolean keepAlive;
     private long bodyBytes;
+    /**
+     * The HTTP/2 stream that the request came on, as Netty's conversion tags it; null on HTTP/1.
+     * The response carries it back: HttpToHttp2ConnectionHandler writes it on that stream.
+     */
+    private String streamId;
 
     NettyHandler(String server) {
         this.server = server;
@@ -55,6 +65,7 @@ final class NettyHandler extends SimpleChannelInboundHandler<HttpObject> {
         if (message instanceof HttpRequest request) {
             route = route(request.method(), new QueryStringDecoder(request.uri()).path());
             keepAlive = HttpUtil.isKeepAlive(request);
+            streamId = request.headers().get(STREAM_ID);
             bodyBytes = 0;
             mcpBody.reset();
         }
@@ -97,11 +108,14 @@ final class NettyHandler extends SimpleChannelInboundHandler<HttpObject> {
         };
     }
 
-    private static void respond(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
+    private void respond(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
         if (reply.contentType() != null) {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+        }
+        if (streamId != null) {
+            response.headers().set(STREAM_ID, streamId);
         }
         HttpUtil.setContentLength(response, reply.body().length);
         HttpUtil.setKeepAlive(response, keepAlive);

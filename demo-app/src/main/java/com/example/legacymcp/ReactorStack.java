@@ -5,13 +5,17 @@ import com.example.legacymcp.core.Options;
 import com.example.legacymcp.core.Pages;
 import com.example.legacymcp.core.Reply;
 import com.example.legacymcp.core.RunningServer;
+import com.example.legacymcp.core.SelfSignedKeystore;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.tcp.SslProvider.GenericSslContextSpec;
 
 /**
  * Reactor Netty's {@link HttpServer} with its routes API, the way a WebFlux-style service without
@@ -22,11 +26,14 @@ final class ReactorStack {
 
     private static final String SERVER = "Reactor Netty";
 
+    /** Larger than any upload of the tests, as on netty: the upgrade request is read whole before the switch. */
+    private static final int MAX_UPGRADE_BODY = 64 * 1024 * 1024;
+
     private ReactorStack() {
     }
 
-    static RunningServer start(Options options) {
-        DisposableServer server = HttpServer.create()
+    static RunningServer start(Options options, SelfSignedKeystore keystore) throws Exception {
+        HttpServer http = HttpServer.create()
                 .host(options.host())
                 .port(options.port())
                 // Forwarded and X-Forwarded-* rewrite remoteAddress(), whoever sends them.
@@ -41,8 +48,17 @@ final class ReactorStack {
                         .post("/upload", (request, response) -> request.receive()
                                 .map(ByteBuf::readableBytes)
                                 .reduce(0L, (bytes, part) -> bytes + part)
-                                .flatMap(bytes -> send(response, Pages.uploaded(bytes)))))
-                .bindNow();
+                                .flatMap(bytes -> send(response, Pages.uploaded(bytes)))));
+        if (keystore != null) {
+            // As this type, not as the ProtocolSslContextSpec that it also is: that overload is deprecated.
+            GenericSslContextSpec<?> tls = Http2SslContextSpec.forServer(keystore.keyManagerFactory());
+            http = http.secure(spec -> spec.sslContext(tls)).protocol(HttpProtocol.HTTP11, HttpProtocol.H2);
+        } else if (options.http2()) {
+            http = http.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
+                    // By default 0: a 413 to any Upgrade: h2c request with a body, not the agent's 413.
+                    .httpRequestDecoder(spec -> spec.h2cMaxContentLength(MAX_UPGRADE_BODY));
+        }
+        DisposableServer server = http.bindNow();
 
         return new RunningServer() {
             @Override

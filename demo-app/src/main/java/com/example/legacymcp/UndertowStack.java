@@ -5,8 +5,10 @@ import com.example.legacymcp.core.Options;
 import com.example.legacymcp.core.Pages;
 import com.example.legacymcp.core.Reply;
 import com.example.legacymcp.core.RunningServer;
+import com.example.legacymcp.core.SelfSignedKeystore;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.Version;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
@@ -25,6 +27,12 @@ final class UndertowStack {
 
     private static final String SERVER = "Undertow/" + Version.getVersionString();
 
+    /**
+     * Larger than any upload of the tests, as on netty-aggregated: a body limit that they meet is
+     * then the agent's, not Undertow's own MAX_ENTITY_SIZE (2 MiB by default, answered with a 500).
+     */
+    private static final long MAX_BODY = 64L * 1024 * 1024;
+
     // Undertow and XNIO log through JBoss Logging, which falls back to java.util.logging here, at
     // INFO. JUL holds loggers weakly, so keep these referenced or their level is lost at the next GC.
     private static final List<Logger> QUIET = List.of(Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"));
@@ -32,7 +40,7 @@ final class UndertowStack {
     private UndertowStack() {
     }
 
-    static RunningServer start(Options options) {
+    static RunningServer start(Options options, SelfSignedKeystore keystore) throws Exception {
         QUIET.forEach(logger -> logger.setLevel(Level.WARNING));
         HttpHandler routes = Handlers.routing()
                 .post("/mcp", exchange -> exchange.getRequestReceiver().receiveFullBytes(
@@ -45,10 +53,17 @@ final class UndertowStack {
         // and scheme taken from X-Forwarded-For / -Proto / -Host / -Port, from any peer.
         HttpHandler root = options.trustForwarded() ? new ProxyPeerAddressHandler(routes) : routes;
 
-        Undertow server = Undertow.builder()
-                .addHttpListener(options.port(), options.host())
-                .setHandler(root)
-                .build();
+        Undertow.Builder builder = Undertow.builder()
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_BODY)
+                // h2c by Upgrade and by prior knowledge on an HTTP listener, h2 by ALPN on an HTTPS one
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, options.http2() || keystore != null)
+                .setHandler(root);
+        if (keystore != null) {
+            builder.addHttpsListener(options.port(), options.host(), keystore.sslContext());
+        } else {
+            builder.addHttpListener(options.port(), options.host());
+        }
+        Undertow server = builder.build();
         server.start();
         CountDownLatch stopped = new CountDownLatch(1);
 

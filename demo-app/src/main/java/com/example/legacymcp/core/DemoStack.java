@@ -5,12 +5,18 @@ public interface DemoStack {
 
     String cliName();
 
-    /** One line for {@code --help}. */
+    /** For {@code --help}: one line, or a few separated by {@code \n}. */
     String summary();
 
     /** Whether the stack has a forwarded-header feature of its own for {@code --trust-forwarded} to turn on. */
     boolean forwardedHeaders();
 
-    /** Starts serving every endpoint and returns once the server is listening. */
-    RunningServer start(Options options) throws Exception;
+    /** Whether the stack speaks HTTP/2: h2c with {@code --http2}, h2 by ALPN with {@code --tls}. */
+    boolean http2();
+
+    /**
+     * Starts serving every endpoint and returns once the server is listening: with
+     * {@code keystore}, TLS only ({@code --tls}); when it is null, cleartext.
+     */
+    RunningServer start(Options options, SelfSignedKeystore keystore) throws Exception;
 }

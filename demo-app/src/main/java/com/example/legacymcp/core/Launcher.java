@@ -2,6 +2,7 @@ package com.example.legacymcp.core;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The {@code main} of each demo jar: parses the command line, starts the chosen stack, prints
@@ -39,8 +40,9 @@ public final class Launcher {
         }
 
         RunningServer server;
-        try {
-            server = options.stack().start(options);
+        // Every stack reads the key while it starts: deleted right after, no kill -9 leaves it behind.
+        try (SelfSignedKeystore keystore = options.tls() ? SelfSignedKeystore.generate() : null) {
+            server = options.stack().start(options, keystore);
         } catch (Exception e) {
             System.err.println(program + ": cannot start " + options.stack().cliName() + ": " + e);
             // Threads the stack has already started (the SDK transport's, event loops) would keep the JVM up.
@@ -64,13 +66,11 @@ public final class Launcher {
     String usage() {
         int width = stacks.stream().mapToInt(stack -> stack.cliName().length()).max().orElse(0) + 2;
         StringBuilder text = new StringBuilder("Usage: java -jar " + jar
-                + " --stack=<stack> --port=<n> [--host=<addr>] [--trust-forwarded]\n\nStacks:\n");
+                + " --stack=<stack> --port=<n> [--host=<addr>] [--trust-forwarded] [--http2 | --tls]\n\nStacks:\n");
         for (DemoStack stack : stacks) {
-            text.append(String.format("  %-" + width + "s %s%n", stack.cliName(), stack.summary()));
+            String summary = stack.summary().replace("\n", "\n" + " ".repeat(width + 3));
+            text.append(String.format("  %-" + width + "s %s%n", stack.cliName(), summary));
         }
-        List<String> without = stacks.stream().filter(stack -> !stack.forwardedHeaders()).map(DemoStack::cliName).toList();
-        String ignored = without.isEmpty() ? "" : String.format(
-                "%n                     (ignored by %s, which have no such feature)", String.join(", ", without));
         return text.append("\n").append(otherStacks).append("\n").append("""
 
                 Options:
@@ -79,7 +79,23 @@ public final class Launcher {
                   --host=<addr>      address to listen on (default 0.0.0.0)
                   --trust-forwarded  let the stack take the client address from Forwarded /
                                      X-Forwarded-For headers, whoever sends them%s
+                  --http2            serve HTTP/2 in cleartext (h2c) beside HTTP/1.1 on the port, both
+                                     by Upgrade: h2c and by prior knowledge%s
+                  --tls              serve HTTPS only, with a certificate for localhost, 127.0.0.1 and ::1
+                                     self-signed at each start; ALPN offers h2 and http/1.1.
+                                     Not with --http2, as --tls already offers h2%s
                   --help             print this help and exit
-                """.formatted(ignored)).toString();
+                """.formatted(
+                        without(DemoStack::forwardedHeaders, "ignored by %s, which have no such feature"),
+                        without(DemoStack::http2, "refused by %s: no HTTP/2"),
+                        without(DemoStack::http2, "http/1.1 only on %s"))).toString();
+    }
+
+    /** A continuation line for {@code --help} naming the stacks that lack {@code feature}, if any. */
+    private String without(Predicate<DemoStack> feature, String format) {
+        List<String> names = stacks.stream().filter(feature.negate()).map(DemoStack::cliName).toList();
+        return names.isEmpty()
+                ? ""
+                : String.format("%n                     (" + format + ")", String.join(", ", names));
     }
 }

@@ -3,13 +3,15 @@ package com.example.legacymcp.core;
 import java.util.List;
 
 /** The command line, see {@link Launcher#usage}. */
-public record Options(DemoStack stack, String host, int port, boolean trustForwarded) {
+public record Options(DemoStack stack, String host, int port, boolean trustForwarded, boolean http2, boolean tls) {
 
     static Options parse(String[] args, List<? extends DemoStack> stacks) {
         DemoStack stack = null;
         Integer port = null;
         String host = "0.0.0.0";
         boolean trustForwarded = false;
+        boolean http2 = false;
+        boolean tls = false;
         for (String arg : args) {
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg : arg.substring(0, eq);
@@ -19,6 +21,8 @@ public record Options(DemoStack stack, String host, int port, boolean trustForwa
                 case "--port" -> port = port(required(name, value));
                 case "--host" -> host = required(name, value);
                 case "--trust-forwarded" -> trustForwarded = flag(name, value);
+                case "--http2" -> http2 = flag(name, value);
+                case "--tls" -> tls = flag(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
@@ -28,7 +32,13 @@ public record Options(DemoStack stack, String host, int port, boolean trustForwa
         if (port == null) {
             throw new IllegalArgumentException("--port is required");
         }
-        return new Options(stack, host, port, trustForwarded);
+        if (http2 && tls) {
+            throw new IllegalArgumentException("--http2 and --tls exclude each other: with --tls, ALPN offers h2");
+        }
+        if (http2 && !stack.http2()) {
+            throw new IllegalArgumentException("--http2: " + stack.cliName() + " has no HTTP/2");
+        }
+        return new Options(stack, host, port, trustForwarded, http2, tls);
     }
 
     /** The host as given, bracketed if it is an IPv6 literal, ready to be followed by {@code :port}. */

@@ -15,7 +15,7 @@ public final class DemoAppJavax {
 
     public static void main(String[] args) throws InterruptedException {
         new Launcher("demo-app-javax.jar", List.of(Stack.values()),
-                "The other stacks (jetty, tomcat, undertow, netty, netty-aggregated, reactor, jdk)\n"
+                "The other stacks (jetty, tomcat, undertow, netty, netty-aggregated, reactor, vertx, jdk)\n"
                         + "are served by demo-app.jar, with the same options.")
                 .run(args);
     }

@@ -2,14 +2,22 @@ package com.example.legacymcp.javax;
 
 import com.example.legacymcp.core.Options;
 import com.example.legacymcp.core.RunningServer;
+import com.example.legacymcp.core.SelfSignedKeystore;
 import java.util.List;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /** Jetty 10, the last Jetty on javax.servlet (4.0). */
 final class Jetty10Stack {
@@ -17,7 +25,8 @@ final class Jetty10Stack {
     private Jetty10Stack() {
     }
 
-    static RunningServer start(Options options, List<Endpoints.Route> routes) throws Exception {
+    static RunningServer start(Options options, SelfSignedKeystore keystore, List<Endpoints.Route> routes)
+            throws Exception {
         Server server = new Server();
 
         HttpConfiguration http = new HttpConfiguration();
@@ -25,7 +34,9 @@ final class Jetty10Stack {
             // Defaults: Forwarded and X-Forwarded-For/-Host/-Proto/-Port, trusted from any peer.
             http.addCustomizer(new ForwardedRequestCustomizer());
         }
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector = new ServerConnector(server, keystore != null
+                ? tls(http, keystore)
+                : cleartext(http, options.http2()));
         connector.setHost(options.host());
         connector.setPort(options.port());
         server.addConnector(connector);
@@ -54,5 +65,31 @@ final class Jetty10Stack {
                 server.stop();
             }
         };
+    }
+
+    /** HTTP/1.1, and h2c beside it: by Upgrade, or by prior knowledge, which HttpConnection hands over to h2c. */
+    private static ConnectionFactory[] cleartext(HttpConfiguration http, boolean http2) {
+        HttpConnectionFactory http1 = new HttpConnectionFactory(http);
+        return http2
+                ? new ConnectionFactory[] {http1, new HTTP2CServerConnectionFactory(http)}
+                : new ConnectionFactory[] {http1};
+    }
+
+    /** TLS only, then h2 or HTTP/1.1 as ALPN picks, HTTP/1.1 for a client that offers no ALPN. */
+    private static ConnectionFactory[] tls(HttpConfiguration http, SelfSignedKeystore keystore) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStoreType("PKCS12");
+        tls.setKeyStorePath(keystore.path().toString());
+        tls.setKeyStorePassword(keystore.password());
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Otherwise Jetty itself answers 400 to a Host that the certificate does not name: leave
+        // Host checks to what runs in front of the application, as on cleartext.
+        secure.setSniHostCheck(false);
+        http.addCustomizer(secure);
+        HttpConnectionFactory http1 = new HttpConnectionFactory(http);
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+        alpn.setDefaultProtocol(http1.getProtocol());
+        return new ConnectionFactory[] {
+            new SslConnectionFactory(tls, alpn.getProtocol()), alpn, new HTTP2ServerConnectionFactory(http), http1};
     }
 }

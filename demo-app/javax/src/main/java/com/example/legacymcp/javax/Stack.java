@@ -3,6 +3,7 @@ package com.example.legacymcp.javax;
 import com.example.legacymcp.core.DemoStack;
 import com.example.legacymcp.core.Options;
 import com.example.legacymcp.core.RunningServer;
+import com.example.legacymcp.core.SelfSignedKeystore;
 
 /** The servlet containers of {@code demo-app-javax.jar}; each serves the same {@link Endpoints}. */
 enum Stack implements DemoStack {
@@ -33,10 +34,15 @@ enum Stack implements DemoStack {
     }
 
     @Override
-    public RunningServer start(Options options) throws Exception {
+    public boolean http2() {
+        return true; // Tomcat's Http2Protocol, Jetty's http2-server
+    }
+
+    @Override
+    public RunningServer start(Options options, SelfSignedKeystore keystore) throws Exception {
         return switch (this) {
-            case TOMCAT9 -> Tomcat9Stack.start(options, Endpoints.routes());
-            case JETTY10 -> Jetty10Stack.start(options, Endpoints.routes());
+            case TOMCAT9 -> Tomcat9Stack.start(options, keystore, Endpoints.routes());
+            case JETTY10 -> Jetty10Stack.start(options, keystore, Endpoints.routes());
         };
     }
 }

@@ -2,6 +2,7 @@ package com.example.legacymcp.javax;
 
 import com.example.legacymcp.core.Options;
 import com.example.legacymcp.core.RunningServer;
+import com.example.legacymcp.core.SelfSignedKeystore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,9 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.RemoteIpValve;
+import org.apache.coyote.http2.Http2Protocol;
+import org.apache.tomcat.util.net.SSLHostConfig;
+import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 
 /** Embedded Tomcat 9, the last Tomcat on javax.servlet (4.0). */
 final class Tomcat9Stack {
@@ -23,10 +27,14 @@ final class Tomcat9Stack {
     // so keep this one referenced or its level is lost at the next garbage collection.
     private static final Logger TOMCAT_LOG = Logger.getLogger("org.apache");
 
+    /** Larger than any upload of the tests, as on netty. */
+    private static final int MAX_UPGRADE_BODY = 64 * 1024 * 1024;
+
     private Tomcat9Stack() {
     }
 
-    static RunningServer start(Options options, List<Endpoints.Route> routes) throws Exception {
+    static RunningServer start(Options options, SelfSignedKeystore keystore, List<Endpoints.Route> routes)
+            throws Exception {
         TOMCAT_LOG.setLevel(Level.WARNING);
         Tomcat tomcat = new Tomcat();
         // Tomcat insists on a scratch directory, by default in the working directory;
@@ -39,6 +47,26 @@ final class Tomcat9Stack {
         connector.setPort(options.port());
         // Otherwise a port already in use is only logged, and Tomcat starts without listening.
         connector.setThrowOnFailure(true);
+        if (keystore != null) {
+            connector.setScheme("https");
+            connector.setSecure(true);
+            connector.setProperty("SSLEnabled", "true");
+            SSLHostConfig tls = new SSLHostConfig();
+            SSLHostConfigCertificate certificate =
+                    new SSLHostConfigCertificate(tls, SSLHostConfigCertificate.Type.RSA);
+            certificate.setCertificateKeystoreFile(keystore.path().toString());
+            certificate.setCertificateKeystorePassword(keystore.password());
+            certificate.setCertificateKeystoreType("PKCS12");
+            tls.addCertificate(certificate);
+            connector.addSslHostConfig(tls);
+        }
+        if (options.http2() || keystore != null) {
+            // On a cleartext connector h2c, by Upgrade and by prior knowledge; with TLS h2, by ALPN.
+            connector.addUpgradeProtocol(new Http2Protocol());
+            // The body of an Upgrade: h2c request is read whole before the switch, up to this size
+            // (4 KiB by default, then a 413 that is not the agent's).
+            connector.setMaxSavePostSize(MAX_UPGRADE_BODY);
+        }
         tomcat.setConnector(connector);
 
         if (options.trustForwarded()) {
