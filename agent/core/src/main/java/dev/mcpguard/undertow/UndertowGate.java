@@ -8,6 +8,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
+import io.undertow.util.Protocols;
 import java.nio.ByteBuffer;
 
 /**
@@ -44,8 +45,9 @@ public final class UndertowGate {
     }
 
     /**
-     * Sends the refusal, or closes the connection when a response has already started; the
-     * connection is not kept alive, since the body is left unread. Never throws.
+     * Sends the refusal, or closes the connection (over HTTP/2 Undertow resets the stream only)
+     * when a response has already started; the connection is not kept alive, since the body is
+     * left unread. Never throws.
      */
     static void refuse(HttpServerExchange exchange, Refusal refusal) {
         try {
@@ -59,7 +61,9 @@ public final class UndertowGate {
             headers.clear();
             headers.put(Headers.CONTENT_TYPE, Refusal.CONTENT_TYPE);
             headers.put(Headers.CACHE_CONTROL, Refusal.CACHE_CONTROL);
-            headers.put(Headers.CONNECTION, "close");
+            if (!exchange.getProtocol().equals(Protocols.HTTP_2_0)) {
+                headers.put(Headers.CONNECTION, "close"); // HTTP/2 forbids it; Undertow ends the stream only
+            }
             if (refusal.wwwAuthenticate() != null) {
                 headers.put(Headers.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
             }
