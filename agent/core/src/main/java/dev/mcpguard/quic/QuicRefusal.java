@@ -36,11 +36,11 @@ public final class QuicRefusal {
         }
     }
 
-    /** The first frame outside Netty and the agent: what an operator recognizes as the server. */
+    /** The first frame outside Netty and this class: what an operator recognizes as the server. */
     private static String caller() {
         for (StackTraceElement frame : new Throwable().getStackTrace()) {
             String type = frame.getClassName();
-            if (!type.startsWith("io.netty.") && !type.startsWith("dev.mcpguard.")) {
+            if (!type.startsWith("io.netty.") && !type.equals(QuicRefusal.class.getName())) {
                 return type;
             }
         }
