@@ -80,15 +80,22 @@ public final class GatePlacement {
             previous = entry.getKey();
         }
         if (anchor == null) {
-            // The codec went (an upgrade to h2c or WebSocket): the gate stays, passing on what is
-            // not HTTP/1.x untouched. Removing it here would break servers that remove handlers by
-            // the names they listed before (Vert.x's h2c upgrade does), and the protocol taking
-            // over is gated where it is decoded (Http2Gate for HTTP/2).
+            // The codec went (an upgrade to h2c or WebSocket): the gate stays, unplugged, passing
+            // everything on. Removing it here would break servers that remove handlers by the
+            // names they listed before (Vert.x's h2c upgrade does), and the protocol taking over is
+            // gated where it is decoded (Http2Gate for HTTP/2, whose requests an adapter may still
+            // hand down this pipeline as HttpRequests).
+            if (gate != null) {
+                gate.unplug(true);
+            }
             return;
         }
         if (gate == null) {
             pipeline.addAfter(anchor, NAME, new NettyGate());
-        } else if (!anchor.equals(gateFollows)) {
+            return;
+        }
+        gate.unplug(false);
+        if (!anchor.equals(gateFollows)) {
             pipeline.remove(gate);
             pipeline.addAfter(anchor, NAME, gate);
         }

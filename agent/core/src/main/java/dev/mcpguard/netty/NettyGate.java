@@ -67,14 +67,29 @@ public final class NettyGate extends ChannelDuplexHandler {
     /** The head written last was interim (1xx other than 101): its end finishes no request. */
     private boolean interim;
     private boolean refusing;
+    /**
+     * No HTTP/1.x codec in front any more (the connection upgraded): everything passes. Requests
+     * that an HTTP/2 adapter turns into {@code HttpRequest}s were gated as streams by {@link Http2Gate}.
+     * Set by {@link GatePlacement}, possibly before the channel is registered, hence volatile.
+     */
+    private volatile boolean unplugged;
     /** The refusal to write once nothing is outstanding; {@code null} once written or when only closing. */
     private Refusal pending;
 
     NettyGate() {
     }
 
+    /** @param unplugged whether the codec this gate follows is gone, see {@link #unplugged} */
+    void unplug(boolean unplugged) {
+        this.unplugged = unplugged;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (unplugged) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
         if (refusing) {
             ReferenceCountUtil.release(msg);
             return;
@@ -196,6 +211,10 @@ public final class NettyGate extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (unplugged) {
+            ctx.write(msg, promise);
+            return;
+        }
         if (refusing && outstanding == 0) {
             // For the refused request or later: the connection closes without it.
             ReferenceCountUtil.release(msg);
