@@ -19,16 +19,29 @@ import java.util.Map;
 final class Http2RequestView implements RequestView {
     private final Http2Headers headers;
     private final Channel channel;
+    /**
+     * The pseudo-header fields, read once: servers strip them from the very {@link Http2Headers}
+     * they were handed (Vert.x does), while a streamed body's decision line still needs them.
+     */
+    private final String method;
+    private final String target;
+    private final String authority;
 
     Http2RequestView(Http2Headers headers, Channel channel) {
         this.headers = headers;
         this.channel = channel;
+        this.method = text(headers.method());
+        this.target = text(headers.path());
+        this.authority = text(headers.authority());
+    }
+
+    private static String text(CharSequence value) {
+        return value == null ? null : value.toString();
     }
 
     @Override
     public String method() {
-        CharSequence method = headers.method();
-        return method == null ? null : method.toString();
+        return method;
     }
 
     /**
@@ -37,24 +50,17 @@ final class Http2RequestView implements RequestView {
      */
     @Override
     public String rawPath() {
-        CharSequence path = headers.path();
-        return path == null ? null : ByteChars.asUtf8(path.toString());
+        return target == null ? null : ByteChars.asUtf8(target);
     }
 
     @Override
     public String targetAuthority() {
-        CharSequence authority = headers.authority();
-        return authority == null ? null : ByteChars.asUtf8(authority.toString());
+        return authority == null ? null : ByteChars.asUtf8(authority);
     }
 
     @Override
     public String rawQuery() {
-        CharSequence path = headers.path();
-        if (path == null) {
-            return null;
-        }
-        String target = path.toString();
-        int query = target.indexOf('?');
+        int query = target == null ? -1 : target.indexOf('?');
         return query < 0 ? null : target.substring(query + 1);
     }
 
