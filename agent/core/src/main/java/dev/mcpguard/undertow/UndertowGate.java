@@ -21,6 +21,11 @@ public final class UndertowGate {
 
     /** The root handler runs again on every dispatch to a worker; gate only the first time. */
     private static final AttachmentKey<Boolean> GATED = AttachmentKey.create(Boolean.class);
+    /**
+     * Set while Undertow runs an h2c upgrade's first request again, as HTTP/2 stream 1, on this
+     * thread: that request was gated as HTTP/1.1 already, and must not be gated (and logged) twice.
+     */
+    private static final ThreadLocal<Boolean> UPGRADED_REQUEST = new ThreadLocal<>();
 
     private UndertowGate() {
     }
@@ -28,6 +33,11 @@ public final class UndertowGate {
     /** @return {@code true} when the exchange was refused and answered, so the root handler must not run */
     public static boolean refused(HttpServerExchange exchange) {
         if (exchange.getAttachment(GATED) != null) {
+            return false;
+        }
+        if (UPGRADED_REQUEST.get() != null) {
+            UPGRADED_REQUEST.remove();
+            exchange.putAttachment(GATED, Boolean.TRUE);
             return false;
         }
         exchange.putAttachment(GATED, Boolean.TRUE);
@@ -42,6 +52,22 @@ public final class UndertowGate {
         }
         refuse(exchange, verdict.refusal());
         return true;
+    }
+
+    /**
+     * Called as Undertow starts to run an h2c upgrade's first request as HTTP/2 stream 1.
+     *
+     * @param initial the HTTP/1.1 exchange that asked for the upgrade
+     */
+    public static void upgrading(HttpServerExchange initial) {
+        if (initial.getAttachment(GATED) != null) {
+            UPGRADED_REQUEST.set(Boolean.TRUE);
+        }
+    }
+
+    /** Called when that is done, whatever happened. */
+    public static void upgraded() {
+        UPGRADED_REQUEST.remove();
     }
 
     /**

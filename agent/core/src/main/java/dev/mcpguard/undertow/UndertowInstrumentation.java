@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Undertow 2 (core handlers and its servlet container alike): gates in
- * {@code Connectors.executeRootHandler}, where every exchange enters the handler chain.
+ * {@code Connectors.executeRootHandler}, where every exchange enters the handler chain, HTTP/2
+ * streams included.
  */
 public final class UndertowInstrumentation implements ServerInstrumentation {
     private static final String PACKAGE = "dev.mcpguard.undertow.";
@@ -28,8 +29,13 @@ public final class UndertowInstrumentation implements ServerInstrumentation {
     @Override
     public List<Hook> hooks() {
         return List.of(new Hook("io.undertow.server.Connectors",
-                named("executeRootHandler").and(isStatic()).and(takesArguments(2))
-                        .and(takesArgument(1, named("io.undertow.server.HttpServerExchange"))),
-                PACKAGE + "RootHandlerAdvice"));
+                        named("executeRootHandler").and(isStatic()).and(takesArguments(2))
+                                .and(takesArgument(1, named("io.undertow.server.HttpServerExchange"))),
+                        PACKAGE + "RootHandlerAdvice"),
+                // Runs an h2c upgrade's first request again as stream 1 (through executeRootHandler).
+                new Hook("io.undertow.server.protocol.http2.Http2ReceiveListener",
+                        named("handleInitialRequest").and(takesArguments(3))
+                                .and(takesArgument(0, named("io.undertow.server.HttpServerExchange"))),
+                        PACKAGE + "UpgradedRequestAdvice"));
     }
 }
