@@ -48,6 +48,7 @@ final class DemoServer implements AutoCloseable {
     }
 
     private final Stack stack;
+    private final Launch launch;
     private final Process process;
     private final LogLines stdout;
     private final LogLines stderr;
@@ -55,8 +56,9 @@ final class DemoServer implements AutoCloseable {
     /** Set once a sentinel went unlogged: later ones would only wait as long again, so they fail at once. */
     private volatile boolean sentinelLost;
 
-    private DemoServer(Stack stack, Process process, LogLines stdout, LogLines stderr, int port) {
+    private DemoServer(Stack stack, Launch launch, Process process, LogLines stdout, LogLines stderr, int port) {
         this.stack = stack;
+        this.launch = launch;
         this.process = process;
         this.stdout = stdout;
         this.stderr = stderr;
@@ -77,7 +79,7 @@ final class DemoServer implements AutoCloseable {
         }
         Matcher port = listening.matcher(stdout.all().get(line.get()));
         port.matches(); // true: the line was chosen by this pattern
-        return new DemoServer(stack, process, stdout, stderr, Integer.parseInt(port.group(1)));
+        return new DemoServer(stack, launch, process, stdout, stderr, Integer.parseInt(port.group(1)));
     }
 
     /** What a JVM that is expected to refuse to start left behind. */
@@ -117,6 +119,9 @@ final class DemoServer implements AutoCloseable {
                 "--stack=" + stack.name(), "--port=" + port, "--host=" + launch.host()));
         if (launch.trustForwarded()) {
             command.add("--trust-forwarded");
+        }
+        if (launch.transport().option != null) {
+            command.add(launch.transport().option);
         }
         ProcessBuilder builder = new ProcessBuilder(command);
         cleanEnvironment(builder.environment());
@@ -167,10 +172,18 @@ final class DemoServer implements AutoCloseable {
         return stderr.size();
     }
 
-    /** Sends one request on a new connection and collects the decision lines it caused. */
+    /** Whether the port speaks TLS only: the HTTP/1.1 requests of {@link #exchange} then go over TLS. */
+    boolean tls() {
+        return launch.transport() == Launch.Transport.TLS;
+    }
+
+    /**
+     * Sends one request on a new connection (HTTP/1.1, over TLS if the port speaks TLS) and collects the decision
+     * lines it caused.
+     */
     Exchange exchange(Request request) {
         int mark = mark();
-        RawResponse response = RawHttp.exchange(port, request);
+        RawResponse response = RawHttp.exchange(port, tls(), request);
         return new Exchange(response, decisionsSince(mark), stack);
     }
 
@@ -187,7 +200,7 @@ final class DemoServer implements AutoCloseable {
             fail("an earlier sentinel request got no decision line on %s: its decision log cannot be read", this);
         }
         String sentinel = SENTINEL_PREFIX + SENTINELS.incrementAndGet();
-        RawHttp.exchange(port, Request.get(sentinel).header("Origin", "null"));
+        RawHttp.exchange(port, tls(), Request.get(sentinel).header("Origin", "null"));
         var sentinelLine = stderr.await(mark, line -> Decision.parse(line)
                 .filter(d -> sentinel.equals(d.path())).isPresent(), LOG_TIMEOUT);
         if (sentinelLine.isEmpty()) {

@@ -1,8 +1,17 @@
 package dev.mcpguard.it;
 
 import dev.mcpguard.it.Stacks.Stack;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -15,9 +24,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class DemoServers implements AfterAllCallback {
 
     private final Function<Stack, Launch> launches;
-    private final Map<Stack, DemoServer> running = new LinkedHashMap<>();
-    /** A server that could not start fails the other tests at once instead of making each wait again. */
-    private final Map<Stack, RuntimeException> failed = new LinkedHashMap<>();
+    /**
+     * Each stack's server, once asked for: starting, started, or failed to start. A server that could not start
+     * fails the other tests at once instead of making each wait again. Only one test asks at a time (the suite
+     * runs its tests one by one), but {@link #startAll} starts several at once.
+     */
+    private final Map<Stack, CompletableFuture<DemoServer>> servers = new LinkedHashMap<>();
 
     private DemoServers(Function<Stack, Launch> launches) {
         this.launches = launches;
@@ -45,27 +57,69 @@ final class DemoServers implements AfterAllCallback {
         return launches.apply(stack);
     }
 
-    synchronized DemoServer on(Stack stack) {
-        if (failed.containsKey(stack)) {
-            throw new IllegalStateException("the " + stack + " server of " + launch(stack) + " failed to start", failed.get(stack));
+    DemoServer on(Stack stack) {
+        CompletableFuture<DemoServer> server;
+        boolean starter;
+        synchronized (this) {
+            server = servers.get(stack);
+            starter = server == null;
+            if (starter) {
+                server = new CompletableFuture<>();
+                servers.put(stack, server);
+            }
         }
-        DemoServer server = running.get(stack);
-        if (server == null) {
+        if (starter) { // outside the lock: other stacks' servers may start meanwhile
             try {
-                server = DemoServer.start(stack, launch(stack));
+                server.complete(DemoServer.start(stack, launch(stack)));
             } catch (RuntimeException | AssertionError e) {
-                failed.put(stack, e instanceof RuntimeException r ? r : new IllegalStateException(e));
+                server.completeExceptionally(e);
                 throw e;
             }
-            running.put(stack, server);
         }
-        return server;
+        try {
+            return server.join();
+        } catch (CompletionException | CancellationException e) {
+            throw new IllegalStateException("the " + stack + " server of " + launch(stack) + " failed to start", e.getCause());
+        }
+    }
+
+    /**
+     * Starts the servers of each configuration for its stacks, {@code parallel} JVMs at a time, and returns once all
+     * have started or failed (a failure is reported to each test that asks for that server). For a class with many
+     * servers: a JVM spends much of its start waiting, and the tests then find them running.
+     */
+    static void startAll(int parallel, Map<DemoServers, List<Stack>> stacks) {
+        ExecutorService starters = Executors.newFixedThreadPool(parallel);
+        try {
+            List<Future<?>> started = new ArrayList<>();
+            stacks.forEach((configuration, its) -> its.forEach(stack ->
+                    started.add(starters.submit(() -> configuration.on(stack)))));
+            for (Future<?> start : started) {
+                try {
+                    start.get();
+                } catch (ExecutionException e) {
+                    // kept by on(), which reports it to each test that asks for the server
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            starters.shutdownNow();
+        }
     }
 
     @Override
-    public synchronized void afterAll(ExtensionContext context) {
-        running.values().forEach(DemoServer::close);
-        running.clear();
-        failed.clear();
+    public void afterAll(ExtensionContext context) {
+        List<CompletableFuture<DemoServer>> all;
+        synchronized (this) {
+            all = new ArrayList<>(servers.values());
+            servers.clear();
+        }
+        for (CompletableFuture<DemoServer> server : all) {
+            if (server.isDone() && !server.isCompletedExceptionally()) {
+                server.join().close();
+            }
+        }
     }
 }

@@ -5,11 +5,28 @@ import java.util.Map;
 
 /**
  * How to start the demo app: the {@code MCPGUARD_*} environment it gets, the address it asks to listen on,
- * whether the server's own forwarded-header handling is on, and whether the JVM starts with the agent
- * ({@code -javaagent}) or without it, for a later attach. Immutable; {@code with…} methods return a
- * changed copy.
+ * whether the server's own forwarded-header handling is on, whether the JVM starts with the agent
+ * ({@code -javaagent}) or without it, for a later attach, and what its port speaks (HTTP/1.x, h2c, TLS).
+ * Immutable; {@code with…} methods return a changed copy.
  */
-record Launch(Map<String, String> env, String host, boolean trustForwarded, boolean agent) {
+record Launch(Map<String, String> env, String host, boolean trustForwarded, boolean agent, Transport transport) {
+
+    /** What the demo's one port speaks (its {@code --http2} and {@code --tls} options). */
+    enum Transport {
+        /** HTTP/1.x in clear text: the demo's default. */
+        PLAIN(null),
+        /** HTTP/1.1 and h2c, by {@code Upgrade} and by prior knowledge ({@code --http2}). */
+        H2C("--http2"),
+        /** TLS only, a self-signed certificate made at start; ALPN offers h2 where the stack has it ({@code --tls}). */
+        TLS("--tls");
+
+        /** The demo's option; null for none. */
+        final String option;
+
+        Transport(String option) {
+            this.option = option;
+        }
+    }
 
     /** Both accepted: rotation ({@code old,new}) is part of what the suite proves. */
     static final String TOKEN = "s3cr3t-token";
@@ -27,7 +44,7 @@ record Launch(Map<String, String> env, String host, boolean trustForwarded, bool
 
     /** No knob at all: the agent's defaults (and so fail-closed auth). */
     static Launch defaults() {
-        return new Launch(Map.of(), "127.0.0.1", false, true);
+        return new Launch(Map.of(), "127.0.0.1", false, true, Transport.PLAIN);
     }
 
     /** The configuration most tests use: both tokens accepted, {@code /inspector} loopback-only, a 1 KiB body limit. */
@@ -41,26 +58,31 @@ record Launch(Map<String, String> env, String host, boolean trustForwarded, bool
     Launch with(String knob, String value) {
         Map<String, String> changed = new LinkedHashMap<>(env);
         changed.put(knob, value);
-        return new Launch(changed, host, trustForwarded, agent);
+        return new Launch(changed, host, trustForwarded, agent, transport);
     }
 
     Launch without(String knob) {
         Map<String, String> changed = new LinkedHashMap<>(env);
         changed.remove(knob);
-        return new Launch(changed, host, trustForwarded, agent);
+        return new Launch(changed, host, trustForwarded, agent, transport);
     }
 
     Launch trustingForwardedHeaders() {
-        return new Launch(env, host, true, agent);
+        return new Launch(env, host, true, agent, transport);
     }
 
     /** The address the application asks to listen on; by default 127.0.0.1, which the BIND gate leaves alone. */
     Launch listeningOn(String address) {
-        return new Launch(env, address, trustForwarded, agent);
+        return new Launch(env, address, trustForwarded, agent, transport);
     }
 
     /** The JVM starts without {@code -javaagent}: the agent comes later, by attach. */
     Launch withoutAgent() {
-        return new Launch(env, host, trustForwarded, false);
+        return new Launch(env, host, trustForwarded, false, transport);
+    }
+
+    /** The demo's port speaks {@code transport}. */
+    Launch serving(Transport transport) {
+        return new Launch(env, host, trustForwarded, agent, transport);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mcpguard.it;
 
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,15 +12,19 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
- * One HTTP/1.1 connection over a plain socket to 127.0.0.1, for requests no HTTP client would send.
+ * One HTTP/1.1 connection over a plain socket (or TLS) to 127.0.0.1, for requests no HTTP client would send.
  * Every read has a timeout, so that a server that hangs fails the test instead of hanging the build.
  */
 final class RawHttp implements AutoCloseable {
@@ -44,6 +49,27 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * One HTTP/1.1 connection over TLS, ALPN offering {@code http/1.1} only; the server's certificate is trusted
+     * whatever it is (the demo's is self-signed).
+     */
+    static RawHttp connectTls(int port) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+            SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+            socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"http/1.1"});
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return new RawHttp(socket);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new UncheckedIOException("cannot connect over TLS to 127.0.0.1:" + port,
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
     /** Whether a TCP connection to {@code address:port} is accepted: is anything listening there? */
     static boolean accepts(InetAddress address, int port) {
         try (Socket socket = new Socket()) {
@@ -58,7 +84,12 @@ final class RawHttp implements AutoCloseable {
 
     /** Sends {@code request} on a new connection and reads the one response. */
     static RawResponse exchange(int port, Request request) {
-        try (RawHttp http = connect(port)) {
+        return exchange(port, false, request);
+    }
+
+    /** Sends {@code request} on a new connection, over TLS if {@code tls}, and reads the one response. */
+    static RawResponse exchange(int port, boolean tls, Request request) {
+        try (RawHttp http = tls ? connectTls(port) : connect(port)) {
             http.send(request.bytes(port));
             return http.readResponse();
         }

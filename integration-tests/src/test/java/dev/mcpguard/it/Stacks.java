@@ -1,11 +1,13 @@
 package dev.mcpguard.it;
 
+import dev.mcpguard.it.RawHttp2.Protocol;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
@@ -58,33 +60,42 @@ final class Stacks {
      * @param routesByTextPrefix the JDK: a handler registered for {@code /inspector} also serves
      *                         {@code /inspectorx}, so the agent, which asks the server which handler a request
      *                         goes to, counts that as under the loopback-only path, whose page it would get
+     * @param http2            the ways the stack speaks HTTP/2 under the demo's {@code --http2} (h2c) and
+     *                         {@code --tls} (h2 by ALPN) options; empty where it has no HTTP/2
      */
     record Stack(String name, Jar jar, String family, boolean forwardedHeaders, boolean sdkTransport,
             boolean stripsPathParameters, Map<String, Integer> ownRefusals, boolean blanksBackslashTargets,
-            boolean dropsLengthBesideChunked, boolean routesByTextPrefix) {
+            boolean dropsLengthBesideChunked, boolean routesByTextPrefix, Set<Protocol> http2) {
 
         Stack {
             ownRefusals = Map.copyOf(ownRefusals);
+            http2 = Set.copyOf(http2);
         }
 
         /** A stack with none of the traits below; the {@code with…} methods add them. */
         static Stack of(String name, Jar jar, String family) {
-            return new Stack(name, jar, family, false, false, false, Map.of(), false, false, false);
+            return new Stack(name, jar, family, false, false, false, Map.of(), false, false, false, Set.of());
+        }
+
+        /** The stack speaks HTTP/2 in each of these ways. */
+        Stack speakingHttp2(Protocol... protocols) {
+            return new Stack(name, jar, family, forwardedHeaders, sdkTransport, stripsPathParameters, ownRefusals,
+                    blanksBackslashTargets, dropsLengthBesideChunked, routesByTextPrefix, Set.of(protocols));
         }
 
         Stack withForwardedHeaders() {
             return new Stack(name, jar, family, true, sdkTransport, stripsPathParameters, ownRefusals,
-                    blanksBackslashTargets, dropsLengthBesideChunked, routesByTextPrefix);
+                    blanksBackslashTargets, dropsLengthBesideChunked, routesByTextPrefix, http2);
         }
 
         Stack withSdkTransport() {
             return new Stack(name, jar, family, forwardedHeaders, true, stripsPathParameters, ownRefusals,
-                    blanksBackslashTargets, dropsLengthBesideChunked, routesByTextPrefix);
+                    blanksBackslashTargets, dropsLengthBesideChunked, routesByTextPrefix, http2);
         }
 
         Stack strippingPathParameters() {
             return new Stack(name, jar, family, forwardedHeaders, sdkTransport, true, ownRefusals,
-                    blanksBackslashTargets, dropsLengthBesideChunked, routesByTextPrefix);
+                    blanksBackslashTargets, dropsLengthBesideChunked, routesByTextPrefix, http2);
         }
 
         /** The server answers {@code status} itself to each of {@code inputs}, before the agent's hook. */
@@ -96,22 +107,22 @@ final class Stacks {
                 }
             }
             return new Stack(name, jar, family, forwardedHeaders, sdkTransport, stripsPathParameters, more,
-                    blanksBackslashTargets, dropsLengthBesideChunked, routesByTextPrefix);
+                    blanksBackslashTargets, dropsLengthBesideChunked, routesByTextPrefix, http2);
         }
 
         Stack blankingBackslashTargets() {
             return new Stack(name, jar, family, forwardedHeaders, sdkTransport, stripsPathParameters, ownRefusals,
-                    true, dropsLengthBesideChunked, routesByTextPrefix);
+                    true, dropsLengthBesideChunked, routesByTextPrefix, http2);
         }
 
         Stack routingByTextPrefix() {
             return new Stack(name, jar, family, forwardedHeaders, sdkTransport, stripsPathParameters, ownRefusals,
-                    blanksBackslashTargets, dropsLengthBesideChunked, true);
+                    blanksBackslashTargets, dropsLengthBesideChunked, true, http2);
         }
 
         Stack droppingLengthBesideChunked() {
             return new Stack(name, jar, family, forwardedHeaders, sdkTransport, stripsPathParameters, ownRefusals,
-                    blanksBackslashTargets, true, routesByTextPrefix);
+                    blanksBackslashTargets, true, routesByTextPrefix, http2);
         }
 
         /** The status the server itself answers {@code input} with, before the agent; empty when the agent sees it. */
@@ -136,6 +147,8 @@ final class Stacks {
     private static final List<String> EVERY_BAD_LENGTH = List.of(
             CL_NOT_A_NUMBER, CL_NEGATIVE, CL_SIGNED, CL_OVER_A_LONG, CL_TWICE, CL_BESIDE_CHUNKED);
 
+    private static final Protocol[] EVERY_HTTP2 = Protocol.values();
+
     /**
      * Jetty 12 checks URI compliance and parses the request head in its connector, before {@code Server.handle},
      * which is where the agent gates Jetty: it answers 400 itself to every unsafe target of {@code PathGateIT}
@@ -148,7 +161,8 @@ final class Stacks {
             .withForwardedHeaders().withSdkTransport().strippingPathParameters()
             .refusingItself(400, List.of("/%2e%2e/inspector", "/a%2fb", "/x%00", "/x%00?q=1", "/..;/..", "/a\\b",
                     "/%c0%ae", "/%zz", "/../../etc", "/x%0d%0aforged-line", "//inspector"))
-            .refusingItself(400, EVERY_BAD_LENGTH);
+            .refusingItself(400, EVERY_BAD_LENGTH)
+            .speakingHttp2(EVERY_HTTP2);
 
     /**
      * Tomcat 11 parses the request head before the agent's hook too, but hands nearly everything over: only a
@@ -156,17 +170,21 @@ final class Stacks {
      */
     static final Stack TOMCAT = Stack.of("tomcat", Jar.DEMO, "tomcat")
             .withForwardedHeaders().withSdkTransport().strippingPathParameters()
-            .blankingBackslashTargets().droppingLengthBesideChunked();
+            .blankingBackslashTargets().droppingLengthBesideChunked()
+            .speakingHttp2(EVERY_HTTP2);
 
     /**
      * Undertow 2.3 (core handlers) parses the head before {@code Connectors.executeRootHandler}, the agent's hook,
      * and answers 400 itself to a raw backslash and to a {@code %} without two hex digits (in a path parameter
-     * too), and to every malformed {@code Content-Length}, one beside {@code Transfer-Encoding} included.
+     * too), and to every malformed {@code Content-Length}, one beside {@code Transfer-Encoding} included. With
+     * {@code ENABLE_HTTP2} its cleartext listener takes h2c by prior knowledge as well as by {@code Upgrade}: seen
+     * with {@code curl --http2-prior-knowledge} and with this suite's client, both answered over HTTP/2.
      */
     static final Stack UNDERTOW = Stack.of("undertow", Jar.DEMO, "undertow")
             .withForwardedHeaders().strippingPathParameters()
             .refusingItself(400, List.of("/a\\b", "/%zz", "/health;a=%zz"))
-            .refusingItself(400, EVERY_BAD_LENGTH);
+            .refusingItself(400, EVERY_BAD_LENGTH)
+            .speakingHttp2(EVERY_HTTP2);
 
     /**
      * Raw Netty 4.1: {@code HttpServerCodec} and the application's handler, the body in chunks. The codec answers
@@ -175,10 +193,12 @@ final class Stacks {
      * agent, right after the codec, sees and refuses it like any other; the target is passed on as sent. So every
      * malformed input of the suite reaches the agent. The demo routes on the exact decoded path.
      */
-    static final Stack NETTY = Stack.of("netty", Jar.DEMO, "netty");
+    static final Stack NETTY = Stack.of("netty", Jar.DEMO, "netty")
+            .speakingHttp2(EVERY_HTTP2);
 
     /** Raw Netty 4.1 with an {@code HttpObjectAggregator} after the codec (and so after the agent): as {@link #NETTY}. */
-    static final Stack NETTY_AGGREGATED = Stack.of("netty-aggregated", Jar.DEMO, "netty");
+    static final Stack NETTY_AGGREGATED = Stack.of("netty-aggregated", Jar.DEMO, "netty")
+            .speakingHttp2(EVERY_HTTP2);
 
     /**
      * Reactor Netty's {@code HttpServer} (the server under Spring WebFlux), {@code forwarded(true)} under
@@ -187,7 +207,19 @@ final class Stacks {
      * input of the suite reaches the agent. The demo routes on the exact path.
      */
     static final Stack REACTOR = Stack.of("reactor", Jar.DEMO, "netty")
-            .withForwardedHeaders();
+            .withForwardedHeaders()
+            .speakingHttp2(EVERY_HTTP2);
+
+    /**
+     * Vert.x 4.5's {@code HttpServer} (default options, so h2c is accepted even without {@code --http2}), on Netty:
+     * the agent gates it as Netty, right after Vert.x's split HTTP/1 codec ({@code HttpRequestDecoder} and
+     * {@code HttpResponseEncoder}). Seen running the suite on it: like {@link #NETTY}, the server answers none of
+     * the suite's malformed inputs itself (every one reaches the agent), the demo routes on the exact path (404 for
+     * {@code /health;a=x}), the MCP endpoint is the demo's hand-written one, and there is no forwarded-header
+     * feature for {@code --trust-forwarded} to turn on.
+     */
+    static final Stack VERTX = Stack.of("vertx", Jar.DEMO, "netty")
+            .speakingHttp2(EVERY_HTTP2);
 
     /**
      * The JDK's {@code com.sun.net.httpserver}, gated by a filter the agent puts first in every context. The
@@ -212,7 +244,8 @@ final class Stacks {
     /** Embedded Tomcat 9 ({@code javax.servlet}): the same Coyote parser as Tomcat 11, the same hand-over. */
     static final Stack TOMCAT9 = Stack.of("tomcat9", Jar.JAVAX, "tomcat")
             .withForwardedHeaders().strippingPathParameters()
-            .blankingBackslashTargets().droppingLengthBesideChunked();
+            .blankingBackslashTargets().droppingLengthBesideChunked()
+            .speakingHttp2(EVERY_HTTP2);
 
     /**
      * Jetty 10 ({@code javax.servlet}) parses the head and checks URI compliance before
@@ -225,10 +258,11 @@ final class Stacks {
             .withForwardedHeaders().strippingPathParameters()
             .refusingItself(400, List.of("/%2e%2e/inspector", "/x%00", "/x%00?q=1", "/..;/..", "/%zz", "/../../etc",
                     "//inspector"))
-            .refusingItself(400, EVERY_BAD_LENGTH);
+            .refusingItself(400, EVERY_BAD_LENGTH)
+            .speakingHttp2(EVERY_HTTP2);
 
     private static final List<Stack> EVERY = List.of(
-            JETTY, TOMCAT, UNDERTOW, NETTY, NETTY_AGGREGATED, REACTOR, JDK, TOMCAT9, JETTY10);
+            JETTY, TOMCAT, UNDERTOW, NETTY, NETTY_AGGREGATED, REACTOR, VERTX, JDK, TOMCAT9, JETTY10);
 
     /** The stacks of this run: all of them, or those named by {@code mcpguard.it.stacks}. */
     static final List<Stack> ALL = selected(System.getProperty("mcpguard.it.stacks", ""));
@@ -238,6 +272,12 @@ final class Stacks {
     /** For {@code @MethodSource("dev.mcpguard.it.Stacks#all")}. */
     static Stream<Stack> all() {
         return ALL.stream();
+    }
+
+    /** Every stack that speaks HTTP/2, with every way it speaks it: arguments {@code (stack, protocol)}. */
+    static Stream<Arguments> http2() {
+        return ALL.stream().flatMap(stack -> Arrays.stream(Protocol.values())
+                .filter(stack.http2()::contains).map(protocol -> Arguments.of(stack, protocol)));
     }
 
     /** Every stack with every case: arguments {@code (stack, case)}. */
