@@ -61,6 +61,23 @@ class OriginHostGateIT {
         assertThat(ex.decisions().get(0).line()).contains("MCPGUARD_ALLOWED_HOSTS");
     }
 
+    /**
+     * An absolute-form target names the host the server acts on; HTTP/1.0 needs no {@code Host} line beside it, so
+     * the gate must read the target's authority (Jetty, Undertow and the JDK server serve it as they read it).
+     */
+    @OnEachStack
+    void refusesAForeignHostNamedByAnAbsoluteFormTarget(Stack stack) {
+        DemoServer server = DEFAULTS.on(stack);
+
+        Exchange foreign = server.exchange(Request.get("http://evil.example" + PATH).bearer(TOKEN).http10WithoutHost());
+        Expect.blocked(foreign, Refusal.HOST_NOT_ALLOWED, "GET", PATH);
+        Exchange local = server.exchange(Request.get("http://localhost:" + server.port() + PATH).bearer(TOKEN)
+                .http10WithoutHost());
+        assertThat(local.decisions()).as("decision lines").isEmpty();
+        // The raw Netty demos route on the target as sent, so the application answers it 404.
+        assertThat(local.response().status()).as("the application's answer to %s", local.response()).isIn(200, 404);
+    }
+
     @OnEachStack
     void checksOriginBeforeHost(Stack stack) {
         Exchange ex = DEFAULTS.on(stack).exchange(health().host("evil.example").header("Origin", "http://evil.example"));

@@ -12,6 +12,10 @@ import java.util.Map;
  */
 final class Request {
 
+    /** The {@link #host} of an HTTP/1.0 request sent without a {@code Host} line; compared by identity. */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String NO_HOST = new String("(HTTP/1.0, no Host)");
+
     private final String method;
     private final String target;
     private final String host;
@@ -59,6 +63,11 @@ final class Request {
         return new Request(method, target, value, headers, body);
     }
 
+    /** Sent as HTTP/1.0 without a {@code Host} line: the server can only take the host from an absolute-form target. */
+    Request http10WithoutHost() {
+        return new Request(method, target, NO_HOST, headers, body);
+    }
+
     /** A body with its true {@code Content-Length}. */
     Request body(byte[] bytes) {
         return header("Content-Length", Integer.toString(bytes.length)).rawBody(bytes);
@@ -71,9 +80,12 @@ final class Request {
 
     /** The request head alone, for tests that send the body later or never. */
     byte[] head(int port) {
-        StringBuilder head = new StringBuilder()
-                .append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(host != null ? host : "127.0.0.1:" + port).append("\r\n");
+        StringBuilder head = new StringBuilder().append(method).append(' ').append(target);
+        if (host == NO_HOST) {
+            head.append(" HTTP/1.0\r\n");
+        } else {
+            head.append(" HTTP/1.1\r\n").append("Host: ").append(host != null ? host : "127.0.0.1:" + port).append("\r\n");
+        }
         headers.forEach(h -> head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n"));
         return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }

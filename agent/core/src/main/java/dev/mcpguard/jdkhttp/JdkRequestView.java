@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import dev.mcpguard.core.RequestView;
 import dev.mcpguard.net.PeerAddresses;
+import java.net.URI;
 import java.util.List;
 
 /** A JDK {@code HttpServer} exchange as the gates see it; the server has no forwarded-header handling. */
@@ -24,6 +25,13 @@ final class JdkRequestView implements RequestView {
     @Override
     public String rawPath() {
         return exchange.getRequestURI().getRawPath();
+    }
+
+    /** An absolute-form target's authority: the JDK server hands the application the URI as sent. */
+    @Override
+    public String targetAuthority() {
+        URI uri = exchange.getRequestURI();
+        return uri.isAbsolute() ? uri.getRawAuthority() : null;
     }
 
     /**

@@ -31,18 +31,14 @@ final class JettyRequestView extends IndexedHeadersView {
     }
 
     /**
-     * Over HTTP/2 and 3, {@code :authority} as Jetty read it off the wire, before a customizer
-     * ({@code ForwardedRequestCustomizer}) rewrote the request's URI; it is no {@code Host}
-     * field there. Over HTTP/1 Jetty refuses an absolute-form authority that disagrees with
-     * {@code Host}, which the gates read themselves.
+     * The authority Jetty read off the wire, before a customizer ({@code ForwardedRequestCustomizer})
+     * rewrote the request's URI: {@code :authority} over HTTP/2 and 3, where it is no {@code Host}
+     * field; over HTTP/1 an absolute-form target's, which Jetty serves even without {@code Host}
+     * (HTTP/1.0) and refuses when it disagrees with one, or else {@code Host}'s again.
      */
     @Override
     public String targetAuthority() {
-        Request wire = Request.unWrap(request);
-        if (wire.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
-            return null;
-        }
-        HttpURI uri = wire.getHttpURI();
+        HttpURI uri = Request.unWrap(request).getHttpURI();
         return uri.hasAuthority() ? uri.getAuthority() : null;
     }
 

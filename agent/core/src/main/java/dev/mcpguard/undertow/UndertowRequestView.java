@@ -2,6 +2,7 @@ package dev.mcpguard.undertow;
 
 import dev.mcpguard.core.RequestView;
 import dev.mcpguard.net.PeerAddresses;
+import dev.mcpguard.net.RequestTarget;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
@@ -33,6 +34,12 @@ final class UndertowRequestView implements RequestView {
             return path < 0 ? "/" : uri.substring(path);
         }
         return uri;
+    }
+
+    /** An absolute-form target's authority, which Undertow keeps in the request URI (and serves without {@code Host}). */
+    @Override
+    public String targetAuthority() {
+        return exchange.isHostIncludedInRequestURI() ? RequestTarget.authority(exchange.getRequestURI()) : null;
     }
 
     @Override

@@ -35,19 +35,16 @@ final class Jetty10RequestView extends IndexedHeadersView {
     }
 
     /**
-     * Over HTTP/2, {@code :authority} as Jetty read it off the wire (the request's metadata,
-     * which customizers such as {@code ForwardedRequestCustomizer} leave alone); it is no
-     * {@code Host} field there. Over HTTP/1 Jetty refuses an absolute-form authority that
-     * disagrees with {@code Host}, which the gates read themselves.
+     * The authority Jetty read off the wire (the request's metadata, which customizers such as
+     * {@code ForwardedRequestCustomizer} leave alone): {@code :authority} over HTTP/2, where it is
+     * no {@code Host} field; over HTTP/1 an absolute-form target's, which Jetty serves even without
+     * {@code Host} (HTTP/1.0) and refuses when it disagrees with one.
      */
     @Override
     public String targetAuthority() {
         MetaData.Request wire = request.getMetaData();
-        if (wire == null || request.getHttpVersion().getVersion() < 20) {
-            return null;
-        }
-        HttpURI uri = wire.getURI();
-        return uri.hasAuthority() ? uri.getAuthority() : null;
+        HttpURI uri = wire == null ? null : wire.getURI();
+        return uri != null && uri.hasAuthority() ? uri.getAuthority() : null;
     }
 
     @Override
