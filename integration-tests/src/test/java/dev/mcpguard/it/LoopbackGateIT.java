@@ -41,15 +41,19 @@ class LoopbackGateIT {
     /** An address no test connects from: seeing it on the page proves the server believed the header. */
     private static final String SPOOFED = "203.0.113.9";
 
-    /** Spellings of {@code /inspector} that normalize to it: all restricted (prefixes ignore case). */
+    /**
+     * Spellings of {@code /inspector} that normalize to it, all restricted (prefixes ignore case), and dot
+     * segments, which routers disagree on and the PATH gate refuses first (§4, 2026-12).
+     */
     static Stream<Arguments> inspectorSpellings() {
         return Stacks.times(List.of(
                 new Spelling("/inspector", "/inspector"),
                 new Spelling("/INSPECTOR", "/INSPECTOR"),
                 new Spelling("/inspector/", "/inspector"),
                 new Spelling("//inspector", "/inspector"),
-                new Spelling("/./inspector", "/inspector"),
-                new Spelling("/x/../inspector", "/inspector"),
+                new Spelling("/./inspector", "/./inspector", Refusal.BAD_PATH),
+                new Spelling("/x/../inspector", "/x/../inspector", Refusal.BAD_PATH),
+                new Spelling("/inspector/..;/health", "/inspector/..;/health", Refusal.BAD_PATH),
                 new Spelling("/inspector;jsessionid=1", "/inspector"),
                 new Spelling("/%69nspector", "/inspector"),
                 new Spelling("/inspector/sub?q=1", "/inspector/sub")));
@@ -60,7 +64,11 @@ class LoopbackGateIT {
      * agent's hook (Jetty: {@code //inspector} as an ambiguous empty segment; the JDK: those no context matches),
      * see each stack's {@link Stack#ownRefusals()}.
      */
-    record Spelling(String target, String normalized) {
+    record Spelling(String target, String normalized, Refusal refusal) {
+        Spelling(String target, String normalized) {
+            this(target, normalized, Refusal.LOOPBACK_ONLY);
+        }
+
         @Override
         public String toString() {
             return target;
@@ -72,7 +80,7 @@ class LoopbackGateIT {
     void prodRefusesEvenLoopbackPeers(Stack stack, Spelling spelling) {
         Exchange ex = PROD.on(stack).exchange(Request.get(spelling.target()).bearer(TOKEN));
 
-        Expect.blockedUnlessTheStackRefusesItself(ex, spelling.target(), Refusal.LOOPBACK_ONLY, "GET", spelling.normalized());
+        Expect.blockedUnlessTheStackRefusesItself(ex, spelling.target(), spelling.refusal(), "GET", spelling.normalized());
     }
 
     @OnEachStack

@@ -29,7 +29,7 @@ enum Refusal {
             case 401 -> -32001;
             case 403 -> -32003;
             case 413 -> -32013;
-            case 421 -> -32021;
+            case 421 -> -32011;
             default -> throw new IllegalStateException("no code for " + status);
         };
     }

@@ -122,15 +122,21 @@ class RemotePeerIT {
         return Stacks.times(List.of(
                 new Trick("/INSPECTOR", "/INSPECTOR"),
                 new Trick("//inspector", LOOPBACK_PATH),
-                new Trick("/./inspector", LOOPBACK_PATH),
-                new Trick("/x/../inspector", LOOPBACK_PATH),
+                new Trick("/./inspector", "/./inspector", Refusal.BAD_PATH),
+                new Trick("/x/../inspector", "/x/../inspector", Refusal.BAD_PATH),
+                new Trick("/inspector/../health", "/inspector/../health", Refusal.BAD_PATH),
+                new Trick("/inspector%3B/x", "/inspector%3B/x", Refusal.BAD_PATH),
                 new Trick("/inspector;a=b", LOOPBACK_PATH),
                 new Trick("/%69nspector", LOOPBACK_PATH),
                 new Trick("/inspector/", LOOPBACK_PATH)));
     }
 
     /** A target and the normalized path the decision line shows. */
-    record Trick(String target, String normalized) {
+    record Trick(String target, String normalized, Refusal refusal) {
+        Trick(String target, String normalized) {
+            this(target, normalized, Refusal.LOOPBACK_ONLY);
+        }
+
         @Override
         public String toString() {
             return target;
@@ -155,7 +161,7 @@ class RemotePeerIT {
             assertThat(response.text()).as("not the page").doesNotContain("Inspector (developers only)");
             assertThat(server.decisionsSince(mark)).as("decision lines").isEmpty();
         } else {
-            remoteRequestIsBlocked(server, request, trick.normalized());
+            remoteRequestIsBlocked(server, request, trick.normalized(), trick.refusal());
         }
     }
 
@@ -169,19 +175,23 @@ class RemotePeerIT {
      * line whose {@code client.address} is the namespace's address (§7).
      */
     private static void remoteRequestIsBlocked(DemoServer server, Request request, String path) {
+        remoteRequestIsBlocked(server, request, path, Refusal.LOOPBACK_ONLY);
+    }
+
+    private static void remoteRequestIsBlocked(DemoServer server, Request request, String path, Refusal refusal) {
         int mark = server.mark();
 
         RawResponse response = NAMESPACE.peer().send(HOST_ADDRESS, server.port(), request).response();
 
         assertThat(response.text()).as("not the page").doesNotContain("Inspector (developers only)");
-        Expect.refusal(response, Refusal.LOOPBACK_ONLY);
+        Expect.refusal(response, refusal);
         List<Decision> decisions = server.decisionsSince(mark);
         assertThat(decisions).as("decision lines").hasSize(1);
         Decision d = decisions.get(0);
         assertThat(d.action()).as("event.action of %s", d).isEqualTo("blocked");
-        assertThat(d.gate()).as("mcpguard.gate of %s", d).isEqualTo(Refusal.LOOPBACK_ONLY.gate);
-        assertThat(d.reason()).as("mcpguard.reason of %s", d).isEqualTo(Refusal.LOOPBACK_ONLY.reason);
-        assertThat(d.status()).as("http.response.status_code of %s", d).isEqualTo(Refusal.LOOPBACK_ONLY.status);
+        assertThat(d.gate()).as("mcpguard.gate of %s", d).isEqualTo(refusal.gate);
+        assertThat(d.reason()).as("mcpguard.reason of %s", d).isEqualTo(refusal.reason);
+        assertThat(d.status()).as("http.response.status_code of %s", d).isEqualTo(refusal.status);
         assertThat(d.method()).as("http.request.method of %s", d).isEqualTo("GET");
         assertThat(d.path()).as("url.path of %s", d).isEqualTo(path);
         assertThat(d.client()).as("client.address of %s", d).isEqualTo(PEER_ADDRESS);

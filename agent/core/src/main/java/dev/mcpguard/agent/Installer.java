@@ -116,6 +116,7 @@ public final class Installer {
                 .loopbackPaths(config.loopbackPaths())
                 .prod(config.prod())
                 .trustProdLoopback(config.trustProdLoopback())
+                .relayHeaders(config.relayHeaders())
                 .origins(config.origins())
                 .hosts(config.hosts())
                 .denyOnError(config.denyOnError())

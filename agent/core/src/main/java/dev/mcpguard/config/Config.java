@@ -49,6 +49,7 @@ public final class Config {
     private PathPrefixes loopbackPaths;
     private boolean prod = true;
     private boolean trustProdLoopback;
+    private List<String> relayHeaders = List.of();
     private OriginAllowList origins = OriginAllowList.loopbackDefault();
     private HostAllowList hosts = HostAllowList.loopbackDefault();
     private String bind = "127.0.0.1";
@@ -105,6 +106,9 @@ public final class Config {
             prod = choice(Knob.ENV, value, "prod", "dev");
         }
         trustProdLoopback = flag(source, Knob.TRUST_PROD_LOOPBACK);
+        if ((value = source.get(Knob.RELAY_HEADERS)) != null) {
+            relayHeaders = headerNames(Knob.RELAY_HEADERS, value);
+        }
         if ((value = source.get(Knob.ALLOWED_ORIGINS)) != null) {
             origins = origins(value);
         }
@@ -265,6 +269,22 @@ public final class Config {
         }
     }
 
+    /** Field names (RFC 9110 tokens), lower-cased: the gates compare them ignoring case. */
+    private static List<String> headerNames(Knob knob, String value) {
+        String allowed = "comma-separated header field names";
+        List<String> names = nonEmptyList(knob, value, allowed);
+        List<String> lowerCase = new ArrayList<>(names.size());
+        for (String name : names) {
+            for (int i = 0; i < name.length(); i++) {
+                if (!Ascii.isTokenChar(name.charAt(i))) {
+                    throw ConfigException.invalid(knob, value, allowed);
+                }
+            }
+            lowerCase.add(name.toLowerCase(Locale.ROOT));
+        }
+        return List.copyOf(lowerCase);
+    }
+
     private static int[] ports(String value) {
         String allowed = "comma-separated ports 1-65535";
         List<String> entries = nonEmptyList(Knob.BIND_PORTS, value, allowed);
@@ -396,6 +416,11 @@ public final class Config {
         return trustProdLoopback;
     }
 
+    /** Header names, lower case, that mark a relay besides the contract's own list. */
+    public List<String> relayHeaders() {
+        return relayHeaders;
+    }
+
     public OriginAllowList origins() {
         return origins;
     }
@@ -495,7 +520,8 @@ public final class Config {
                 + ", public paths=" + publicPaths);
         lines.add("body: max " + ByteSize.format(maxBodyBytes) + " (" + maxBodyBytes + " bytes)");
         lines.add("loopback: paths=" + loopbackPaths + ", env=" + (prod ? "prod" : "dev")
-                + ", trust prod loopback=" + (trustProdLoopback ? "on" : "off"));
+                + ", trust prod loopback=" + (trustProdLoopback ? "on" : "off")
+                + (relayHeaders.isEmpty() ? "" : ", more relay headers=" + String.join(",", relayHeaders)));
         lines.add("origin: allowed origins=" + origins + "; allowed hosts=" + hosts);
         lines.add("bind: " + bind + ", ports=" + (bindPorts == null ? "all" : Arrays.toString(bindPorts)));
         lines.add("on error: " + (denyOnError ? "deny (503)" : "allow") + ", log: " + (jsonLog ? "json" : "text")

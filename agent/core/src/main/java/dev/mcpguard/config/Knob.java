@@ -25,6 +25,7 @@ public enum Knob {
     LOOPBACK_PATHS("unset", "path prefixes served only to loopback peers"),
     ENV("prod", "prod or dev"),
     TRUST_PROD_LOOPBACK("off", "flag: loopback peers, relays included, may reach loopback paths in prod"),
+    RELAY_HEADERS("unset", "more header names that mark a loopback peer as a relay, comma-separated"),
     ALLOWED_ORIGINS("loopback origins", "origins scheme://host[:port], comma-separated, or *"),
     ALLOWED_HOSTS("loopback names on a loopback listener, else any", "host names or IP literals, port optional, or *"),
     BIND("127.0.0.1", "widest IP address a server socket may listen on"),

@@ -2,6 +2,7 @@ package dev.mcpguard.core;
 
 import dev.mcpguard.net.Ascii;
 import dev.mcpguard.net.BearerCredentials;
+import dev.mcpguard.net.PathNormalizer;
 import dev.mcpguard.net.PathPrefixes;
 
 /**
@@ -29,8 +30,8 @@ final class AuthGate implements Gate {
 
     @Override
     public Reason check(RequestView request, String path) {
-        if (path != null && publicPaths.matches(path)) {
-            return null;
+        if (path != null && publicPaths.matches(path) && PathNormalizer.isNormal(request.rawPath())) {
+            return null; // exempt only what no server can read as another path
         }
         if (hasQueryToken(request.rawQuery())) {
             return Reason.INVALID_REQUEST;
@@ -55,30 +56,35 @@ final class AuthGate implements Gate {
         return null;
     }
 
-    /** Whether a parameter decodes to the name {@code access_token} (any case), without allocating. */
+    /**
+     * Whether a parameter decodes to the name {@code access_token} (any case), without allocating
+     * and in one pass: each character is looked at a bounded number of times, whatever the shape.
+     */
     static boolean hasQueryToken(String query) {
         if (query == null || query.isEmpty()) {
             return false;
         }
         int start = 0;
-        while (start <= query.length()) {
-            int end = query.indexOf('&', start);
-            if (end < 0) {
-                end = query.length();
+        int nameEnd = -1;
+        for (int i = 0; i <= query.length(); i++) {
+            char c = i < query.length() ? query.charAt(i) : '&';
+            if (c == '=' && nameEnd < 0) {
+                nameEnd = i;
+            } else if (c == '&') {
+                if (decodedNameEquals(query, start, nameEnd < 0 ? i : nameEnd)) {
+                    return true;
+                }
+                start = i + 1;
+                nameEnd = -1;
             }
-            int nameEnd = query.indexOf('=', start);
-            if (nameEnd < 0 || nameEnd > end) {
-                nameEnd = end;
-            }
-            if (decodedNameEquals(query, start, nameEnd)) {
-                return true;
-            }
-            start = end + 1;
         }
         return false;
     }
 
     private static boolean decodedNameEquals(String query, int from, int to) {
+        if (to - from < QUERY_TOKEN.length() || to - from > 3 * QUERY_TOKEN.length()) {
+            return false; // cannot decode to the name: keeps the scan linear
+        }
         int matched = 0;
         for (int i = from; i < to; i++) {
             char c = query.charAt(i);

@@ -23,7 +23,7 @@ public final class Guard {
         this.bodyGate = new BodyGate(builder.maxBodyBytes);
         this.gates = new Gate[] {
             new PathGate(),
-            new LoopbackGate(builder.loopbackPaths, builder.prod, builder.trustProdLoopback),
+            new LoopbackGate(builder.loopbackPaths, builder.prod, builder.trustProdLoopback, builder.relayHeaders),
             new OriginGate(builder.origins, builder.hosts),
             new AuthGate(builder.tokens, builder.publicPaths),
             bodyGate,
@@ -176,6 +176,7 @@ public final class Guard {
         private PathPrefixes loopbackPaths = PathPrefixes.of(java.util.List.of(), true);
         private boolean prod = true;
         private boolean trustProdLoopback;
+        private java.util.List<String> relayHeaders = java.util.List.of();
         private OriginAllowList origins = OriginAllowList.loopbackDefault();
         private HostAllowList hosts = HostAllowList.loopbackDefault();
         private boolean denyOnError = true;
@@ -228,6 +229,12 @@ public final class Guard {
 
         public Builder trustProdLoopback(boolean trustProdLoopback) {
             this.trustProdLoopback = trustProdLoopback;
+            return this;
+        }
+
+        /** @param relayHeaders header names, lower case, that mark a relay besides the contract's list */
+        public Builder relayHeaders(java.util.List<String> relayHeaders) {
+            this.relayHeaders = relayHeaders;
             return this;
         }
 

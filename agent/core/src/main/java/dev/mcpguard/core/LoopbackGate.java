@@ -3,6 +3,7 @@ package dev.mcpguard.core;
 import dev.mcpguard.net.PathNormalizer;
 import dev.mcpguard.net.PathPrefixes;
 import dev.mcpguard.net.PeerAddresses;
+import java.util.List;
 
 /**
  * Serves developer-only paths to loopback peers only. "Loopback" is the socket peer: headers are
@@ -12,12 +13,25 @@ import dev.mcpguard.net.PeerAddresses;
 final class LoopbackGate implements Gate {
     private final PathPrefixes loopbackPaths;
     private final boolean prod;
-    private final boolean trustLoopback;
+    /** Besides any {@code x-forwarded-*}: what proxies, CDNs and tunnels add, lower case. */
+    private static final String[] RELAY_HEADERS = {
+        "forwarded", "via", "x-real-ip", "cf-connecting-ip", "true-client-ip", "x-client-ip",
+        "x-cluster-client-ip", "fastly-client-ip", "x-original-forwarded-for", "x-proxyuser-ip",
+    };
 
-    LoopbackGate(PathPrefixes loopbackPaths, boolean prod, boolean trustLoopback) {
+    private final boolean trustLoopback;
+    private final String[] relayHeaders;
+
+    /** @param moreRelayHeaders {@code MCPGUARD_RELAY_HEADERS}, lower case */
+    LoopbackGate(PathPrefixes loopbackPaths, boolean prod, boolean trustLoopback, List<String> moreRelayHeaders) {
         this.loopbackPaths = loopbackPaths;
         this.prod = prod;
         this.trustLoopback = trustLoopback;
+        this.relayHeaders = new String[RELAY_HEADERS.length + moreRelayHeaders.size()];
+        System.arraycopy(RELAY_HEADERS, 0, relayHeaders, 0, RELAY_HEADERS.length);
+        for (int i = 0; i < moreRelayHeaders.size(); i++) {
+            relayHeaders[RELAY_HEADERS.length + i] = moreRelayHeaders.get(i);
+        }
     }
 
     @Override
@@ -55,11 +69,19 @@ final class LoopbackGate implements Gate {
         return normalized == null || loopbackPaths.matches(normalized);
     }
 
-    /** A same-host proxy or tunnel announces itself with any of these, even empty. */
-    private static boolean isRelayed(RequestView request) {
-        return request.headerCount("forwarded") > 0
-                || request.headerCount("via") > 0
-                || request.headerCount("x-real-ip") > 0
-                || request.hasHeaderStartingWith("x-forwarded-");
+    /**
+     * A same-host proxy or tunnel announces itself with any of these headers, even empty, or
+     * speaks a protocol that carries its client's address (PROXY protocol, AJP).
+     */
+    private boolean isRelayed(RequestView request) {
+        if (request.relayedConnection() || request.hasHeaderStartingWith("x-forwarded-")) {
+            return true;
+        }
+        for (String name : relayHeaders) {
+            if (request.headerCount(name) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

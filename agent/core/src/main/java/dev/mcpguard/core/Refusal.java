@@ -59,7 +59,7 @@ public final class Refusal {
             case 401: return -32001;
             case 403: return -32003;
             case 413: return -32013;
-            case 421: return -32021;
+            case 421: return -32011;
             default: return -32603;
         }
     }

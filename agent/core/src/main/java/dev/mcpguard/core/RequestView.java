@@ -79,4 +79,13 @@ public interface RequestView {
 
     /** The connection's local (server) address, same conventions as {@link #peerAddress()}. */
     String localAddress();
+
+    /**
+     * Whether the connection carries its client's address inside the protocol (the PROXY
+     * protocol, AJP): its peer is a relay speaking for someone else, whatever it claims.
+     * {@link #peerAddress()} stays the socket's own peer.
+     */
+    default boolean relayedConnection() {
+        return false;
+    }
 }

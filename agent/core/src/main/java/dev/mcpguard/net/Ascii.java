@@ -13,4 +13,10 @@ public final class Ascii {
                 : c >= 'A' && c <= 'F' ? c - 'A' + 10
                 : -1;
     }
+
+    /** An RFC 9110 {@code tchar}: what a header field name is made of. */
+    public static boolean isTokenChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
 }

@@ -13,14 +13,17 @@ final class Authority {
     private Authority() {
     }
 
-    /** End (exclusive) of the host part of {@code text[from, to)}, or {@link #BAD}. */
+    /** End (exclusive) of the host part of {@code text[from, to)}, or {@link #BAD}; linear in its length. */
     static int hostEnd(String text, int from, int to) {
         if (from >= to) {
             return BAD;
         }
         if (text.charAt(from) == '[') {
             int close = text.indexOf(']', from);
-            return close < 0 || close >= to ? BAD : close + 1;
+            if (close < 0 || close >= to || PeerAddresses.parse(text.substring(from, close + 1)) == null) {
+                return BAD; // an IP literal or nothing: no prefix lengths, ranges or zones in a name
+            }
+            return close + 1;
         }
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);

@@ -5,18 +5,20 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns a raw request path into the one form every gate matches against, or refuses it.
  *
  * <p>Servers disagree on how they decode and resolve paths; a gate that matches a different
  * string than the one the application routes on can be bypassed. So anything whose meaning
- * differs between servers is refused rather than guessed: raw {@code \}, control characters,
- * encoded {@code / \ .}, malformed escapes, invalid UTF-8 (overlong forms included) and
- * {@code ..} above the root. What remains is decoded, stripped of {@code ;} parameters,
- * resolved and collapsed.
+ * differs between servers or routers is refused rather than guessed: raw {@code \} and
+ * {@code #}, control characters, encoded {@code / \ . ;}, malformed escapes, invalid UTF-8
+ * (overlong forms included) and every {@code .} or {@code ..} segment (Tomcat resolves them;
+ * Spring MVC patterns, Undertow's {@code PathHandler}, Reactor Netty routes and the JDK server's
+ * contexts match them literally). What remains is decoded, stripped of {@code ;} parameters and
+ * collapsed.
  */
 public final class PathNormalizer {
 
@@ -24,8 +26,8 @@ public final class PathNormalizer {
     }
 
     /**
-     * @param rawPath the request-target path, percent-escapes intact; anything from {@code ?} or
-     *                {@code #} on is ignored. Non-ASCII characters are taken as already decoded text.
+     * @param rawPath the request-target path, percent-escapes intact; anything from {@code ?} on
+     *                is ignored. Non-ASCII characters are taken as already decoded text.
      * @return the normalized path (starting with {@code /}, no trailing {@code /} except the
      *         root), {@code "*"} for the asterisk form, or {@code null} when it must be refused
      */
@@ -44,18 +46,44 @@ public final class PathNormalizer {
             return end == rawPath.length() ? rawPath : rawPath.substring(0, end);
         }
         String decoded = decode(rawPath, end);
-        return decoded == null ? null : resolve(decoded);
+        return decoded == null ? null : collapse(decoded);
     }
 
-    /** The path ends at the query or, never sent by a client but seen by some servers, a fragment. */
+    /**
+     * The path ends at the query. A {@code #} before it is part of the path (and refused): a
+     * client never sends a fragment, and servers disagree on whether one ends the path.
+     */
     public static int endOfPath(String rawPath) {
-        for (int i = 0; i < rawPath.length(); i++) {
-            char c = rawPath.charAt(i);
-            if (c == '?' || c == '#') {
-                return i;
+        int query = rawPath.indexOf('?');
+        return query < 0 ? rawPath.length() : query;
+    }
+
+    /**
+     * Whether a raw path (its query ignored) is already in the one form no reading can differ on:
+     * plain ASCII, no percent-escapes, no {@code ;} parameters, no empty or dot segments, no
+     * trailing {@code /}. Exemptions apply only to such paths.
+     */
+    public static boolean isNormal(String rawPath) {
+        if (rawPath == null || rawPath.isEmpty() || rawPath.charAt(0) != '/') {
+            return false;
+        }
+        int end = endOfPath(rawPath);
+        int segmentStart = 1;
+        for (int i = 1; i <= end; i++) {
+            char c = i < end ? rawPath.charAt(i) : '/';
+            if (c == '/') {
+                int length = i - segmentStart;
+                if (length == 0 && end > 1
+                        || length == 1 && rawPath.charAt(segmentStart) == '.'
+                        || length == 2 && rawPath.startsWith("..", segmentStart)) {
+                    return false;
+                }
+                segmentStart = i + 1;
+            } else if (c <= 0x20 || c >= 0x7f || c == '%' || c == ';' || c == '\\' || c == '#') {
+                return false;
             }
         }
-        return rawPath.length();
+        return true;
     }
 
     /** The allocation-free common case: plain ASCII, no escapes, parameters or dot segments. */
@@ -63,7 +91,7 @@ public final class PathNormalizer {
         char previous = 0;
         for (int i = 0; i < end; i++) {
             char c = path.charAt(i);
-            if (c <= 0x20 || c >= 0x7f || c == '%' || c == ';' || c == '\\') {
+            if (c <= 0x20 || c >= 0x7f || c == '%' || c == ';' || c == '\\' || c == '#') {
                 return false;
             }
             if (previous == '/' && (c == '/' || c == '.')) {
@@ -78,7 +106,7 @@ public final class PathNormalizer {
         ByteBuffer bytes = ByteBuffer.allocate(end * 3);
         for (int i = 0; i < end; i++) {
             char c = path.charAt(i);
-            if (c == '\\' || c < 0x20 || c == 0x7f) {
+            if (c == '\\' || c == '#' || c < 0x20 || c == 0x7f) {
                 return null;
             }
             if (c == '%') {
@@ -91,7 +119,7 @@ public final class PathNormalizer {
                     return null;
                 }
                 int b = high << 4 | low;
-                if (b < 0x20 || b == 0x7f || b == '/' || b == '\\' || b == '.') {
+                if (b < 0x20 || b == 0x7f || b == '/' || b == '\\' || b == '.' || b == ';') {
                     return null;
                 }
                 bytes.put((byte) b);
@@ -130,8 +158,8 @@ public final class PathNormalizer {
                 && Character.isLowSurrogate(path.charAt(i + 1));
     }
 
-    private static String resolve(String decoded) {
-        Deque<String> segments = new ArrayDeque<>();
+    private static String collapse(String decoded) {
+        List<String> segments = new ArrayList<>();
         int start = 1;
         while (start <= decoded.length()) {
             int slash = decoded.indexOf('/', start);
@@ -143,12 +171,11 @@ public final class PathNormalizer {
             if (parameters >= 0) {
                 segment = segment.substring(0, parameters);
             }
-            if (segment.equals("..")) {
-                if (segments.pollLast() == null) {
-                    return null;
-                }
-            } else if (!segment.isEmpty() && !segment.equals(".")) {
-                segments.addLast(segment);
+            if (segment.equals(".") || segment.equals("..")) {
+                return null;
+            }
+            if (!segment.isEmpty()) {
+                segments.add(segment);
             }
             start = slash + 1;
         }

@@ -79,15 +79,45 @@ public final class PeerAddresses {
         if (literal.length() > 2 && literal.charAt(0) == '[' && literal.charAt(literal.length() - 1) == ']') {
             literal = literal.substring(1, literal.length() - 1);
         }
-        if (literal.indexOf(':') < 0 && firstOctetOfDottedQuad(literal) < 0) {
-            return null; // IPv4 only as a full dotted quad: no "127.1", "1" or "0x7f000001"
+        if (literal.indexOf(':') < 0) {
+            if (firstOctetOfDottedQuad(literal) < 0) {
+                return null; // IPv4 only as a full dotted quad: no "127.1", "1" or "0x7f000001"
+            }
+        } else if (!isIpv6Shaped(literal)) {
+            return null; // no prefix lengths, ranges or wildcards reach the library
         }
-        IPAddressString candidate = new IPAddressString(literal);
-        if (!candidate.isIPAddress()) {
-            return null;
+        try {
+            IPAddressString candidate = new IPAddressString(literal);
+            if (!candidate.isIPAddress()) {
+                return null;
+            }
+            IPAddress address = candidate.getAddress();
+            return address == null || address.isPrefixed() || address.isMultiple() ? null : address;
+        } catch (RuntimeException e) {
+            return null; // hostile text is not an address, never a gate failure
         }
-        IPAddress address = candidate.getAddress();
-        return address == null || address.isPrefixed() ? null : address;
+    }
+
+    /** Hex digits, {@code :} and {@code .} (an embedded IPv4), then an optional {@code %zone}. */
+    private static boolean isIpv6Shaped(String text) {
+        if (text.length() > 45 + 1 + 64) {
+            return false;
+        }
+        int zone = text.indexOf('%');
+        int end = zone < 0 ? text.length() : zone;
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            if (Ascii.hexDigit(c) < 0 && c != ':' && c != '.') {
+                return false;
+            }
+        }
+        for (int i = end + 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.')) {
+                return false;
+            }
+        }
+        return zone != text.length() - 1;
     }
 
     /** The first octet of a strict dotted quad, or -1; parsing without allocating. */

@@ -14,6 +14,7 @@ import java.util.Set;
 public final class FakeRequest implements RequestView {
     private final String method;
     private final String target;
+    private final boolean relayed;
     private final List<String[]> headers;
     private final Set<String> failing;
     private final String peer;
@@ -23,6 +24,7 @@ public final class FakeRequest implements RequestView {
     private FakeRequest(Builder builder) {
         this.method = builder.method;
         this.target = builder.target;
+        this.relayed = builder.relayed;
         this.headers = List.copyOf(builder.headers);
         this.failing = Set.copyOf(builder.failing);
         this.peer = builder.peer;
@@ -99,9 +101,15 @@ public final class FakeRequest implements RequestView {
         return local;
     }
 
+    @Override
+    public boolean relayedConnection() {
+        return relayed;
+    }
+
     public static final class Builder {
         private String method = "POST";
         private String target = "/mcp";
+        private boolean relayed;
         private final List<String[]> headers = new ArrayList<>();
         private final Set<String> failing = new HashSet<>();
         private String peer = "127.0.0.1";
@@ -153,6 +161,12 @@ public final class FakeRequest implements RequestView {
 
         public Builder local(String local) {
             this.local = local;
+            return this;
+        }
+
+        /** A connection that carries its client's address in the protocol (PROXY protocol, AJP). */
+        public Builder relayed() {
+            this.relayed = true;
             return this;
         }
 

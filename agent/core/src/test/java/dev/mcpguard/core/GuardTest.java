@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every refusal row of design §4 through {@link Guard}, in each mode. */
@@ -99,6 +100,15 @@ class GuardTest {
                 row("relay: Forwarded", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("Forwarded", "for=127.0.0.1")),
                 row("relay: Via", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("Via", "1.1 proxy")),
                 row("relay: X-Real-IP", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("X-Real-IP", "127.0.0.1")),
+                row("relay: CF-Connecting-IP", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("CF-Connecting-IP", "")),
+                row("relay: True-Client-IP", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("true-client-ip", "1")),
+                row("relay: X-Client-IP", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("X-Client-IP", "1")),
+                row("relay: X-Cluster-Client-IP", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("X-Cluster-Client-IP", "1")),
+                row("relay: Fastly-Client-IP", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("Fastly-Client-IP", "1")),
+                row("relay: X-Original-Forwarded-For", Reason.LOOPBACK_ONLY,
+                        r -> r.target("/inspector").header("X-Original-Forwarded-For", "1")),
+                row("relay: X-ProxyUser-Ip", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").header("X-ProxyUser-Ip", "1")),
+                row("relay: PROXY protocol or AJP", Reason.LOOPBACK_ONLY, r -> r.target("/inspector").relayed()),
 
                 row("foreign Origin", Reason.ORIGIN_NOT_ALLOWED, r -> r.header("Origin", "http://evil.example")),
                 row("Origin null", Reason.ORIGIN_NOT_ALLOWED, r -> r.header("Origin", "null")),
@@ -286,7 +296,7 @@ class GuardTest {
     @Test
     void theVerdictCarriesTheLoggedFacts() {
         Verdict verdict = guard(GateMode.ENFORCE).check(
-                valid().method("GET").target("//a/./b/?access_token=secret").peer("::1").build(), STACK);
+                valid().method("GET").target("//a/b/?access_token=secret").peer("::1").build(), STACK);
 
         assertThat(verdict.method()).isEqualTo("GET");
         assertThat(verdict.path()).isEqualTo("/a/b");
@@ -339,6 +349,26 @@ class GuardTest {
     }
 
     @Test
+    void relayHeadersCanBeAddedByName() {
+        Guard guard = guard().prod(false).relayHeaders(List.of("x-my-edge-client")).build();
+
+        assertThat(guard.check(valid().target("/inspector").header("X-My-Edge-Client", "").build(), STACK)
+                .refusal().reason()).isEqualTo(Reason.LOOPBACK_ONLY);
+        assertThat(guard.check(valid().target("/inspector").header("X-Other", "").build(), STACK).allowed()).isTrue();
+    }
+
+    @Test
+    void anUnnormalizablePathCountsAsALoopbackPathInLogOnly() {
+        RecordingSink sink = new RecordingSink();
+        Guard guard = guard().sink(sink).mode(GateName.PATH, GateMode.LOG_ONLY).mode(GateName.LOOPBACK, GateMode.LOG_ONLY)
+                .build();
+
+        guard.check(valid().target("/health/../inspector").peer("10.0.0.1").build(), STACK);
+
+        assertThat(sink.lines()).startsWith("would_block path/bad_path/400", "would_block loopback/loopback_only/403");
+    }
+
+    @Test
     void withoutLoopbackPathsTheLoopbackGateIsSilent() {
         Guard guard = guard().prod(true).loopbackPaths(PathPrefixes.of(List.of(), true)).build();
 
@@ -358,6 +388,29 @@ class GuardTest {
         assertThat(guard.check(valid().target("/.well-known/oauth-protected-resource")
                 .withoutHeader("Authorization").header("Origin", "http://evil.example").build(), STACK)
                 .refusal().reason()).isEqualTo(Reason.ORIGIN_NOT_ALLOWED);
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"//.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/",
+        "/.well-known/oauth-protected-resource;x", "/.well-known/oauth-protected-resource/%6Dcp",
+        "/.well-known//oauth-protected-resource", "/%2Ewell-known/oauth-protected-resource"})
+    void aPublicPathIsExemptOnlyInItsNormalForm(String target) {
+        Guard guard = guard().publicPaths(PathPrefixes.of(List.of("/.well-known/oauth-protected-resource"), false)).build();
+
+        Verdict verdict = guard.check(valid().target(target).withoutHeader("Authorization").build(), STACK);
+
+        assertThat(verdict.allowed()).isFalse();
+        assertThat(verdict.refusal().reason()).isIn(Reason.MISSING_TOKEN, Reason.BAD_PATH);
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"/mcp/../.well-known/oauth-protected-resource", "/health/..;/.well-known/oauth-protected-resource",
+        "//../.well-known/oauth-protected-resource", "/mcp/..%3B/.well-known/oauth-protected-resource",
+        "/.well-known/oauth-protected-resource#/../../mcp", "/inspector/../health", "/x/./inspector"})
+    void dotSegmentsEncodedSemicolonsAndFragmentsAreBadPaths(String target) {
+        Verdict verdict = guard(GateMode.ENFORCE).check(valid().target(target).withoutHeader("Authorization").build(), STACK);
+
+        assertThat(verdict.refusal().reason()).isEqualTo(Reason.BAD_PATH);
     }
 
     @Test

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** Servers that route on plain string prefixes: the restriction follows the handler, not only the path. */
 class LoopbackGateRouteTest {
-    private final LoopbackGate gate = new LoopbackGate(PathPrefixes.of(List.of("/inspector"), true), false, false);
+    private final LoopbackGate gate = new LoopbackGate(PathPrefixes.of(List.of("/inspector"), true), false, false, List.of());
 
     @Test
     void aRequestRoutedToARestrictedPrefixIsRestricted() {

@@ -21,7 +21,7 @@ class RefusalTest {
             BAD_PATH           | path     | 400 | {"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Bad Request","data":{"gate":"path","error":"bad_path"}}}
             LOOPBACK_ONLY      | loopback | 403 | {"jsonrpc":"2.0","id":null,"error":{"code":-32003,"message":"Forbidden","data":{"gate":"loopback","error":"loopback_only"}}}
             ORIGIN_NOT_ALLOWED | origin   | 403 | {"jsonrpc":"2.0","id":null,"error":{"code":-32003,"message":"Forbidden","data":{"gate":"origin","error":"origin_not_allowed"}}}
-            HOST_NOT_ALLOWED   | origin   | 421 | {"jsonrpc":"2.0","id":null,"error":{"code":-32021,"message":"Misdirected Request","data":{"gate":"origin","error":"host_not_allowed"}}}
+            HOST_NOT_ALLOWED   | origin   | 421 | {"jsonrpc":"2.0","id":null,"error":{"code":-32011,"message":"Misdirected Request","data":{"gate":"origin","error":"host_not_allowed"}}}
             MISSING_TOKEN      | auth     | 401 | {"jsonrpc":"2.0","id":null,"error":{"code":-32001,"message":"Unauthorized","data":{"gate":"auth","error":"missing_token"}}}
             INVALID_TOKEN      | auth     | 401 | {"jsonrpc":"2.0","id":null,"error":{"code":-32001,"message":"Unauthorized","data":{"gate":"auth","error":"invalid_token"}}}
             INVALID_REQUEST    | auth     | 401 | {"jsonrpc":"2.0","id":null,"error":{"code":-32001,"message":"Unauthorized","data":{"gate":"auth","error":"invalid_request"}}}

@@ -43,6 +43,12 @@ class HostAllowListTest {
             '',                         false, true
             user@evil.example,          false, false
             evil.example/x,             false, false
+            [::1/6499999255],           false, false
+            [::1/64],                   true,  false
+            [::1-2],                    false, false
+            [*],                        false, false
+            [::1%eth0],                 true,  false
+            [::1]x,                     false, false
             """)
     void defaultDependsOnTheListener(String host, boolean loopbackListener, boolean allowed) {
         HostAllowList hosts = HostAllowList.loopbackDefault();

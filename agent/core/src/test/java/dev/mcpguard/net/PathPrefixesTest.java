@@ -29,7 +29,7 @@ class PathPrefixesTest {
             /inspector            | false | /inspector/x         | true
             /inspector            | false | /inspectorx          | false
             /inspector/           | false | /inspector           | true
-            //inspector/./        | false | /inspector/x         | true
+            //inspector/          | false | /inspector/x         | true
             /inspector;v=1        | false | /inspector           | true
             /a/b                  | true  | /a                   | false
             /a/b                  | true  | /a/b/c               | true
