@@ -6,6 +6,8 @@ import com.example.legacymcp.core.Pages;
 import com.example.legacymcp.core.Reply;
 import com.example.legacymcp.core.RunningServer;
 import com.example.legacymcp.core.SelfSignedKeystore;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -13,6 +15,7 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,7 +49,9 @@ final class JdkStack {
         }
         // The JDK matches a context by path prefix: "/health" also takes "/health/x", as it would in any app.
         context(server, "/mcp", "POST", exchange -> McpJsonRpc.handle(exchange.getRequestBody().readAllBytes()));
-        context(server, "/health", "GET", exchange -> Pages.health());
+        HttpContext health = context(server, "/health", "GET", exchange -> Pages.health());
+        // Applications put their own filters first too: this one answers a page before any handler.
+        health.getFilters().add(0, new VersionFilter());
         context(server, "/inspector", "GET", exchange ->
                 Pages.inspector(Pages.address(exchange.getRemoteAddress()), SERVER));
         context(server, "/upload", "POST", exchange ->
@@ -77,14 +82,33 @@ final class JdkStack {
         };
     }
 
-    private static void context(HttpServer server, String path, String method, Endpoint endpoint) {
-        server.createContext(path, exchange -> {
+    private static HttpContext context(HttpServer server, String path, String method, Endpoint endpoint) {
+        return server.createContext(path, exchange -> {
             try (exchange) {
                 send(exchange, method.equals(exchange.getRequestMethod())
                         ? endpoint.answer(exchange)
                         : Pages.methodNotAllowed());
             }
         });
+    }
+
+    /** {@code GET /health/version}, served by a filter the application put first in the context. */
+    private static final class VersionFilter extends Filter {
+        @Override
+        public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+            if (!exchange.getRequestURI().getPath().equals("/health/version")) {
+                chain.doFilter(exchange);
+                return;
+            }
+            try (exchange) {
+                send(exchange, new Reply(200, "text/plain", "version-from-filter".getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+
+        @Override
+        public String description() {
+            return "demo version page";
+        }
     }
 
     private static void send(HttpExchange exchange, Reply reply) throws IOException {

@@ -2,11 +2,14 @@ package dev.mcpguard.it;
 
 import static dev.mcpguard.it.Launch.ROTATED_TOKEN;
 import static dev.mcpguard.it.Launch.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpguard.it.Stacks.Stack;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -111,6 +114,33 @@ class AuthGateIT {
         for (String other : List.of("/HEALTH", "/healthx", WELL_KNOWN)) {
             Expect.blockedUnlessTheStackRefusesItself(server.exchange(Request.get(other)), other, Refusal.MISSING_TOKEN, "GET", other);
         }
+    }
+
+    /**
+     * A path no route serves is refused by AUTH before the server's own 404. The JDK server answers such a
+     * request before any filter: the agent gives it a fallback context that holds the gate (issue 11 item 1).
+     */
+    @OnEachStack
+    void aPathNoRouteServesIsRefusedBeforeTheServersOwn404(Stack stack) {
+        DemoServer server = TOKENS.on(stack);
+
+        Expect.blocked(server.exchange(Request.get("/no-such-page")), Refusal.MISSING_TOKEN, "GET", "/no-such-page");
+        Expect.passed(server.exchange(Request.get("/no-such-page").bearer(TOKEN)), 404);
+    }
+
+    /**
+     * The JDK demo's {@code /health} context has an application filter the application put first
+     * ({@code getFilters().add(0, f)}) that answers {@code /health/version} itself: the gate still runs before it.
+     */
+    @Test
+    void anApplicationFilterPutFirstStillRunsAfterTheGate() {
+        Assumptions.assumeTrue(Stacks.ALL.contains(Stacks.JDK), "the jdk stack is not selected");
+        DemoServer server = TOKENS.on(Stacks.JDK);
+
+        Expect.blocked(server.exchange(Request.get("/health/version")), Refusal.MISSING_TOKEN, "GET", "/health/version");
+        Exchange allowed = server.exchange(Request.get("/health/version").bearer(TOKEN));
+        Expect.passed(allowed, 200);
+        assertThat(allowed.response().text()).isEqualTo("version-from-filter");
     }
 
     @OnEachStack

@@ -10,28 +10,21 @@ public final class JdkHttpServerGate {
     }
 
     /**
-     * The list is the context's own CopyOnWriteArrayList (JDK 17 and later): indexed reads take
-     * no lock and allocate nothing, which matters because this runs for every exchange. The
-     * insertion happens once per context; the lock only keeps two first exchanges from both
-     * inserting.
+     * The list is the context's own CopyOnWriteArrayList (JDK 17 and later): an indexed read takes
+     * no lock and allocates nothing, which matters because this runs for every exchange, right
+     * before the server snapshots the list into the exchange's chain. An application that put its
+     * own filter first ({@code getFilters().add(0, f)}) finds the gate moved back in front of it;
+     * the lock only keeps two exchanges from both moving it.
      */
     public static void guard(List<Filter> filters) {
-        if (guarded(filters)) {
+        if (!filters.isEmpty() && filters.get(0) instanceof GateFilter) {
             return;
         }
         synchronized (filters) {
-            if (!guarded(filters)) {
+            if (filters.isEmpty() || !(filters.get(0) instanceof GateFilter)) {
+                filters.removeIf(filter -> filter instanceof GateFilter);
                 filters.add(0, new GateFilter());
             }
         }
-    }
-
-    private static boolean guarded(List<Filter> filters) {
-        for (int i = 0, n = filters.size(); i < n; i++) {
-            if (filters.get(i) instanceof GateFilter) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -1,14 +1,18 @@
 package dev.mcpguard.jdkhttp;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.mcpguard.agent.ServerInstrumentation;
 import java.util.List;
 
 /**
- * The JDK's {@code com.sun.net.httpserver} (module jdk.httpserver): the gate filter goes first in
- * every context, HTTP and HTTPS servers alike, when the context's filters are first used.
+ * The JDK's {@code com.sun.net.httpserver} (module jdk.httpserver): the gate filter is first in
+ * every context's filters each time the server builds an exchange's chain, HTTP and HTTPS servers
+ * alike; a request no context matches runs through a fallback context that holds the gate too, so
+ * the gates answer before the server's own 404.
  */
 public final class JdkHttpServerInstrumentation implements ServerInstrumentation {
     private static final String PACKAGE = "dev.mcpguard.jdkhttp.";
@@ -21,10 +25,14 @@ public final class JdkHttpServerInstrumentation implements ServerInstrumentation
     @Override
     public List<String> helperClassNames() {
         return List.of(PACKAGE + "JdkHttpServerGate", PACKAGE + "GateFilter", PACKAGE + "JdkRequestView",
-                PACKAGE + "BodyLimitedInputStream", PACKAGE + "UnreadBody");
+                PACKAGE + "BodyLimitedInputStream", PACKAGE + "UnreadBody", PACKAGE + "NoContext",
+                PACKAGE + "NoContext$NotFound");
     }
 
-    /** For {@link UnreadBody}: the exchange's socket, which the public API does not expose. */
+    /**
+     * For {@link UnreadBody}: the exchange's socket, which the public API does not expose; for
+     * {@link NoContext}: the context constructor.
+     */
     @Override
     public List<String> packagesOpenedToHelpers() {
         return List.of("sun.net.httpserver");
@@ -32,7 +40,10 @@ public final class JdkHttpServerInstrumentation implements ServerInstrumentation
 
     @Override
     public List<Hook> hooks() {
-        return List.of(new Hook("sun.net.httpserver.HttpContextImpl",
-                named("getFilters").and(isPublic()), PACKAGE + "FiltersAdvice"));
+        return List.of(
+                new Hook("sun.net.httpserver.HttpContextImpl", named("getFilters").and(isPublic()), PACKAGE + "FiltersAdvice"),
+                new Hook("sun.net.httpserver.ServerImpl", isConstructor(), PACKAGE + "ServerCreatedAdvice"),
+                new Hook("sun.net.httpserver.ContextList",
+                        named("findContext").and(takesArguments(String.class, String.class)), PACKAGE + "FindContextAdvice"));
     }
 }
