@@ -78,4 +78,34 @@ class PathGateIT {
                 .isNotEmpty()
                 .allSatisfy(line -> assertThat(Decision.parse(line)).isPresent());
     }
+
+    /**
+     * Targets that servers read as more than one path (issue 11 item 2): Undertow routes {@code http://h:PORTinspector}
+     * and Reactor Netty {@code http://x#/inspector} to {@code /inspector}, Vert.x {@code http://x?/inspector} too, a
+     * fragment ends some servers' paths and not others'. {@code /inspector} is refused to everyone in prod, so the
+     * page answered to any of them is a bypass. Each is refused by the gate (one decision line) or by the server
+     * itself, or the server reads it as a path it serves and the gate judged that same path.
+     */
+    @OnEachStack
+    void aTargetThatServersReadAsMoreThanOnePathNeverReachesARestrictedPage(Stack stack) {
+        DemoServer server = SERVERS.on(stack);
+        String port = Integer.toString(server.port());
+        for (String target : List.of("http://127.0.0.1:" + port + "inspector", "http://x#/inspector",
+                "http://x?/inspector", "http://user@127.0.0.1/inspector", "/health#/../inspector",
+                "/health/../inspector", "/inspector/..;/health", "/health/..%3B/inspector", "/./inspector",
+                "http://127.0.0.1:" + port + "/health/../inspector")) {
+            Exchange ex = server.exchange(Request.get(target).bearer(TOKEN));
+
+            assertThat(ex.response().text()).as("%s: %s", target, ex.response()).doesNotContain("Inspector (developers only)");
+            if (ex.response().text().contains("\"jsonrpc\"")) {
+                assertThat(ex.decisions()).as("%s: decision lines", target).hasSize(1);
+                assertThat(ex.decisions().get(0).reason()).as(target).isIn(Refusal.BAD_PATH.reason,
+                        Refusal.LOOPBACK_ONLY.reason, Refusal.HOST_NOT_ALLOWED.reason);
+            } else if (ex.response().status() >= 400) {
+                assertThat(ex.decisions()).as("%s: refused by the server itself, no decision line", target).isEmpty();
+            } else {
+                assertThat(ex.response().text()).as("%s: what the application served", target).isEqualTo("ok");
+            }
+        }
+    }
 }

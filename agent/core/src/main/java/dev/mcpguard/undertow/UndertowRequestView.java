@@ -28,12 +28,7 @@ final class UndertowRequestView implements RequestView {
     @Override
     public String rawPath() {
         String uri = exchange.getRequestURI();
-        if (exchange.isHostIncludedInRequestURI()) {
-            int authority = uri.indexOf("//");
-            int path = authority < 0 ? -1 : uri.indexOf('/', authority + 2);
-            return path < 0 ? "/" : uri.substring(path);
-        }
-        return uri;
+        return exchange.isHostIncludedInRequestURI() ? RequestTarget.path(uri) : uri;
     }
 
     /** An absolute-form target's authority, which Undertow keeps in the request URI (and serves without {@code Host}). */
