@@ -168,7 +168,7 @@ final class Stacks {
     static final Stack JETTY = Stack.of("jetty", Jar.DEMO, "jetty")
             .withForwardedHeaders().withSdkTransport().strippingPathParameters()
             .refusingItself(400, List.of("/%2e%2e/inspector", "/a%2fb", "/x%00", "/x%00?q=1", "/..;/..", "/a\\b",
-                    "/%c0%ae", "/%zz", "/../../etc", "/x%0d%0aforged-line", "//inspector"))
+                    "/%c0%ae", "/%zz", "/../../etc", "/x%0d%0aforged-line", "//inspector", "/inspector/..;/health"))
             .refusingItself(400, EVERY_BAD_LENGTH)
             .speakingHttp2(EVERY_HTTP2);
 
@@ -260,7 +260,7 @@ final class Stacks {
     static final Stack JETTY10 = Stack.of("jetty10", Jar.JAVAX, "jetty")
             .withForwardedHeaders().strippingPathParameters()
             .refusingItself(400, List.of("/%2e%2e/inspector", "/x%00", "/x%00?q=1", "/..;/..", "/%zz", "/../../etc",
-                    "//inspector"))
+                    "//inspector", "/inspector/..;/health"))
             .refusingItself(400, EVERY_BAD_LENGTH)
             .speakingHttp2(EVERY_HTTP2);
 

@@ -9,17 +9,20 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.util.Map;
 
 /**
- * Keeps one {@link NettyGate} in every pipeline that decodes HTTP requests, right behind the server
- * codec: before {@code HttpObjectAggregator} and every application handler, whatever order they
+ * Keeps one {@link NettyGate} in every pipeline that decodes HTTP requests, right behind the request
+ * decoder: before {@code HttpObjectAggregator} and every application handler, whatever order they
  * were added in, and where the codec goes again. Runs when a pipeline changes (mostly while a
  * connection is set up), never per request.
  *
- * <p>With a split codec ({@link HttpRequestDecoder} plus {@link HttpResponseEncoder}) the gate
- * follows whichever half comes later: it writes its refusal towards the socket, so the encoder
- * must be on that side of it.
+ * <p>With a split codec ({@link HttpRequestDecoder} plus {@link HttpResponseEncoder}) whose encoder
+ * sits further from the socket than the decoder, handlers between the two would see requests
+ * before a gate placed behind the encoder: the gate stays behind the decoder, and a
+ * {@link ResponseSide} behind the encoder follows the application's responses and writes the
+ * gate's refusals through the encoder.
  */
 public final class GatePlacement {
     static final String NAME = "mcpguard.gate";
+    static final String RESPONSES = "mcpguard.responses";
 
     /** Netty without its HTTP codec (in a Redis or gRPC client, say) serves no HTTP/1.x: nothing to place. */
     private static final boolean HTTP_CODEC = visible("io.netty.handler.codec.http.HttpServerCodec");
@@ -62,9 +65,12 @@ public final class GatePlacement {
     }
 
     private static void place(ChannelPipeline pipeline) {
-        String anchor = null; // the handler the gate must follow
+        String decoder = null; // the handler the gate must follow
+        String encoder = null; // a separate response encoder further from the socket than the decoder
         NettyGate gate = null;
         String gateFollows = null;
+        ResponseSide responses = null;
+        String responsesFollow = null;
         String previous = null;
         for (Map.Entry<String, ChannelHandler> entry : pipeline) {
             ChannelHandler handler = entry.getValue();
@@ -73,13 +79,19 @@ public final class GatePlacement {
                 gateFollows = previous;
                 continue;
             }
-            if (handler instanceof HttpServerCodec || handler instanceof HttpRequestDecoder
-                    || (handler instanceof HttpResponseEncoder && anchor != null)) { // a split codec's later half
-                anchor = entry.getKey();
+            if (handler instanceof ResponseSide) {
+                responses = (ResponseSide) handler;
+                responsesFollow = previous;
+                continue;
+            }
+            if (decoder == null && (handler instanceof HttpServerCodec || handler instanceof HttpRequestDecoder)) {
+                decoder = entry.getKey();
+            } else if (decoder != null && encoder == null && handler instanceof HttpResponseEncoder) {
+                encoder = entry.getKey();
             }
             previous = entry.getKey();
         }
-        if (anchor == null) {
+        if (decoder == null) {
             // The codec went (an upgrade to h2c or WebSocket): the gate stays, unplugged, passing
             // everything on. Removing it here would break servers that remove handlers by the
             // names they listed before (Vert.x's h2c upgrade does), and the protocol taking over is
@@ -91,13 +103,25 @@ public final class GatePlacement {
             return;
         }
         if (gate == null) {
-            pipeline.addAfter(anchor, NAME, new NettyGate());
-            return;
+            gate = new NettyGate();
+            pipeline.addAfter(decoder, NAME, gate);
+        } else {
+            gate.unplug(false);
+            if (!decoder.equals(gateFollows)) {
+                pipeline.remove(gate);
+                pipeline.addAfter(decoder, NAME, gate);
+            }
         }
-        gate.unplug(false);
-        if (!anchor.equals(gateFollows)) {
-            pipeline.remove(gate);
-            pipeline.addAfter(anchor, NAME, gate);
+        if (encoder == null) {
+            if (responses != null) {
+                pipeline.remove(responses);
+            }
+            gate.respondHere();
+        } else if (responses == null) {
+            pipeline.addAfter(encoder, RESPONSES, new ResponseSide(gate));
+        } else if (!encoder.equals(responsesFollow)) {
+            pipeline.remove(responses);
+            pipeline.addAfter(encoder, RESPONSES, responses);
         }
     }
 }

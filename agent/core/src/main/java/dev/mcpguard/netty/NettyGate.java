@@ -32,7 +32,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Gates the HTTP/1.x requests of one connection from right behind the server codec (see
+ * Gates the HTTP/1.x requests of one connection from right behind the request decoder (see
  * {@link GatePlacement}). Injected into Netty's class loader; holds no policy.
  *
  * <p>A refused request is answered here and never passed on. Responses leave in request order
@@ -75,8 +75,33 @@ public final class NettyGate extends ChannelDuplexHandler {
     private volatile boolean unplugged;
     /** The refusal to write once nothing is outstanding; {@code null} once written or when only closing. */
     private Refusal pending;
+    /** This handler's own context, where requests are read. */
+    private ChannelHandlerContext requests;
+    /**
+     * Where responses are followed and refusals written: this handler's context, or the
+     * {@link ResponseSide}'s behind a separate encoder further from the socket. Set by
+     * {@link GatePlacement}, possibly before the channel is registered, hence volatile.
+     */
+    private volatile ChannelHandlerContext responses;
+    private volatile boolean respondsHere = true;
 
     NettyGate() {
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        requests = ctx;
+    }
+
+    /** Responses pass through this handler on their way to the encoder: follow them here. */
+    void respondHere() {
+        respondsHere = true;
+    }
+
+    /** Responses are encoded before they reach this handler: follow them, and refuse, from {@code ctx}. */
+    void respondFrom(ChannelHandlerContext ctx) {
+        responses = ctx;
+        respondsHere = false;
     }
 
     /** @param unplugged whether the codec this gate follows is gone, see {@link #unplugged} */
@@ -150,7 +175,7 @@ public final class NettyGate extends ChannelDuplexHandler {
         // Drain what the client still sends, see windDown; Reactor Netty reads on demand only.
         ctx.channel().config().setAutoRead(true);
         if (outstanding == 0) {
-            answer(ctx);
+            answer();
         }
     }
 
@@ -166,11 +191,13 @@ public final class NettyGate extends ChannelDuplexHandler {
         refuse(ctx, refusal);
     }
 
-    private void answer(ChannelHandlerContext ctx) {
+    private void answer() {
         Refusal refusal = pending;
         pending = null;
+        ChannelHandlerContext ctx = respondsHere ? requests : responses;
         try {
-            // From this handler towards the socket: through the codec, past every application handler.
+            // From where responses are followed towards the socket: through the encoder, past every
+            // application handler.
             ctx.writeAndFlush(response(refusal)).addListener(WIND_DOWN);
         } catch (Throwable error) {
             guard.internalError(STACK + " refusal", error);
@@ -211,6 +238,15 @@ public final class NettyGate extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (respondsHere) {
+            respond(ctx, msg, promise);
+        } else {
+            ctx.write(msg, promise); // encoded already: the ResponseSide followed it
+        }
+    }
+
+    /** One write of the application's, from where responses are followed. */
+    void respond(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (unplugged) {
             ctx.write(msg, promise);
             return;
@@ -226,7 +262,7 @@ public final class NettyGate extends ChannelDuplexHandler {
         boolean finishes = msg instanceof HttpObject && finishesResponse((HttpObject) msg);
         ctx.write(msg, promise);
         if (finishes && outstanding > 0 && --outstanding == 0 && pending != null) {
-            answer(ctx);
+            answer();
         }
     }
 

@@ -22,7 +22,7 @@ public final class NettyInstrumentation implements ServerInstrumentation {
 
     @Override
     public List<String> helperClassNames() {
-        return List.of(PACKAGE + "GatePlacement", PACKAGE + "NettyGate", PACKAGE + "NettyRequestView");
+        return List.of(PACKAGE + "GatePlacement", PACKAGE + "NettyGate", PACKAGE + "ResponseSide", PACKAGE + "NettyRequestView");
     }
 
     @Override

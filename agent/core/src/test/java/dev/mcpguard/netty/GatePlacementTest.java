@@ -1,0 +1,225 @@
+package dev.mcpguard.netty;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcpguard.agent.ServerInstrumentation;
+import dev.mcpguard.core.AcceptedTokens;
+import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.RecordingSink;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import net.bytebuddy.agent.ByteBuddyAgent;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where {@link GatePlacement} puts the gate in real Netty pipelines of every shape (issue 11: a split
+ * codec with a handler between decoder and encoder, an aggregator there), with the agent's own
+ * pipeline advice woven into {@code DefaultChannelPipeline} in this JVM, on {@link EmbeddedChannel}.
+ */
+class GatePlacementTest {
+    private static final String TOKEN = "good-token";
+
+    private static Instrumentation instrumentation;
+    private static ResettableClassFileTransformer advice;
+
+    private final RecordingSink sink = new RecordingSink();
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private Guard previousGuard;
+
+    @BeforeAll
+    static void weaveProductionAdvice() {
+        instrumentation = ByteBuddyAgent.install();
+        AgentBuilder agent = new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly());
+        for (ServerInstrumentation.Hook hook : new NettyInstrumentation().hooks()) {
+            agent = agent.type(named(hook.typeName()))
+                    .transform(new AgentBuilder.Transformer.ForAdvice()
+                            .include(GatePlacementTest.class.getClassLoader())
+                            .advice(hook.method(), hook.adviceClassName()));
+        }
+        advice = agent.installOn(instrumentation);
+    }
+
+    @AfterAll
+    static void unweave() {
+        advice.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    }
+
+    @BeforeEach
+    void activateGuard() {
+        previousGuard = ActiveGuard.get();
+        ActiveGuard.set(Guard.builder().sink(sink).maxBodyBytes(1024)
+                .tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256(TOKEN)))).build());
+    }
+
+    @AfterEach
+    void restoreGuard() {
+        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+        ActiveGuard.set(previousGuard);
+        assertThat(sink.failures()).as("internal failures reported").isEmpty();
+    }
+
+    @Test
+    void aHandlerBetweenASplitCodecsHalvesSeesOnlyGatedRequests() {
+        App between = new App();
+        EmbeddedChannel channel = channel(p -> p.addLast("decoder", new HttpRequestDecoder())
+                .addLast("between", between).addLast("encoder", new HttpResponseEncoder()));
+
+        assertThat(names(channel)).containsExactly("decoder", GatePlacement.NAME, "between", "encoder", GatePlacement.RESPONSES);
+
+        channel.writeInbound(ascii("GET /inspector HTTP/1.1\r\nHost: h\r\n\r\n"));
+
+        assertThat(between.paths).isEmpty();
+        assertThat(written(channel)).startsWith("HTTP/1.1 401 Unauthorized\r\n").contains("\"missing_token\"");
+        assertThat(sink.lines()).containsExactly("blocked auth/missing_token/401");
+    }
+
+    @Test
+    void anAllowedRequestIsAnsweredByTheApplicationThroughTheEncoderAndARefusalWaitsForIt() {
+        App between = new App();
+        EmbeddedChannel channel = channel(p -> p.addLast("decoder", new HttpRequestDecoder())
+                .addLast("between", between).addLast("encoder", new HttpResponseEncoder()));
+
+        channel.writeInbound(ascii("GET /a HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n"
+                + "GET /b HTTP/1.1\r\nHost: h\r\n\r\n"));
+
+        assertThat(between.paths).containsExactly("/a");
+        String out = written(channel);
+        assertThat(out).startsWith("HTTP/1.1 200 OK\r\n");
+        assertThat(out.indexOf("HTTP/1.1 401")).as("the refusal follows the answer it waited for")
+                .isGreaterThan(out.indexOf("answer:/a"));
+    }
+
+    @Test
+    void theGateComesBeforeAnAggregatorBetweenTheHalvesSoNoRefusedBodyIsBuffered() {
+        App app = new App();
+        EmbeddedChannel channel = channel(p -> p.addLast("decoder", new HttpRequestDecoder())
+                .addLast("aggregator", new HttpObjectAggregator(100 << 20))
+                .addLast("encoder", new HttpResponseEncoder()).addLast("app", app));
+
+        assertThat(names(channel)).containsExactly("decoder", GatePlacement.NAME, "aggregator", "encoder",
+                GatePlacement.RESPONSES, "app");
+
+        channel.writeInbound(ascii("POST /mcp HTTP/1.1\r\nHost: h\r\nContent-Length: 52428800\r\n\r\n" + "x".repeat(4096)));
+
+        assertThat(written(channel)).startsWith("HTTP/1.1 401 Unauthorized\r\n");
+        assertThat(app.paths).isEmpty();
+    }
+
+    @Test
+    void aSplitCodecAddedEncoderFirstNeedsNoResponseSide() {
+        App app = new App();
+        EmbeddedChannel channel = channel(p -> p.addLast("encoder", new HttpResponseEncoder())
+                .addLast("decoder", new HttpRequestDecoder()).addLast("app", app));
+
+        assertThat(names(channel)).containsExactly("encoder", "decoder", GatePlacement.NAME, "app");
+
+        channel.writeInbound(ascii("GET /x HTTP/1.1\r\nHost: h\r\n\r\n"));
+
+        assertThat(written(channel)).startsWith("HTTP/1.1 401 Unauthorized\r\n");
+    }
+
+    @Test
+    void theCombinedCodecKeepsTheGateRightBehindIt() {
+        App app = new App();
+        EmbeddedChannel channel = channel(p -> p.addLast("app", app).addFirst("codec", new HttpServerCodec()));
+
+        assertThat(names(channel)).containsExactly("codec", GatePlacement.NAME, "app");
+
+        channel.writeInbound(ascii("GET /x HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n"));
+
+        assertThat(app.paths).containsExactly("/x");
+        assertThat(written(channel)).startsWith("HTTP/1.1 200 OK\r\n");
+    }
+
+    @Test
+    void theResponseSideFollowsTheEncoderAndGoesWhenItDoes() {
+        EmbeddedChannel channel = channel(p -> p.addLast("decoder", new HttpRequestDecoder())
+                .addLast("encoder", new HttpResponseEncoder()).addLast("app", new App()));
+        assertThat(names(channel)).containsExactly("decoder", GatePlacement.NAME, "encoder", GatePlacement.RESPONSES, "app");
+
+        channel.pipeline().remove("encoder");
+        channel.pipeline().addFirst("encoder", new HttpResponseEncoder());
+
+        assertThat(names(channel)).containsExactly("encoder", "decoder", GatePlacement.NAME, "app");
+        channel.writeInbound(ascii("GET /x HTTP/1.1\r\nHost: h\r\n\r\n"));
+        assertThat(written(channel)).startsWith("HTTP/1.1 401 Unauthorized\r\n");
+    }
+
+    private EmbeddedChannel channel(Consumer<io.netty.channel.ChannelPipeline> setUp) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        setUp.accept(channel.pipeline());
+        channels.add(channel);
+        return channel;
+    }
+
+    private static List<String> names(EmbeddedChannel channel) {
+        List<String> names = new ArrayList<>(channel.pipeline().names());
+        names.removeIf(name -> name.startsWith("DefaultChannelPipeline$TailContext"));
+        return names;
+    }
+
+    private static ByteBuf ascii(String text) {
+        return Unpooled.copiedBuffer(text, US_ASCII);
+    }
+
+    private static String written(EmbeddedChannel channel) {
+        StringBuilder out = new StringBuilder();
+        for (Object message; (message = channel.readOutbound()) != null; ) {
+            assertThat(message).as("only encoded bytes reach the socket").isInstanceOf(ByteBuf.class);
+            out.append(((ByteBuf) message).toString(US_ASCII));
+            ReferenceCountUtil.release(message);
+        }
+        return out.toString();
+    }
+
+    /** Records each request it reaches and answers it 200 {@code answer:<path>}. */
+    @ChannelHandler.Sharable
+    private static final class App extends ChannelInboundHandlerAdapter {
+        final List<String> paths = new ArrayList<>();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpRequest) {
+                String path = ((HttpRequest) msg).uri();
+                paths.add(path);
+                ByteBuf body = Unpooled.copiedBuffer("answer:" + path, US_ASCII);
+                DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+                HttpUtil.setContentLength(response, body.readableBytes());
+                ctx.channel().writeAndFlush(response); // from the tail: through the encoder wherever it is
+            }
+            ReferenceCountUtil.release(msg);
+        }
+    }
+}
