@@ -3,6 +3,7 @@ package dev.mcpguard.netty;
 import dev.mcpguard.core.ActiveGuard;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpContentDecoder;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -18,11 +19,13 @@ import java.util.Map;
  * sits further from the socket than the decoder, handlers between the two would see requests
  * before a gate placed behind the encoder: the gate stays behind the decoder, and a
  * {@link ResponseSide} behind the encoder follows the application's responses and writes the
- * gate's refusals through the encoder.
+ * gate's refusals through the encoder. Behind a request body decompressor a {@link DecodedBodyMeter}
+ * has the gate count the body inflated, as the application reads it.
  */
 public final class GatePlacement {
     static final String NAME = "mcpguard.gate";
     static final String RESPONSES = "mcpguard.responses";
+    static final String DECODED_BODY = "mcpguard.decoded-body";
 
     /** Netty without its HTTP codec (in a Redis or gRPC client, say) serves no HTTP/1.x: nothing to place. */
     private static final boolean HTTP_CODEC = visible("io.netty.handler.codec.http.HttpServerCodec");
@@ -71,6 +74,9 @@ public final class GatePlacement {
         String gateFollows = null;
         ResponseSide responses = null;
         String responsesFollow = null;
+        String decompressor = null; // a request body decompressor behind the decoder
+        DecodedBodyMeter meter = null;
+        String meterFollows = null;
         String previous = null;
         for (Map.Entry<String, ChannelHandler> entry : pipeline) {
             ChannelHandler handler = entry.getValue();
@@ -83,6 +89,14 @@ public final class GatePlacement {
                 responses = (ResponseSide) handler;
                 responsesFollow = previous;
                 continue;
+            }
+            if (handler instanceof DecodedBodyMeter) {
+                meter = (DecodedBodyMeter) handler;
+                meterFollows = previous;
+                continue;
+            }
+            if (decoder != null && decompressor == null && handler instanceof HttpContentDecoder) {
+                decompressor = entry.getKey();
             }
             if (decoder == null && (handler instanceof HttpServerCodec || handler instanceof HttpRequestDecoder)) {
                 decoder = entry.getKey();
@@ -122,6 +136,19 @@ public final class GatePlacement {
         } else if (!encoder.equals(responsesFollow)) {
             pipeline.remove(responses);
             pipeline.addAfter(encoder, RESPONSES, responses);
+        }
+        if (decompressor == null) {
+            if (meter != null) {
+                pipeline.remove(meter);
+            }
+        } else if (meter == null || meter.gate() != gate) {
+            if (meter != null) {
+                pipeline.remove(meter);
+            }
+            pipeline.addAfter(decompressor, DECODED_BODY, new DecodedBodyMeter(gate));
+        } else if (!decompressor.equals(meterFollows)) {
+            pipeline.remove(meter);
+            pipeline.addAfter(decompressor, DECODED_BODY, meter);
         }
     }
 }

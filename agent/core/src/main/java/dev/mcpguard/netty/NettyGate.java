@@ -60,6 +60,12 @@ public final class NettyGate extends ChannelDuplexHandler {
     /** The request whose streamed body is counted, until its last chunk; else {@code null}. */
     private NettyRequestView counted;
     private long bodyBytes;
+    /** The request last passed on, whose body a server-side decompressor may be inflating. */
+    private NettyRequestView current;
+    /** Body bytes of {@link #current} after decompression, as the application reads them. */
+    private long decodedBytes;
+    /** The body limit was crossed for {@link #current}, and logged: one line whichever count crossed it. */
+    private boolean overLimit;
     /** Requests passed on whose response the application has not finished writing. */
     private int outstanding;
     /** The application has written the head of the oldest outstanding response, not yet its end. */
@@ -142,9 +148,11 @@ public final class NettyGate extends ChannelDuplexHandler {
     /** The refusal for a request head, or {@code null} to pass it on. Never throws. */
     private Refusal check(ChannelHandlerContext ctx, HttpRequest request) {
         bodyBytes = 0;
+        overLimit = false;
         NettyRequestView view = new NettyRequestView(request, ctx.channel());
         Verdict verdict = guard.checkOrFail(view, STACK);
         counted = verdict.countsBody() ? view : null;
+        current = view;
         if (verdict.allowed() && request.headers().contains(HttpHeaderNames.UPGRADE)) {
             ctx.channel().attr(UPGRADE_GATED).set(Boolean.TRUE);
         }
@@ -156,7 +164,8 @@ public final class NettyGate extends ChannelDuplexHandler {
         try {
             long before = bodyBytes;
             bodyBytes += chunk.content().readableBytes();
-            boolean cut = guard.bodyRead(before, bodyBytes, counted, STACK);
+            boolean cut = !overLimit && guard.bodyRead(before, bodyBytes, counted, STACK);
+            overLimit |= bodyBytes > guard.maxBodyBytes();
             if (cut || chunk instanceof LastHttpContent) {
                 counted = null;
             }
@@ -165,6 +174,45 @@ public final class NettyGate extends ChannelDuplexHandler {
             counted = null;
             return guard.adapterFailed(STACK, error);
         }
+    }
+
+    /** A decompressor behind this gate starts inflating the next request's body (see {@link DecodedBodyMeter}). */
+    void decodedRequest() {
+        decodedBytes = 0;
+    }
+
+    /**
+     * Counts a chunk of a body as the server's decompressor hands it to the application: a small
+     * compressed body may inflate far past the limit (design §4 Body). Never throws.
+     *
+     * @return {@code true} when the chunk must not reach the application (released by the caller)
+     */
+    boolean decodedBodyRead(HttpContent chunk) {
+        if (unplugged || current == null) {
+            return false;
+        }
+        if (refusing) {
+            return true;
+        }
+        Refusal cutOff;
+        try {
+            long before = decodedBytes;
+            decodedBytes += chunk.content().readableBytes();
+            boolean cut = !overLimit && guard.bodyRead(before, decodedBytes, current, STACK);
+            overLimit |= decodedBytes > guard.maxBodyBytes();
+            if (!cut) {
+                return false;
+            }
+            cutOff = guard.bodyTooLarge();
+        } catch (Throwable error) {
+            cutOff = guard.adapterFailed(STACK, error);
+            if (cutOff == null) {
+                return false;
+            }
+        }
+        counted = null;
+        cutOff(requests, cutOff);
+        return true;
     }
 
     /** Answers a request that was not passed on, as soon as the earlier ones are answered. */

@@ -22,7 +22,8 @@ public final class NettyInstrumentation implements ServerInstrumentation {
 
     @Override
     public List<String> helperClassNames() {
-        return List.of(PACKAGE + "GatePlacement", PACKAGE + "NettyGate", PACKAGE + "ResponseSide", PACKAGE + "NettyRequestView");
+        return List.of(PACKAGE + "GatePlacement", PACKAGE + "NettyGate", PACKAGE + "ResponseSide",
+                PACKAGE + "DecodedBodyMeter", PACKAGE + "NettyRequestView");
     }
 
     @Override

@@ -16,7 +16,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -177,6 +178,46 @@ class GatePlacementTest {
         assertThat(written(channel)).startsWith("HTTP/1.1 401 Unauthorized\r\n");
     }
 
+    @Test
+    void aCompressedBodyIsCountedAsTheApplicationReadsItInflated() throws Exception {
+        App app = new App();
+        EmbeddedChannel channel = channel(p -> p.addLast("codec", new HttpServerCodec())
+                .addLast("inflater", new HttpContentDecompressor()).addLast("app", app));
+        assertThat(names(channel)).containsExactly("codec", GatePlacement.NAME, "inflater", GatePlacement.DECODED_BODY, "app");
+        byte[] bomb = gzip(new byte[256 << 10]); // 256 KiB of zeros: a few hundred bytes compressed, under the limit
+        assertThat(bomb.length).isLessThan(1024);
+
+        channel.writeInbound(Unpooled.wrappedBuffer(ascii("POST /upload HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Encoding: gzip\r\nContent-Length: " + bomb.length + "\r\n\r\n"), Unpooled.wrappedBuffer(bomb)));
+
+        assertThat(app.paths).containsExactly("/upload");
+        assertThat(app.bodyBytes).as("inflated bytes the application got").isLessThanOrEqualTo(1024);
+        assertThat(written(channel)).startsWith("HTTP/1.1 413 ");
+        assertThat(sink.lines()).containsExactly("allowed", "blocked body/body_too_large/413");
+    }
+
+    @Test
+    void aCompressedBodyUnderTheLimitInflatedPassesWhole() throws Exception {
+        App app = new App();
+        EmbeddedChannel channel = channel(p -> p.addLast("codec", new HttpServerCodec())
+                .addLast("inflater", new HttpContentDecompressor()).addLast("app", app));
+        byte[] small = gzip(new byte[1000]);
+
+        channel.writeInbound(Unpooled.wrappedBuffer(ascii("POST /upload HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Encoding: gzip\r\nContent-Length: " + small.length + "\r\n\r\n"), Unpooled.wrappedBuffer(small)));
+
+        assertThat(app.bodyBytes).isEqualTo(1000);
+        assertThat(written(channel)).startsWith("HTTP/1.1 200 OK\r\n");
+    }
+
+    private static byte[] gzip(byte[] data) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write(data);
+        }
+        return out.toByteArray();
+    }
+
     private EmbeddedChannel channel(Consumer<io.netty.channel.ChannelPipeline> setUp) {
         EmbeddedChannel channel = new EmbeddedChannel();
         setUp.accept(channel.pipeline());
@@ -204,16 +245,22 @@ class GatePlacementTest {
         return out.toString();
     }
 
-    /** Records each request it reaches and answers it 200 {@code answer:<path>}. */
+    /** Records each request it reaches and the body bytes, and answers each 200 {@code answer:<path>} at its end. */
     @ChannelHandler.Sharable
     private static final class App extends ChannelInboundHandlerAdapter {
         final List<String> paths = new ArrayList<>();
+        long bodyBytes;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpContent) {
+                bodyBytes += ((HttpContent) msg).content().readableBytes();
+            }
             if (msg instanceof HttpRequest) {
-                String path = ((HttpRequest) msg).uri();
-                paths.add(path);
+                paths.add(((HttpRequest) msg).uri());
+            }
+            if (msg instanceof LastHttpContent) {
+                String path = paths.get(paths.size() - 1);
                 ByteBuf body = Unpooled.copiedBuffer("answer:" + path, US_ASCII);
                 DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
                 HttpUtil.setContentLength(response, body.readableBytes());
