@@ -16,7 +16,7 @@ import java.util.List;
 @SuppressWarnings("serial") // servlets are never serialized here
 final class Endpoints {
 
-    /** A servlet and its exact path; {@code async} when it needs asynchronous support. */
+    /** A servlet and its mapping (an exact path or a {@code /prefix/*}); {@code async} when it needs asynchronous support. */
     record Route(String path, HttpServlet servlet, boolean async) {
     }
 
@@ -28,7 +28,23 @@ final class Endpoints {
                 new Route("/mcp", mcp, true),
                 new Route("/health", new Health(), false),
                 new Route("/inspector", new Inspector(), false),
-                new Route("/upload", new Upload(), false));
+                new Route("/upload", new Upload(), false),
+                // a servlet container's prefix mapping; the exact mappings above take precedence
+                new Route("/mcp/*", new Prefix("/mcp"), false),
+                new Route("/inspector/*", new Prefix("/inspector"), false));
+    }
+
+    private static final class Prefix extends HttpServlet {
+        private final String prefix;
+
+        Prefix(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            send(Pages.prefix(prefix, request.getRequestURI()), response);
+        }
     }
 
     private static final class Health extends HttpServlet {

@@ -56,6 +56,14 @@ final class JdkStack {
                 Pages.inspector(Pages.address(exchange.getRemoteAddress()), SERVER));
         context(server, "/upload", "POST", exchange ->
                 Pages.uploaded(exchange.getRequestBody().transferTo(OutputStream.nullOutputStream())));
+        // Under each prefix ("/mcp/" is longer than "/mcp", so the JDK picks it for everything below /mcp/)
+        for (String prefix : Pages.PREFIXES) {
+            server.createContext(prefix + "/", exchange -> {
+                try (exchange) {
+                    send(exchange, Pages.prefix(prefix, exchange.getRequestURI().getPath()));
+                }
+            });
+        }
         ExecutorService handlers = Executors.newCachedThreadPool();
         server.setExecutor(handlers);
         server.start();

@@ -35,7 +35,7 @@ import java.io.ByteArrayOutputStream;
  */
 final class NettyHandler extends SimpleChannelInboundHandler<HttpObject> {
 
-    private enum Route { MCP, HEALTH, INSPECTOR, UPLOAD, NOT_FOUND, WRONG_METHOD }
+    private enum Route { MCP, HEALTH, INSPECTOR, UPLOAD, PREFIX, NOT_FOUND, WRONG_METHOD }
 
     private static final AsciiString STREAM_ID = HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text();
 
@@ -43,6 +43,8 @@ final class NettyHandler extends SimpleChannelInboundHandler<HttpObject> {
     private final ByteArrayOutputStream mcpBody = new ByteArrayOutputStream();
     /** Of the request being read; null between requests. */
     private Route route;
+    /** The decoded path of the request being read. */
+    private String path;
     private boolean keepAlive;
     private long bodyBytes;
     /**
@@ -63,7 +65,8 @@ final class NettyHandler extends SimpleChannelInboundHandler<HttpObject> {
             return;
         }
         if (message instanceof HttpRequest request) {
-            route = route(request.method(), new QueryStringDecoder(request.uri()).path());
+            path = new QueryStringDecoder(request.uri()).path();
+            route = route(request.method(), path);
             keepAlive = HttpUtil.isKeepAlive(request);
             streamId = request.headers().get(STREAM_ID);
             bodyBytes = 0;
@@ -93,8 +96,13 @@ final class NettyHandler extends SimpleChannelInboundHandler<HttpObject> {
             case "/health" -> method.equals(HttpMethod.GET) ? Route.HEALTH : Route.WRONG_METHOD;
             case "/inspector" -> method.equals(HttpMethod.GET) ? Route.INSPECTOR : Route.WRONG_METHOD;
             case "/upload" -> method.equals(HttpMethod.POST) ? Route.UPLOAD : Route.WRONG_METHOD;
-            default -> Route.NOT_FOUND;
+            default -> prefixOf(path) != null ? Route.PREFIX : Route.NOT_FOUND;
         };
+    }
+
+    /** Which prefix the path is under, raw Netty apps' way: {@code startsWith}. */
+    private static String prefixOf(String path) {
+        return Pages.PREFIXES.stream().filter(prefix -> path.startsWith(prefix + "/")).findFirst().orElse(null);
     }
 
     private Reply answer(ChannelHandlerContext ctx) {
@@ -103,6 +111,7 @@ final class NettyHandler extends SimpleChannelInboundHandler<HttpObject> {
             case HEALTH -> Pages.health();
             case INSPECTOR -> Pages.inspector(Pages.address(ctx.channel().remoteAddress()), server);
             case UPLOAD -> Pages.uploaded(bodyBytes);
+            case PREFIX -> Pages.prefix(prefixOf(path), path);
             case NOT_FOUND -> Pages.notFound();
             case WRONG_METHOD -> Pages.methodNotAllowed();
         };

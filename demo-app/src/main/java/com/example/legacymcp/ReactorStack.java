@@ -14,6 +14,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.tcp.SslProvider.GenericSslContextSpec;
 
@@ -48,7 +49,11 @@ final class ReactorStack {
                         .post("/upload", (request, response) -> request.receive()
                                 .map(ByteBuf::readableBytes)
                                 .reduce(0L, (bytes, part) -> bytes + part)
-                                .flatMap(bytes -> send(response, Pages.uploaded(bytes)))));
+                                .flatMap(bytes -> send(response, Pages.uploaded(bytes))))
+                        // after the exact routes: a wildcard pattern, and a predicate on the raw URI
+                        .get("/mcp/**", ReactorStack::prefix)
+                        .post("/mcp/**", ReactorStack::prefix)
+                        .route(request -> request.uri().startsWith("/inspector/"), ReactorStack::prefix));
         if (keystore != null) {
             // As this type, not as the ProtocolSslContextSpec that it also is: that overload is deprecated.
             GenericSslContextSpec<?> tls = Http2SslContextSpec.forServer(keystore.keyManagerFactory());
@@ -76,6 +81,11 @@ final class ReactorStack {
                 server.disposeNow(Duration.ofSeconds(5));
             }
         };
+    }
+
+    private static Mono<Void> prefix(HttpServerRequest request, HttpServerResponse response) {
+        String prefix = request.path().startsWith("inspector") ? "/inspector" : "/mcp";
+        return send(response, Pages.prefix(prefix, request.uri()));
     }
 
     private static Mono<Void> send(HttpServerResponse response, Reply reply) {

@@ -13,6 +13,7 @@ import io.undertow.Version;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.ProxyPeerAddressHandler;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
@@ -49,9 +50,22 @@ final class UndertowStack {
                 .get("/inspector", exchange -> send(exchange,
                         Pages.inspector(Pages.address(exchange.getSourceAddress()), SERVER)))
                 .post("/upload", exchange -> exchange.getRequestReceiver().receivePartialBytes(new Upload()));
+        // Prefix routing as Undertow apps do it. A prefix path also takes the prefix itself, which goes on to
+        // the exact endpoint, with the relative path that PathHandler consumed given back to the router.
+        PathHandler paths = Handlers.path(routes);
+        for (String prefix : Pages.PREFIXES) {
+            paths.addPrefixPath(prefix, exchange -> {
+                if (exchange.getRelativePath().isEmpty()) {
+                    exchange.setRelativePath(exchange.getRequestPath());
+                    routes.handleRequest(exchange);
+                } else {
+                    send(exchange, Pages.prefix(prefix, exchange.getRequestPath()));
+                }
+            });
+        }
         // What Undertow's proxy-address-forwarding listener option installs: the peer address
         // and scheme taken from X-Forwarded-For / -Proto / -Host / -Port, from any peer.
-        HttpHandler root = options.trustForwarded() ? new ProxyPeerAddressHandler(routes) : routes;
+        HttpHandler root = options.trustForwarded() ? new ProxyPeerAddressHandler(paths) : paths;
 
         Undertow.Builder builder = Undertow.builder()
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_BODY)

@@ -81,7 +81,10 @@ final class VertxStack {
 
     private static void route(HttpServerRequest request) {
         Route route = ROUTES.get(request.path());
-        if (route == null) {
+        String prefix = Pages.PREFIXES.stream().filter(p -> request.path().startsWith(p + "/")).findFirst().orElse(null);
+        if (route == null && prefix != null) {
+            send(request, Pages.prefix(prefix, request.path()));
+        } else if (route == null) {
             send(request, Pages.notFound());
         } else if (!route.method().equals(request.method())) {
             send(request, Pages.methodNotAllowed());

@@ -67,15 +67,20 @@ final class DemoServer implements AutoCloseable {
 
     /** Starts the demo app on {@code stack} and waits until it says it is listening. */
     static DemoServer start(Stack stack, Launch launch) {
+        return start(stack, launch, START_TIMEOUT);
+    }
+
+    /** As {@link #start(Stack, Launch)}, waiting at most {@code timeout} for it to listen. */
+    static DemoServer start(Stack stack, Launch launch, Duration timeout) {
         Process process = spawn(stack, launch);
         LogLines stdout = LogLines.pump(process.getInputStream(), "demo-stdout-" + stack);
         LogLines stderr = LogLines.pump(process.getErrorStream(), "demo-stderr-" + stack);
         // §8: "LISTENING <host>:<port> <stack>", the host as asked
         Pattern listening = Pattern.compile("LISTENING " + Pattern.quote(launch.host()) + ":(\\d+) " + Pattern.quote(stack.name()));
-        var line = stdout.await(0, text -> listening.matcher(text).matches(), START_TIMEOUT);
+        var line = stdout.await(0, text -> listening.matcher(text).matches(), timeout);
         if (line.isEmpty()) {
             process.destroyForcibly();
-            fail("%s did not print LISTENING within %s%nstdout:%n%s%nstderr:%n%s", stack, START_TIMEOUT, stdout, stderr);
+            fail("%s did not print LISTENING within %s%nstdout:%n%s%nstderr:%n%s", stack, timeout, stdout, stderr);
         }
         Matcher port = listening.matcher(stdout.all().get(line.get()));
         port.matches(); // true: the line was chosen by this pattern

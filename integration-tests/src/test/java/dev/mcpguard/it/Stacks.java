@@ -23,7 +23,12 @@ final class Stacks {
         /** {@code demo-app/target/demo-app.jar}, system property {@code mcpguard.demo.jar}. */
         DEMO("mcpguard.demo.jar"),
         /** {@code demo-app/javax/target/demo-app-javax.jar}, system property {@code mcpguard.demo.javax.jar}. */
-        JAVAX("mcpguard.demo.javax.jar");
+        JAVAX("mcpguard.demo.javax.jar"),
+        /**
+         * {@code integration-tests/frameworks/target/framework-apps.jar}, system property {@code mcpguard.frameworks.jar}:
+         * small apps on web frameworks (not demo stacks), for the differential test.
+         */
+        FRAMEWORKS("mcpguard.frameworks.jar");
 
         final String property;
 
@@ -267,8 +272,24 @@ final class Stacks {
     private static final List<Stack> EVERY = List.of(
             JETTY, TOMCAT, UNDERTOW, NETTY, NETTY_AGGREGATED, REACTOR, VERTX, JDK, TOMCAT9, JETTY10);
 
+    /**
+     * Small apps on the web frameworks MCP servers are built with (integration-tests/frameworks), routing by pattern
+     * and prefix as those frameworks do: not demo stacks (no MCP, only the endpoints' answers), so only the
+     * differential test runs them. Spring MVC's DispatcherServlet on embedded Tomcat 11 ({@code /mcp/**}), Vert.x
+     * Web's Router on Vert.x 4.5 ({@code /mcp/*}, {@code /inspector*}), Javalin 7 on Jetty 12 ({@code /mcp/<path>}).
+     */
+    static final List<Stack> FRAMEWORK_APPS = List.of(
+            Stack.of("spring-mvc", Jar.FRAMEWORKS, "tomcat"),
+            Stack.of("vertx-web", Jar.FRAMEWORKS, "netty"),
+            Stack.of("javalin", Jar.FRAMEWORKS, "jetty"));
+
+    private static final String NAMED = System.getProperty("mcpguard.it.stacks", "");
+
     /** The stacks of this run: all of them, or those named by {@code mcpguard.it.stacks}. */
-    static final List<Stack> ALL = selected(System.getProperty("mcpguard.it.stacks", ""));
+    static final List<Stack> ALL = selected(NAMED, EVERY);
+
+    /** The framework apps of this run: all of them, or those named by {@code mcpguard.it.stacks}. */
+    static final List<Stack> FRAMEWORKS = selected(NAMED, FRAMEWORK_APPS);
 
     private Stacks() {}
 
@@ -288,14 +309,16 @@ final class Stacks {
         return ALL.stream().flatMap(stack -> cases.stream().map(c -> Arguments.of(stack, c)));
     }
 
-    private static List<Stack> selected(String names) {
+    private static List<Stack> selected(String names, List<Stack> from) {
         if (names.isBlank()) {
-            return EVERY;
+            return from;
         }
+        List<Stack> known = Stream.concat(EVERY.stream(), FRAMEWORK_APPS.stream()).toList();
         return Arrays.stream(names.split(",")).map(String::strip).filter(name -> !name.isEmpty())
-                .map(name -> EVERY.stream().filter(stack -> stack.name().equals(name)).findFirst()
+                .map(name -> known.stream().filter(stack -> stack.name().equals(name)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("mcpguard.it.stacks: no stack named '" + name
-                                + "'; the stacks are " + EVERY)))
+                                + "'; the stacks are " + known)))
+                .filter(from::contains)
                 .toList();
     }
 }

@@ -2,6 +2,7 @@ package com.example.legacymcp.core;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
 
 /** The endpoints besides {@code /mcp}: what they answer, whichever stack serves them. */
 public final class Pages {
@@ -34,6 +35,18 @@ public final class Pages {
     public static Reply uploaded(long bytes) {
         return Reply.of(200, Reply.JSON, "{\"bytes\":" + bytes + "}");
     }
+
+    /**
+     * Any request under {@code /mcp/} or {@code /inspector/} ({@code prefix}, without its slash), routed there by
+     * the server's own prefix or wildcard routing, as real applications route: it shows which requests a router
+     * hands to a prefix that the exact endpoints would have hidden. {@code path} is what the server says the path is.
+     */
+    public static Reply prefix(String prefix, String path) {
+        return Reply.of(200, Reply.TEXT, prefix.substring(1) + "-prefix:" + path);
+    }
+
+    /** The prefixes that {@link #prefix} answers under, each also an exact endpoint. */
+    public static final List<String> PREFIXES = List.of("/mcp", "/inspector");
 
     /** For the stacks without a router of their own. */
     public static Reply notFound() {

@@ -17,7 +17,7 @@ import javax.servlet.http.HttpServletResponse;
 @SuppressWarnings("serial") // servlets are never serialized here
 final class Endpoints {
 
-    /** A servlet and its exact path. */
+    /** A servlet and its mapping: an exact path or a {@code /prefix/*}. */
     record Route(String path, HttpServlet servlet) {
     }
 
@@ -29,7 +29,23 @@ final class Endpoints {
                 new Route("/mcp", new Mcp()),
                 new Route("/health", new Health()),
                 new Route("/inspector", new Inspector()),
-                new Route("/upload", new Upload()));
+                new Route("/upload", new Upload()),
+                // a servlet container's prefix mapping; the exact mappings above take precedence
+                new Route("/mcp/*", new Prefix("/mcp")),
+                new Route("/inspector/*", new Prefix("/inspector")));
+    }
+
+    private static final class Prefix extends HttpServlet {
+        private final String prefix;
+
+        Prefix(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            send(Pages.prefix(prefix, request.getRequestURI()), response);
+        }
     }
 
     /** MCP as a servlet written before the SDK: POST only, one JSON answer per message. */
