@@ -73,33 +73,16 @@ class DifferentialIT {
 
     private static final List<Variant> VARIANTS = Variants.generate(SEED, PATH_VARIANTS, SMUGGLING_VARIANTS);
 
-    /** An absolute-form target whose authority ends at a {@code #} or {@code ?}: the server routes what follows. */
-    private static final Pattern ABSOLUTE_FORM_FRAGMENT_OR_QUERY = Pattern.compile("^\\S+ [A-Za-z]+://[^/?# ]*[#?]/");
-    /** An absolute-form target with no {@code /} after the port: {@code http://127.0.0.1:8080inspector}. */
-    private static final Pattern ABSOLUTE_FORM_NO_SLASH = Pattern.compile(
-            "^\\S+ [A-Za-z]+://[^/?#\\s]*:(?:\\d+|" + Pattern.quote(Variants.PORT) + ")[^\\d/?#\\s]");
     /** A prefix route's answer for a path that only shares the text of {@code /inspector}: {@code /inspector.json}. */
     private static final Pattern INSPECTOR_TEXT_PREFIX = Pattern.compile("inspector-prefix:/inspector[^/]");
 
     /**
-     * Bypasses reported and not fixed on this branch; each names the stack, the shape, and where it is reported.
+     * Disagreements found and not resolved; each names the stack, the shape, and where it is reported.
      * All of them are prod {@code /inspector} answering a request with a valid token (the LOOPBACK gate judged
      * another path): only these may reach the application, only in these shapes, and never without a token; any
      * other is a failure. Remove an entry once its fix is merged (the counts line shows how many a run still met).
      */
     private static final List<Known> KNOWN_OPEN_BYPASSES = List.of(
-            // Issue 11 item 2 (Reactor Netty reads `http://x#/inspector` as /inspector; the gates judge /) and item 7
-            // (`http://x?/…` on Vert.x): the Netty adapter's reading of absolute-form targets, fixed in another change
-            // of issue 11. With a token, prod /inspector answers.
-            // Issue 11 item 2: Undertow routes `http://127.0.0.1:PORTinspector` to /inspector; the gates judge /.
-            new Known("undertow", "absolute form, no / after the port (issue 11 item 2)",
-                    o -> ABSOLUTE_FORM_NO_SLASH.matcher(o.variant().text()).find()),
-            new Known("reactor", "absolute form, # or ? after the authority (issue 11 items 2, 7)",
-                    o -> ABSOLUTE_FORM_FRAGMENT_OR_QUERY.matcher(o.variant().text()).find()),
-            new Known("vertx", "absolute form, # or ? after the authority (issue 11 items 2, 7)",
-                    o -> ABSOLUTE_FORM_FRAGMENT_OR_QUERY.matcher(o.variant().text()).find()),
-            new Known("vertx-web", "absolute form, # or ? after the authority (issue 11 items 2, 7)",
-                    o -> ABSOLUTE_FORM_FRAGMENT_OR_QUERY.matcher(o.variant().text()).find()),
             // Found by this test, not yet decided (reported with it): Vert.x Web's `/inspector*` route takes every
             // path that starts with the text, `/inspector.json` and `/inspector%20` too, while §4 matches
             // MCPGUARD_LOOPBACK_PATHS by whole segments (as the JDK's text-prefix contexts, the adapter could ask
