@@ -23,23 +23,27 @@ public final class GatePlacement {
 
     /** Netty without its HTTP codec (in a Redis or gRPC client, say) serves no HTTP/1.x: nothing to place. */
     private static final boolean HTTP_CODEC = visible("io.netty.handler.codec.http.HttpServerCodec");
-    /** Set while the outermost pipeline change of this thread runs. */
-    private static final ThreadLocal<Boolean> CHANGING = new ThreadLocal<>();
+    /** Set while this thread places a gate: the placement's own changes come back through the hook. */
+    private static final ThreadLocal<Boolean> PLACING = new ThreadLocal<>();
 
     private GatePlacement() {
     }
 
-    /** @return {@code true} for the outermost pipeline change on this thread, which must call {@link #exit} */
+    /**
+     * @return {@code true} for a pipeline change the placement must follow, which must call {@link #exit}:
+     *         every change but the placement's own. Not only the outermost one: an application may change
+     *         the pipeline while another change runs, and traffic may pass in between (a decoder removed
+     *         hands its buffered bytes on, and a handler that reads them sets up the HTTP codec: Vert.x
+     *         after a PROXY-protocol header). The convenience overloads calling each other place the gate
+     *         more than once, at connection set-up only.
+     */
     public static boolean enter() {
-        if (!HTTP_CODEC || CHANGING.get() != null) {
-            return false;
-        }
-        CHANGING.set(Boolean.TRUE);
-        return true;
+        return HTTP_CODEC && PLACING.get() == null;
     }
 
-    /** After the outermost change: adds, moves or removes the gate as the pipeline now needs. Never throws. */
+    /** After a change: adds, moves or removes the gate as the pipeline now needs. Never throws. */
     public static void exit(ChannelPipeline pipeline) {
+        PLACING.set(Boolean.TRUE);
         try {
             place(pipeline);
         } catch (Throwable error) {
@@ -48,7 +52,7 @@ public final class GatePlacement {
                 pipeline.channel().close();
             }
         } finally {
-            CHANGING.remove();
+            PLACING.remove();
         }
     }
 
