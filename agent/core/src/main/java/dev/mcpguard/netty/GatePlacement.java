@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.AttributeKey;
 import java.util.Map;
 
 /**
@@ -23,6 +24,14 @@ public final class GatePlacement {
 
     /** Netty without its HTTP codec (in a Redis or gRPC client, say) serves no HTTP/1.x: nothing to place. */
     private static final boolean HTTP_CODEC = visible("io.netty.handler.codec.http.HttpServerCodec");
+    /**
+     * Netty's PROXY-protocol decoder, where the application has it: a connection whose pipeline
+     * holds one is a relay ({@link #RELAYED}), whatever address its header claims. Reactor Netty
+     * and Vert.x put it first and remove it once the header is read, before any request.
+     */
+    private static final Class<?> PROXY_PROTOCOL_DECODER = load("io.netty.handler.codec.haproxy.HAProxyMessageDecoder");
+    /** Set on a socket channel that spoke the PROXY protocol; read per request, never cleared. */
+    static final AttributeKey<Boolean> RELAYED = AttributeKey.valueOf("mcpguard.relayed");
     /** Set while this thread places a gate: the placement's own changes come back through the hook. */
     private static final ThreadLocal<Boolean> PLACING = new ThreadLocal<>();
 
@@ -57,11 +66,14 @@ public final class GatePlacement {
     }
 
     private static boolean visible(String className) {
+        return load(className) != null;
+    }
+
+    private static Class<?> load(String className) {
         try {
-            Class.forName(className, false, GatePlacement.class.getClassLoader());
-            return true;
+            return Class.forName(className, false, GatePlacement.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            return false;
+            return null;
         }
     }
 
@@ -72,6 +84,9 @@ public final class GatePlacement {
         String previous = null;
         for (Map.Entry<String, ChannelHandler> entry : pipeline) {
             ChannelHandler handler = entry.getValue();
+            if (PROXY_PROTOCOL_DECODER != null && PROXY_PROTOCOL_DECODER.isInstance(handler)) {
+                pipeline.channel().attr(RELAYED).set(Boolean.TRUE);
+            }
             if (handler instanceof NettyGate) {
                 gate = (NettyGate) handler;
                 gateFollows = previous;
