@@ -4,12 +4,15 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.ProxyConnectionFactory;
 
 /**
- * The socket under a Jetty end point, for both Jetty adapters: {@link EndPoint.Wrapper} and the
- * PROXY-protocol end point are the same API from Jetty 10 to 12. A {@code ProxyConnectionFactory}
- * end point reports the addresses its client's PROXY header claims; TLS wraps it in turn. What
- * wraps is decided by type, a few {@code instanceof} checks per request.
+ * The socket under a Jetty end point, for both Jetty adapters: the PROXY-protocol end point and
+ * {@link EndPoint.Wrapper} (TLS) are the same API from Jetty 10 to 12. A
+ * {@code ProxyConnectionFactory} end point reports the addresses its client's PROXY header claims;
+ * TLS may wrap it in turn. What wraps is decided by type, a few {@code instanceof} checks per
+ * request.
  */
 public final class SocketEndPoints {
+    /** Jetty 9.4 has no {@link EndPoint.Wrapper}; its PROXY end point still unwraps. */
+    private static final boolean WRAPPERS = wrappers();
 
     private SocketEndPoints() {
     }
@@ -17,11 +20,7 @@ public final class SocketEndPoints {
     /** The innermost end point, the socket's own. */
     public static EndPoint socket(EndPoint endPoint) {
         EndPoint current = endPoint;
-        while (current instanceof EndPoint.Wrapper) {
-            EndPoint inner = ((EndPoint.Wrapper) current).unwrap();
-            if (inner == null || inner == current) {
-                break;
-            }
+        for (EndPoint inner = inner(current); inner != null; inner = inner(current)) {
             current = inner;
         }
         return current;
@@ -29,13 +28,33 @@ public final class SocketEndPoints {
 
     /** Whether the connection began with a PROXY-protocol header: its peer speaks for another client. */
     public static boolean proxied(EndPoint endPoint) {
-        for (EndPoint current = endPoint; current != null; ) {
+        for (EndPoint current = endPoint; current != null; current = inner(current)) {
             if (current instanceof ProxyConnectionFactory.ProxyEndPoint) {
                 return true;
             }
-            EndPoint inner = current instanceof EndPoint.Wrapper ? ((EndPoint.Wrapper) current).unwrap() : null;
-            current = inner == current ? null : inner;
         }
         return false;
+    }
+
+    /** The end point {@code endPoint} wraps, or {@code null}. */
+    private static EndPoint inner(EndPoint endPoint) {
+        EndPoint inner;
+        if (endPoint instanceof ProxyConnectionFactory.ProxyEndPoint) {
+            inner = ((ProxyConnectionFactory.ProxyEndPoint) endPoint).unwrap();
+        } else if (WRAPPERS && endPoint instanceof EndPoint.Wrapper) {
+            inner = ((EndPoint.Wrapper) endPoint).unwrap();
+        } else {
+            return null;
+        }
+        return inner == endPoint ? null : inner;
+    }
+
+    private static boolean wrappers() {
+        try {
+            Class.forName("org.eclipse.jetty.io.EndPoint$Wrapper", false, EndPoint.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 }
