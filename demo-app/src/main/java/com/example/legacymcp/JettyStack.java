@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ProxyConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -34,9 +35,8 @@ final class JettyStack {
             // Defaults: Forwarded and X-Forwarded-For/-Host/-Proto/-Port, trusted from any peer.
             http.addCustomizer(new ForwardedRequestCustomizer());
         }
-        ServerConnector connector = new ServerConnector(server, keystore != null
-                ? tls(http, keystore)
-                : cleartext(http, options.http2()));
+        ConnectionFactory[] factories = keystore != null ? tls(http, keystore) : cleartext(http, options.http2());
+        ServerConnector connector = new ServerConnector(server, options.proxyProtocol() ? proxied(factories) : factories);
         connector.setHost(options.host());
         connector.setPort(options.port());
         server.addConnector(connector);
@@ -66,6 +66,14 @@ final class JettyStack {
                 server.stop();
             }
         };
+    }
+
+    /** The PROXY protocol (v1 or v2) first, then what the connection speaks. */
+    private static ConnectionFactory[] proxied(ConnectionFactory[] factories) {
+        ConnectionFactory[] all = new ConnectionFactory[factories.length + 1];
+        all[0] = new ProxyConnectionFactory(factories[0].getProtocol());
+        System.arraycopy(factories, 0, all, 1, factories.length);
+        return all;
     }
 
     /** HTTP/1.1, and h2c beside it: by Upgrade, or by prior knowledge, which HttpConnection hands over to h2c. */

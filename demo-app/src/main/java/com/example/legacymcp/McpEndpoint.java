@@ -48,6 +48,11 @@ final class McpEndpoint {
             }
 
             @Override
+            public int ajpPort() {
+                return server.ajpPort();
+            }
+
+            @Override
             public void join() throws InterruptedException {
                 server.join();
             }

@@ -15,6 +15,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -83,6 +85,9 @@ final class NettyStack {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (options.proxyProtocol()) {
+                            proxyProtocol(channel.pipeline());
+                        }
                         if (tls != null) {
                             stack.tls(channel, tls);
                         } else if (options.http2()) {
@@ -128,6 +133,22 @@ final class NettyStack {
                         SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT,
                         ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                 .build();
+    }
+
+    /** The PROXY protocol header first: its HAProxyMessage, where an application would find the client, is dropped. */
+    private static void proxyProtocol(ChannelPipeline pipeline) {
+        pipeline.addLast("proxy-protocol", new HAProxyMessageDecoder());
+        pipeline.addLast("proxy-header", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object message) {
+                if (message instanceof HAProxyMessage header) {
+                    header.release();
+                    ctx.pipeline().remove(this);
+                } else {
+                    ctx.fireChannelRead(message);
+                }
+            }
+        });
     }
 
     private void http1(ChannelPipeline pipeline) {

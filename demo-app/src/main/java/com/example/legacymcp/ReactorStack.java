@@ -15,6 +15,7 @@ import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.ProxyProtocolSupportType;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.tcp.SslProvider.GenericSslContextSpec;
 
@@ -39,6 +40,7 @@ final class ReactorStack {
                 .port(options.port())
                 // Forwarded and X-Forwarded-* rewrite remoteAddress(), whoever sends them.
                 .forwarded(options.trustForwarded())
+                .proxyProtocol(options.proxyProtocol() ? ProxyProtocolSupportType.ON : ProxyProtocolSupportType.OFF)
                 .route(routes -> routes
                         .post("/mcp", (request, response) -> request.receive().aggregate().asByteArray()
                                 .defaultIfEmpty(new byte[0])

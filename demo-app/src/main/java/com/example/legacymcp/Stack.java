@@ -69,6 +69,16 @@ enum Stack implements DemoStack {
     }
 
     @Override
+    public boolean proxyProtocol() {
+        return this != TOMCAT && this != JDK;
+    }
+
+    @Override
+    public boolean ajp() {
+        return this == TOMCAT;
+    }
+
+    @Override
     public RunningServer start(Options options, SelfSignedKeystore keystore) throws Exception {
         return starter.start(options, keystore);
     }

@@ -69,6 +69,10 @@ final class TomcatStack {
             connector.setMaxSavePostSize(MAX_UPGRADE_BODY);
         }
         tomcat.setConnector(connector);
+        Connector ajp = options.ajpPort() == Options.NO_AJP ? null : ajp(options);
+        if (ajp != null) {
+            tomcat.getService().addConnector(ajp);
+        }
 
         if (options.trustForwarded()) {
             RemoteIpValve remoteIp = new RemoteIpValve();
@@ -98,6 +102,11 @@ final class TomcatStack {
             }
 
             @Override
+            public int ajpPort() {
+                return ajp == null ? Options.NO_AJP : ajp.getLocalPort();
+            }
+
+            @Override
             public void join() {
                 tomcat.getServer().await();
             }
@@ -109,6 +118,19 @@ final class TomcatStack {
                 deleteTree(baseDir);
             }
         };
+    }
+
+    /**
+     * AJP/1.3 where the HTTP connector listens, as Apache httpd's mod_proxy_ajp reaches it, with no
+     * secret required: any peer that can connect speaks for whichever client it names.
+     */
+    private static Connector ajp(Options options) {
+        Connector ajp = new Connector("AJP/1.3");
+        ajp.setProperty("address", options.host());
+        ajp.setPort(options.ajpPort());
+        ajp.setProperty("secretRequired", "false");
+        ajp.setThrowOnFailure(true);
+        return ajp;
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -72,11 +72,15 @@ final class UndertowStack {
                 // h2c by Upgrade and by prior knowledge on an HTTP listener, h2 by ALPN on an HTTPS one
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, options.http2() || keystore != null)
                 .setHandler(root);
+        Undertow.ListenerBuilder listener = new Undertow.ListenerBuilder()
+                .setType(keystore != null ? Undertow.ListenerType.HTTPS : Undertow.ListenerType.HTTP)
+                .setPort(options.port())
+                .setHost(options.host())
+                .setUseProxyProtocol(options.proxyProtocol());
         if (keystore != null) {
-            builder.addHttpsListener(options.port(), options.host(), keystore.sslContext());
-        } else {
-            builder.addHttpListener(options.port(), options.host());
+            listener.setSslContext(keystore.sslContext());
         }
+        builder.addListener(listener);
         Undertow server = builder.build();
         server.start();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -44,7 +44,8 @@ final class VertxStack {
     }
 
     static RunningServer start(Options options, SelfSignedKeystore keystore) throws Exception {
-        HttpServerOptions serverOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port());
+        HttpServerOptions serverOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
+                .setUseProxyProtocol(options.proxyProtocol());
         if (keystore != null) {
             serverOptions.setSsl(true).setUseAlpn(true).setKeyCertOptions(
                     new PfxOptions().setPath(keystore.path().toString()).setPassword(keystore.password()));

@@ -188,8 +188,33 @@ final class DemoServer implements AutoCloseable {
      */
     Exchange exchange(Request request) {
         int mark = mark();
-        RawResponse response = RawHttp.exchange(port, tls(), request);
+        RawResponse response = send(request);
         return new Exchange(response, decisionsSince(mark), stack);
+    }
+
+    /** One request on a new connection, after the PROXY header a loopback relay would send where the port wants one. */
+    private RawResponse send(Request request) {
+        if (launch.transport() != Launch.Transport.PROXY) {
+            return RawHttp.exchange(port, tls(), request);
+        }
+        try (RawHttp http = RawHttp.connect(port)) {
+            http.send(ProxyProtocol.v1("127.0.0.1", "127.0.0.1", 40000, port));
+            http.send(request.bytes(port));
+            return http.readResponse();
+        }
+    }
+
+    /** The port of the demo's AJP connector ({@link Launch.Transport#AJP}), from its {@code LISTENING-AJP} line. */
+    int ajpPort() {
+        Pattern listening = Pattern.compile("LISTENING-AJP " + Pattern.quote(launch.host()) + ":(\\d+) "
+                + Pattern.quote(stack.name()));
+        for (String line : stdout.all()) {
+            Matcher matcher = listening.matcher(line);
+            if (matcher.matches()) {
+                return Integer.parseInt(matcher.group(1));
+            }
+        }
+        throw new AssertionError(this + " announced no AJP port; stdout:\n" + stdout);
     }
 
     /**
@@ -205,7 +230,7 @@ final class DemoServer implements AutoCloseable {
             fail("an earlier sentinel request got no decision line on %s: its decision log cannot be read", this);
         }
         String sentinel = SENTINEL_PREFIX + SENTINELS.incrementAndGet();
-        RawHttp.exchange(port, tls(), Request.get(sentinel).header("Origin", "null"));
+        send(Request.get(sentinel).header("Origin", "null"));
         var sentinelLine = stderr.await(mark, line -> Decision.parse(line)
                 .filter(d -> sentinel.equals(d.path())).isPresent(), LOG_TIMEOUT);
         if (sentinelLine.isEmpty()) {

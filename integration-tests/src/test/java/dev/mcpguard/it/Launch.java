@@ -18,7 +18,14 @@ record Launch(Map<String, String> env, String host, boolean trustForwarded, bool
         /** HTTP/1.1 and h2c, by {@code Upgrade} and by prior knowledge ({@code --http2}). */
         H2C("--http2"),
         /** TLS only, a self-signed certificate made at start; ALPN offers h2 where the stack has it ({@code --tls}). */
-        TLS("--tls");
+        TLS("--tls"),
+        /**
+         * HTTP/1.x in clear text after a PROXY protocol header ({@code --proxy-protocol}): the suite's own requests
+         * ({@link DemoServer#exchange}, the decision-log sentinel) send one from loopback that claims loopback.
+         */
+        PROXY("--proxy-protocol"),
+        /** HTTP/1.x in clear text, and AJP/1.3 on a port of its own ({@code --ajp-port=0}, {@link DemoServer#ajpPort}). */
+        AJP("--ajp-port=0");
 
         /** The demo's option; null for none. */
         final String option;

@@ -289,7 +289,11 @@ final class RemoteClient implements AutoCloseable {
      * header: unless the request sets one, {@link Request} writes {@code 127.0.0.1:<port>}.
      */
     synchronized Outcome send(String host, int port, Request request) {
-        byte[] bytes = request.bytes(port);
+        return send(host, port, request.bytes(port), request);
+    }
+
+    /** Sends these bytes from the namespace on a new connection; {@code what} names them in failures. */
+    synchronized Outcome send(String host, int port, byte[] bytes, Object what) {
         try {
             OutputStream out = process.getOutputStream();
             out.write((host + " " + port + " " + Base64.getEncoder().encodeToString(bytes) + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -300,7 +304,7 @@ final class RemoteClient implements AutoCloseable {
         // the client's own timeouts bound the wait; this one only catches a client that hangs
         String line = nextLine(CONNECT_TIMEOUT.plus(READ_TIMEOUT).plusSeconds(10));
         if (line == null) {
-            fail("%s answered nothing for %s%nstderr:%n%s", description, request, stderr);
+            fail("%s answered nothing for %s%nstderr:%n%s", description, what, stderr);
         }
         String[] fields = line.split(" ", 2);
         String detail = fields.length > 1 ? fields[1] : "";

@@ -20,7 +20,8 @@ public final class JettyInstrumentation implements ServerInstrumentation {
 
     @Override
     public List<String> helperClassNames() {
-        return List.of(PACKAGE + "JettyGate", PACKAGE + "JettyRequestView", PACKAGE + "BodyLimitedRequest");
+        return List.of(PACKAGE + "JettyGate", PACKAGE + "JettyRequestView", PACKAGE + "BodyLimitedRequest",
+                PACKAGE + "SocketEndPoints");
     }
 
     @Override

@@ -5,11 +5,14 @@ import dev.mcpguard.net.PeerAddresses;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 
 /**
- * A Jetty 12 core request as the gates see it. Addresses come from the connection's end point:
- * {@code ForwardedRequestCustomizer} rewrites the request's connection metadata, not the end point.
+ * A Jetty 12 core request as the gates see it. Addresses come from the socket's end point:
+ * {@code ForwardedRequestCustomizer} rewrites the request's connection metadata, not the end point,
+ * and a {@code ProxyConnectionFactory} end point, which reports what the PROXY header claims, is
+ * looked through ({@link SocketEndPoints}).
  */
 final class JettyRequestView extends IndexedHeadersView {
     private final Request request;
@@ -69,13 +72,24 @@ final class JettyRequestView extends IndexedHeadersView {
 
     @Override
     public String peerAddress() {
-        Connection connection = request.getConnectionMetaData().getConnection();
-        return connection == null ? null : PeerAddresses.of(connection.getEndPoint().getRemoteSocketAddress());
+        EndPoint socket = socket();
+        return socket == null ? null : PeerAddresses.of(socket.getRemoteSocketAddress());
     }
 
     @Override
     public String localAddress() {
+        EndPoint socket = socket();
+        return socket == null ? null : PeerAddresses.of(socket.getLocalSocketAddress());
+    }
+
+    @Override
+    public boolean relayedConnection() {
         Connection connection = request.getConnectionMetaData().getConnection();
-        return connection == null ? null : PeerAddresses.of(connection.getEndPoint().getLocalSocketAddress());
+        return connection != null && SocketEndPoints.proxied(connection.getEndPoint());
+    }
+
+    private EndPoint socket() {
+        Connection connection = request.getConnectionMetaData().getConnection();
+        return connection == null ? null : SocketEndPoints.socket(connection.getEndPoint());
     }
 }

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpContentDecoder;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.AttributeKey;
 import java.util.Map;
 
 /**
@@ -29,23 +30,35 @@ public final class GatePlacement {
 
     /** Netty without its HTTP codec (in a Redis or gRPC client, say) serves no HTTP/1.x: nothing to place. */
     private static final boolean HTTP_CODEC = visible("io.netty.handler.codec.http.HttpServerCodec");
-    /** Set while the outermost pipeline change of this thread runs. */
-    private static final ThreadLocal<Boolean> CHANGING = new ThreadLocal<>();
+    /**
+     * Netty's PROXY-protocol decoder, where the application has it: a connection whose pipeline
+     * holds one is a relay ({@link #RELAYED}), whatever address its header claims. Reactor Netty
+     * and Vert.x put it first and remove it once the header is read, before any request.
+     */
+    private static final Class<?> PROXY_PROTOCOL_DECODER = load("io.netty.handler.codec.haproxy.HAProxyMessageDecoder");
+    /** Set on a socket channel that spoke the PROXY protocol; read per request, never cleared. */
+    static final AttributeKey<Boolean> RELAYED = AttributeKey.valueOf("mcpguard.relayed");
+    /** Set while this thread places a gate: the placement's own changes come back through the hook. */
+    private static final ThreadLocal<Boolean> PLACING = new ThreadLocal<>();
 
     private GatePlacement() {
     }
 
-    /** @return {@code true} for the outermost pipeline change on this thread, which must call {@link #exit} */
+    /**
+     * @return {@code true} for a pipeline change the placement must follow, which must call {@link #exit}:
+     *         every change but the placement's own. Not only the outermost one: an application may change
+     *         the pipeline while another change runs, and traffic may pass in between (a decoder removed
+     *         hands its buffered bytes on, and a handler that reads them sets up the HTTP codec: Vert.x
+     *         after a PROXY-protocol header). The convenience overloads calling each other place the gate
+     *         more than once, at connection set-up only.
+     */
     public static boolean enter() {
-        if (!HTTP_CODEC || CHANGING.get() != null) {
-            return false;
-        }
-        CHANGING.set(Boolean.TRUE);
-        return true;
+        return HTTP_CODEC && PLACING.get() == null;
     }
 
-    /** After the outermost change: adds, moves or removes the gate as the pipeline now needs. Never throws. */
+    /** After a change: adds, moves or removes the gate as the pipeline now needs. Never throws. */
     public static void exit(ChannelPipeline pipeline) {
+        PLACING.set(Boolean.TRUE);
         try {
             place(pipeline);
         } catch (Throwable error) {
@@ -54,16 +67,19 @@ public final class GatePlacement {
                 pipeline.channel().close();
             }
         } finally {
-            CHANGING.remove();
+            PLACING.remove();
         }
     }
 
     private static boolean visible(String className) {
+        return load(className) != null;
+    }
+
+    private static Class<?> load(String className) {
         try {
-            Class.forName(className, false, GatePlacement.class.getClassLoader());
-            return true;
+            return Class.forName(className, false, GatePlacement.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            return false;
+            return null;
         }
     }
 
@@ -80,6 +96,9 @@ public final class GatePlacement {
         String previous = null;
         for (Map.Entry<String, ChannelHandler> entry : pipeline) {
             ChannelHandler handler = entry.getValue();
+            if (PROXY_PROTOCOL_DECODER != null && PROXY_PROTOCOL_DECODER.isInstance(handler)) {
+                pipeline.channel().attr(RELAYED).set(Boolean.TRUE);
+            }
             if (handler instanceof NettyGate) {
                 gate = (NettyGate) handler;
                 gateFollows = previous;

@@ -119,4 +119,10 @@ final class Http2RequestView implements RequestView {
     public String localAddress() {
         return PeerAddresses.of(channel.localAddress());
     }
+
+    /** The channel's addresses stay the socket's under the PROXY protocol; its decoder marks the channel. */
+    @Override
+    public boolean relayedConnection() {
+        return channel.hasAttr(GatePlacement.RELAYED);
+    }
 }

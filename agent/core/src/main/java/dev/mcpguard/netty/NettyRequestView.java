@@ -14,7 +14,9 @@ import java.util.Map;
 
 /**
  * A Netty request head as the gates see it. Addresses come from the channel, that is the socket:
- * Reactor Netty's {@code forwarded(true)} rewrites its own request object, never the channel.
+ * Reactor Netty's {@code forwarded(true)} rewrites its own request object, never the channel, and
+ * the address a PROXY-protocol header claims is kept by the application (Reactor Netty, Vert.x),
+ * never set on the channel.
  */
 final class NettyRequestView implements RequestView {
     private final HttpRequest request;
@@ -103,5 +105,11 @@ final class NettyRequestView implements RequestView {
     @Override
     public String localAddress() {
         return PeerAddresses.of(channel.localAddress());
+    }
+
+    /** The channel's addresses stay the socket's under the PROXY protocol; its decoder marks the channel. */
+    @Override
+    public boolean relayedConnection() {
+        return channel.hasAttr(GatePlacement.RELAYED);
     }
 }

@@ -4,9 +4,8 @@ import io.netty.channel.ChannelPipeline;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined into {@code DefaultChannelPipeline}'s public add, replace and remove methods. Only the
- * outermost call on a thread acts: the convenience overloads call each other, and the placement's
- * own changes come back through here.
+ * Inlined into {@code DefaultChannelPipeline}'s public add, replace and remove methods. Every call
+ * but those of the placement itself acts (see {@link GatePlacement#enter}).
  */
 final class PipelineChangeAdvice {
 
@@ -20,8 +19,8 @@ final class PipelineChangeAdvice {
 
     /** Also after a throw: the mutation may have happened in part, and the thread must be released. */
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.This ChannelPipeline pipeline, @Advice.Enter boolean outermost) {
-        if (outermost) {
+    static void exit(@Advice.This ChannelPipeline pipeline, @Advice.Enter boolean follow) {
+        if (follow) {
             GatePlacement.exit(pipeline);
         }
     }

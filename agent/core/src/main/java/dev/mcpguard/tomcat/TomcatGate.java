@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import org.apache.catalina.connector.Response;
 import org.apache.coyote.ActionCode;
 import org.apache.coyote.Request;
+import org.apache.tomcat.util.net.SocketWrapperBase;
 
 /**
  * Gates Tomcat requests at the connector, before the Valve pipeline: Valves such as
@@ -34,6 +35,12 @@ public final class TomcatGate {
         }
         refuse(request, response, verdict.refusal(), false);
         return false;
+    }
+
+    /** Called for each AJP forward request, before {@link #afterParse}: notes its socket's local address. */
+    public static void ajpRequest(Request request, SocketWrapperBase<?> socket) {
+        String local = socket == null ? null : socket.getLocalAddr();
+        request.setNote(TomcatRequestView.AJP_SOCKET_LOCAL_ADDRESS, local == null ? "" : local);
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Tomcat (Coyote connector, any servlet namespace): gates in {@code CoyoteAdapter.postParseRequest}
- * and counts streamed bodies in Coyote's {@code Request.doRead}.
+ * and counts streamed bodies in Coyote's {@code Request.doRead}; notes each AJP request's socket in
+ * {@code AjpProcessor.prepareRequest}.
  */
 public final class TomcatInstrumentation implements ServerInstrumentation {
     private static final String PACKAGE = "dev.mcpguard.tomcat.";
@@ -38,6 +39,9 @@ public final class TomcatInstrumentation implements ServerInstrumentation {
                         PACKAGE + "PostParseAdvice"),
                 new Hook("org.apache.coyote.Request",
                         named("doRead").and(isPublic()).and(takesArguments(1)).and(returns(int.class)),
-                        PACKAGE + "BodyReadAdvice"));
+                        PACKAGE + "BodyReadAdvice"),
+                new Hook("org.apache.coyote.ajp.AjpProcessor",
+                        named("prepareRequest").and(takesArguments(0)).and(returns(void.class)),
+                        PACKAGE + "AjpRequestAdvice"));
     }
 }

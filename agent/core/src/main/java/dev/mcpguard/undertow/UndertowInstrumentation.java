@@ -23,7 +23,8 @@ public final class UndertowInstrumentation implements ServerInstrumentation {
 
     @Override
     public List<String> helperClassNames() {
-        return List.of(PACKAGE + "UndertowGate", PACKAGE + "UndertowRequestView", PACKAGE + "BodyLimitConduit");
+        return List.of(PACKAGE + "UndertowGate", PACKAGE + "UndertowRequestView", PACKAGE + "BodyLimitConduit",
+                PACKAGE + "UndertowSockets", PACKAGE + "UndertowSockets$Unwrapper", PACKAGE + "UndertowSockets$Http2Transport");
     }
 
     @Override

@@ -4,12 +4,17 @@ import dev.mcpguard.core.RequestView;
 import dev.mcpguard.net.PeerAddresses;
 import dev.mcpguard.net.RequestTarget;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ServerConnection;
+import io.undertow.server.protocol.ajp.AjpServerConnection;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
+import org.xnio.StreamConnection;
 
 /**
- * An Undertow exchange as the gates see it. Addresses come from the connection: the proxy
- * handlers rewrite the exchange's source address, not the connection's peer.
+ * An Undertow exchange as the gates see it. Addresses come from the socket: the proxy handlers
+ * rewrite the exchange's source address, not the connection's peer, and a PROXY-protocol
+ * connection, which reports what its header claims, is looked through ({@link UndertowSockets}).
+ * An AJP connection's peer is the socket's; the client AJP names is only the exchange's.
  */
 final class UndertowRequestView implements RequestView {
     private final HttpServerExchange exchange;
@@ -74,11 +79,20 @@ final class UndertowRequestView implements RequestView {
 
     @Override
     public String peerAddress() {
-        return PeerAddresses.of(exchange.getConnection().getPeerAddress());
+        StreamConnection socket = UndertowSockets.socket(exchange.getConnection());
+        return PeerAddresses.of(socket != null ? socket.getPeerAddress() : exchange.getConnection().getPeerAddress());
     }
 
     @Override
     public String localAddress() {
-        return PeerAddresses.of(exchange.getConnection().getLocalAddress());
+        StreamConnection socket = UndertowSockets.socket(exchange.getConnection());
+        return PeerAddresses.of(socket != null ? socket.getLocalAddress() : exchange.getConnection().getLocalAddress());
+    }
+
+    /** PROXY protocol, or AJP, whose forward requests name the client they speak for. */
+    @Override
+    public boolean relayedConnection() {
+        ServerConnection connection = exchange.getConnection();
+        return connection instanceof AjpServerConnection || UndertowSockets.proxied(connection);
     }
 }

@@ -22,7 +22,8 @@ public final class Jetty10Instrumentation implements ServerInstrumentation {
 
     @Override
     public List<String> helperClassNames() {
-        return List.of(PACKAGE + "Jetty10Gate", PACKAGE + "Jetty10RequestView", PACKAGE + "BodyLimitInterceptor");
+        return List.of(PACKAGE + "Jetty10Gate", PACKAGE + "Jetty10RequestView", PACKAGE + "BodyLimitInterceptor",
+                "dev.mcpguard.jetty.SocketEndPoints");
     }
 
     @Override

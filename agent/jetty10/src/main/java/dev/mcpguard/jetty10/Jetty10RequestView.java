@@ -1,6 +1,7 @@
 package dev.mcpguard.jetty10;
 
 import dev.mcpguard.core.IndexedHeadersView;
+import dev.mcpguard.jetty.SocketEndPoints;
 import dev.mcpguard.net.PeerAddresses;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
@@ -10,8 +11,11 @@ import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.Request;
 
 /**
- * A Jetty 10 request as the gates see it. Addresses come from the channel's end point:
- * {@code ForwardedRequestCustomizer} rewrites the request's remote address, not the end point.
+ * A Jetty 10 request as the gates see it. Addresses come from the socket's end point under the
+ * channel's: {@code ForwardedRequestCustomizer} rewrites the request's remote address, not the end
+ * point, and a {@code ProxyConnectionFactory} end point, which reports what the PROXY header claims,
+ * is looked through ({@link SocketEndPoints}). Over HTTP/2 the channel's end point is the
+ * connection's too.
  */
 final class Jetty10RequestView extends IndexedHeadersView {
     private final Request request;
@@ -74,11 +78,16 @@ final class Jetty10RequestView extends IndexedHeadersView {
 
     @Override
     public String peerAddress() {
-        return PeerAddresses.of(endPoint.getRemoteSocketAddress());
+        return PeerAddresses.of(SocketEndPoints.socket(endPoint).getRemoteSocketAddress());
     }
 
     @Override
     public String localAddress() {
-        return PeerAddresses.of(endPoint.getLocalSocketAddress());
+        return PeerAddresses.of(SocketEndPoints.socket(endPoint).getLocalSocketAddress());
+    }
+
+    @Override
+    public boolean relayedConnection() {
+        return SocketEndPoints.proxied(endPoint);
     }
 }

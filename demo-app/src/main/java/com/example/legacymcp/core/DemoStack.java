@@ -14,6 +14,16 @@ public interface DemoStack {
     /** Whether the stack speaks HTTP/2: h2c with {@code --http2}, h2 by ALPN with {@code --tls}. */
     boolean http2();
 
+    /** Whether {@code --proxy-protocol} can put the PROXY protocol (v1 and v2) in front of the port. */
+    default boolean proxyProtocol() {
+        return false;
+    }
+
+    /** Whether {@code --ajp-port} can add an AJP connector. */
+    default boolean ajp() {
+        return false;
+    }
+
     /**
      * Starts serving every endpoint and returns once the server is listening: with
      * {@code keystore}, TLS only ({@code --tls}); when it is null, cleartext.

@@ -57,6 +57,10 @@ public final class Launcher {
             }
         }, program + "-shutdown"));
 
+        if (server.ajpPort() != Options.NO_AJP) {
+            System.out.println("LISTENING-AJP " + options.hostForDisplay() + ":" + server.ajpPort()
+                    + " " + options.stack().cliName());
+        }
         System.out.println("LISTENING " + options.hostForDisplay() + ":" + server.port()
                 + " " + options.stack().cliName());
         System.out.flush();
@@ -66,7 +70,8 @@ public final class Launcher {
     String usage() {
         int width = stacks.stream().mapToInt(stack -> stack.cliName().length()).max().orElse(0) + 2;
         StringBuilder text = new StringBuilder("Usage: java -jar " + jar
-                + " --stack=<stack> --port=<n> [--host=<addr>] [--trust-forwarded] [--http2 | --tls]\n\nStacks:\n");
+                + " --stack=<stack> --port=<n> [--host=<addr>] [--trust-forwarded] [--http2 | --tls]\n"
+                + "       [--proxy-protocol] [--ajp-port=<n>]\n\nStacks:\n");
         for (DemoStack stack : stacks) {
             String summary = stack.summary().replace("\n", "\n" + " ".repeat(width + 3));
             text.append(String.format("  %-" + width + "s %s%n", stack.cliName(), summary));
@@ -84,11 +89,17 @@ public final class Launcher {
                   --tls              serve HTTPS only, with a certificate for localhost, 127.0.0.1 and ::1
                                      self-signed at each start; ALPN offers h2 and http/1.1.
                                      Not with --http2, as --tls already offers h2%s
+                  --proxy-protocol   take each connection's client address from the PROXY protocol
+                                     header (v1 or v2) it starts with, as behind HAProxy%s
+                  --ajp-port=<n>     also serve AJP/1.3 on port n (0 for any free one), at --host,
+                                     no secret required; prints LISTENING-AJP <host>:<port> <stack>%s
                   --help             print this help and exit
                 """.formatted(
                         without(DemoStack::forwardedHeaders, "ignored by %s, which have no such feature"),
                         without(DemoStack::http2, "refused by %s: no HTTP/2"),
-                        without(DemoStack::http2, "http/1.1 only on %s"))).toString();
+                        without(DemoStack::http2, "http/1.1 only on %s"),
+                        without(DemoStack::proxyProtocol, "refused by %s"),
+                        without(DemoStack::ajp, "refused by %s"))).toString();
     }
 
     /** A continuation line for {@code --help} naming the stacks that lack {@code feature}, if any. */

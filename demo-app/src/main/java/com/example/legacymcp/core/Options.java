@@ -3,7 +3,11 @@ package com.example.legacymcp.core;
 import java.util.List;
 
 /** The command line, see {@link Launcher#usage}. */
-public record Options(DemoStack stack, String host, int port, boolean trustForwarded, boolean http2, boolean tls) {
+public record Options(DemoStack stack, String host, int port, boolean trustForwarded, boolean http2, boolean tls,
+        boolean proxyProtocol, int ajpPort) {
+
+    /** {@link #ajpPort} when there is no AJP connector. */
+    public static final int NO_AJP = -1;
 
     static Options parse(String[] args, List<? extends DemoStack> stacks) {
         DemoStack stack = null;
@@ -12,6 +16,8 @@ public record Options(DemoStack stack, String host, int port, boolean trustForwa
         boolean trustForwarded = false;
         boolean http2 = false;
         boolean tls = false;
+        boolean proxyProtocol = false;
+        int ajpPort = NO_AJP;
         for (String arg : args) {
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg : arg.substring(0, eq);
@@ -23,6 +29,8 @@ public record Options(DemoStack stack, String host, int port, boolean trustForwa
                 case "--trust-forwarded" -> trustForwarded = flag(name, value);
                 case "--http2" -> http2 = flag(name, value);
                 case "--tls" -> tls = flag(name, value);
+                case "--proxy-protocol" -> proxyProtocol = flag(name, value);
+                case "--ajp-port" -> ajpPort = port(name, required(name, value));
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
@@ -38,7 +46,13 @@ public record Options(DemoStack stack, String host, int port, boolean trustForwa
         if (http2 && !stack.http2()) {
             throw new IllegalArgumentException("--http2: " + stack.cliName() + " has no HTTP/2");
         }
-        return new Options(stack, host, port, trustForwarded, http2, tls);
+        if (proxyProtocol && !stack.proxyProtocol()) {
+            throw new IllegalArgumentException("--proxy-protocol: " + stack.cliName() + " has no PROXY protocol support");
+        }
+        if (ajpPort != NO_AJP && !stack.ajp()) {
+            throw new IllegalArgumentException("--ajp-port: " + stack.cliName() + " has no AJP connector");
+        }
+        return new Options(stack, host, port, trustForwarded, http2, tls, proxyProtocol, ajpPort);
     }
 
     /** The host as given, bracketed if it is an IPv6 literal, ready to be followed by {@code :port}. */
@@ -68,6 +82,10 @@ public record Options(DemoStack stack, String host, int port, boolean trustForwa
     }
 
     private static int port(String value) {
+        return port("--port", value);
+    }
+
+    private static int port(String name, String value) {
         try {
             int port = Integer.parseInt(value);
             if (port >= 0 && port <= 65535) {
@@ -76,6 +94,6 @@ public record Options(DemoStack stack, String host, int port, boolean trustForwa
         } catch (NumberFormatException e) {
             // reported below, like an out-of-range number
         }
-        throw new IllegalArgumentException("--port must be a number from 0 to 65535, not " + value);
+        throw new IllegalArgumentException(name + " must be a number from 0 to 65535, not " + value);
     }
 }

@@ -39,6 +39,16 @@ enum Stack implements DemoStack {
     }
 
     @Override
+    public boolean proxyProtocol() {
+        return this == JETTY10; // Jetty's ProxyConnectionFactory; Tomcat has none
+    }
+
+    @Override
+    public boolean ajp() {
+        return this == TOMCAT9;
+    }
+
+    @Override
     public RunningServer start(Options options, SelfSignedKeystore keystore) throws Exception {
         return switch (this) {
             case TOMCAT9 -> Tomcat9Stack.start(options, keystore, Endpoints.routes());

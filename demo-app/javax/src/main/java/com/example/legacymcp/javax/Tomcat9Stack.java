@@ -68,6 +68,10 @@ final class Tomcat9Stack {
             connector.setMaxSavePostSize(MAX_UPGRADE_BODY);
         }
         tomcat.setConnector(connector);
+        Connector ajp = options.ajpPort() == Options.NO_AJP ? null : ajp(options);
+        if (ajp != null) {
+            tomcat.getService().addConnector(ajp);
+        }
 
         if (options.trustForwarded()) {
             RemoteIpValve remoteIp = new RemoteIpValve();
@@ -96,6 +100,11 @@ final class Tomcat9Stack {
             }
 
             @Override
+            public int ajpPort() {
+                return ajp == null ? Options.NO_AJP : ajp.getLocalPort();
+            }
+
+            @Override
             public void join() {
                 tomcat.getServer().await();
             }
@@ -107,6 +116,19 @@ final class Tomcat9Stack {
                 deleteTree(baseDir);
             }
         };
+    }
+
+    /**
+     * AJP/1.3 where the HTTP connector listens, as Apache httpd's mod_proxy_ajp reaches it, with no
+     * secret required: any peer that can connect speaks for whichever client it names.
+     */
+    private static Connector ajp(Options options) {
+        Connector ajp = new Connector("AJP/1.3");
+        ajp.setProperty("address", options.host());
+        ajp.setPort(options.ajpPort());
+        ajp.setProperty("secretRequired", "false");
+        ajp.setThrowOnFailure(true);
+        return ajp;
     }
 
     private static void deleteTree(Path root) throws IOException {
