@@ -19,6 +19,11 @@ public final class JettyDispatchInstrumentation implements ServerInstrumentation
     }
 
     @Override
+    public String supportedVersions() {
+        return "Jetty 10.0 – 11.0";
+    }
+
+    @Override
     public List<String> helperClassNames() {
         return List.of();
     }
