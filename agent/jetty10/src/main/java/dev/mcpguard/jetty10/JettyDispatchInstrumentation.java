@@ -20,7 +20,7 @@ public final class JettyDispatchInstrumentation implements ServerInstrumentation
 
     @Override
     public String supportedVersions() {
-        return "Jetty 10.0 – 11.0";
+        return "Jetty 9.4 – 12.1, whose HttpConfiguration all have isDelayDispatchUntilContent";
     }
 
     @Override
