@@ -6,7 +6,7 @@ import dev.mcpguard.core.Verdict;
 import org.eclipse.jetty.server.HttpChannel;
 
 /**
- * Gates Jetty 9.4–11 requests as the server hands them to its handler tree, after the
+ * Gates Jetty 10 and 11 requests as the server hands them to its handler tree, after the
  * connector's customizers and before any handler, filter or servlet. Injected into Jetty's class
  * loader; holds no policy.
  */
