@@ -34,7 +34,7 @@ import net.bytebuddy.pool.TypePool;
  * resolved in a {@link TypePool} over the server's class loader, which reads class files and
  * loads or initializes none of them.
  */
-public final class Muzzle {
+final class Muzzle {
     private final List<Reference> references;
 
     private Muzzle(List<Reference> references) {
@@ -75,10 +75,6 @@ public final class Muzzle {
         return null;
     }
 
-    List<Reference> references() {
-        return references;
-    }
-
     /** Neither the JDK's {@code java.*} nor the agent's own (relocated dependencies included) can be missing. */
     private static boolean checked(String internalName) {
         return !internalName.startsWith("java/") && !internalName.startsWith("dev/mcpguard/")
@@ -109,6 +105,11 @@ public final class Muzzle {
 
         String by() {
             return " (needed by " + from.substring(from.lastIndexOf('/') + 1) + ")";
+        }
+
+        @Override
+        public String toString() {
+            return ownerName();
         }
     }
 
@@ -142,7 +143,7 @@ public final class Muzzle {
         private final String name;
         private final String descriptor;
         private final boolean isStatic;
-        /** Constructors and private or super calls are looked up in the owner only. */
+        /** Constructors are looked up in the owner only; every other method up its hierarchy, super calls too. */
         private final boolean exact;
 
         MethodReference(String owner, boolean ownerIsInterface, String name, String descriptor,
@@ -338,8 +339,7 @@ public final class Muzzle {
             return new MethodVisitor(Opcodes.ASM9) {
                 @Override
                 public void visitMethodInsn(int opcode, String owner, String methodName, String methodDescriptor, boolean isInterface) {
-                    method(owner, isInterface, methodName, methodDescriptor, opcode == Opcodes.INVOKESTATIC,
-                            opcode == Opcodes.INVOKESPECIAL);
+                    method(owner, isInterface, methodName, methodDescriptor, opcode == Opcodes.INVOKESTATIC);
                 }
 
                 @Override
@@ -395,11 +395,10 @@ public final class Muzzle {
             if (tag >= Opcodes.H_GETFIELD && tag <= Opcodes.H_PUTSTATIC) {
                 return; // no helper uses field handles; a method reference is what lambdas bring
             }
-            method(handle.getOwner(), handle.isInterface(), handle.getName(), handle.getDesc(),
-                    tag == Opcodes.H_INVOKESTATIC, tag == Opcodes.H_INVOKESPECIAL || tag == Opcodes.H_NEWINVOKESPECIAL);
+            method(handle.getOwner(), handle.isInterface(), handle.getName(), handle.getDesc(), tag == Opcodes.H_INVOKESTATIC);
         }
 
-        private void method(String owner, boolean isInterface, String name, String descriptor, boolean isStatic, boolean exact) {
+        private void method(String owner, boolean isInterface, String name, String descriptor, boolean isStatic) {
             String type = elementType(owner);
             if (type == null) {
                 return;
@@ -408,8 +407,8 @@ public final class Muzzle {
                 add(new TypeReference(type, null, current), "type " + type); // clone() of a server type's array
                 return;
             }
-            add(new MethodReference(type, isInterface, name, descriptor, isStatic, exact, current),
-                    "method " + type + "." + name + descriptor + isStatic + exact + isInterface);
+            add(new MethodReference(type, isInterface, name, descriptor, isStatic, "<init>".equals(name), current),
+                    "method " + type + "." + name + descriptor + isStatic + isInterface);
         }
 
         private void type(String internalNameOrDescriptor) {
