@@ -1,7 +1,9 @@
 package dev.mcpguard.agent;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
+import java.util.function.Supplier;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -41,14 +44,21 @@ final class AdapterFit {
 
     /** @return {@code null} when the gate helpers and advice link against {@code classLoader}'s server, else the first missing reference */
     String gateMissing(ClassLoader classLoader) {
-        return gateFit.computeIfAbsent(classLoader, loader ->
-                Optional.ofNullable(gateReferences().firstMissing(loader))).orElse(null);
+        return gateFit.computeIfAbsent(classLoader, loader -> check(this::gateReferences, loader)).orElse(null);
     }
 
     /** Whether the refusal helpers and advice link there. Only asked after {@link #gateMissing} found a gap. */
     boolean refusalLinks(ClassLoader classLoader) {
-        return refusalFit.computeIfAbsent(classLoader, loader ->
-                Optional.ofNullable(refusalReferences().firstMissing(loader))).isEmpty();
+        return refusalFit.computeIfAbsent(classLoader, loader -> check(this::refusalReferences, loader)).isEmpty();
+    }
+
+    /** A check that cannot be made counts as a misfit: the server is refused, not run unchecked. */
+    private static Optional<String> check(Supplier<Muzzle> references, ClassLoader classLoader) {
+        try {
+            return Optional.ofNullable(references.get().firstMissing(classLoader));
+        } catch (RuntimeException e) {
+            return Optional.of("the fit check failed: " + e);
+        }
     }
 
     /** How a server this adapter does not fit is refused on {@code classLoader}, in the words of the ERROR line. */
@@ -106,13 +116,13 @@ final class AdapterFit {
         CodeSource source = protectionDomain == null ? null : protectionDomain.getCodeSource();
         URL location = source == null ? null : source.getLocation();
         if (location != null && "file".equals(location.getProtocol()) && location.getPath().endsWith(".jar")) {
-            try (JarFile jar = new JarFile(new java.io.File(location.toURI()))) {
+            try (JarFile jar = new JarFile(new File(location.toURI()))) {
                 Manifest manifest = jar.getManifest();
                 String version = manifest == null ? null : manifest.getMainAttributes().getValue("Implementation-Version");
                 if (version != null) {
                     return "version " + version + " (" + packageName + ")";
                 }
-            } catch (IOException | java.net.URISyntaxException | RuntimeException unreadable) {
+            } catch (IOException | URISyntaxException | RuntimeException unreadable) {
                 // The package still says which server it is.
             }
         }
