@@ -59,7 +59,10 @@ final class Muzzle {
         ClassFileLocator locator = classLoader == null
                 ? ClassFileLocator.ForClassLoader.ofBootLoader()
                 : ClassFileLocator.ForClassLoader.of(classLoader);
-        TypePool pool = TypePool.Default.of(locator);
+        // The JDK's own types are described from their loaded classes: reading them from the
+        // runtime image would cost more than everything else the check does.
+        TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), locator,
+                TypePool.Default.ReaderMode.FAST, TypePool.ClassLoading.ofBootLoader());
         for (Reference reference : references) {
             String missing;
             try {
