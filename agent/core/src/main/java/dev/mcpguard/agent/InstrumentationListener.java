@@ -33,8 +33,6 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final Map<String, String> instrumented = new ConcurrentSkipListMap<>();
     private final List<String> notGated = new CopyOnWriteArrayList<>();
-    /** Hooked types given refusal advice instead of a gate: not "instrumented". */
-    private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
     /** @param onServerInstrumented run after a server type (not a socket type) was instrumented */
     InstrumentationListener(Logger log, Map<String, String> familyByType, Runnable onServerInstrumented) {
@@ -64,7 +62,7 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
     public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module,
                                  boolean loaded, DynamicType dynamicType) {
         String family = familyByType.get(type.getName());
-        if (!refused.contains(type.getName()) && reported.add(type.getName())) {
+        if (reported.add(type.getName())) {
             log.info("instrumented {}: {}", family, type.getName());
             instrumented.put(type.getName(), family);
             if (!BindInstrumentation.FAMILY.equals(family)) {
@@ -87,12 +85,12 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
     }
 
     /**
-     * A hooked type whose server the adapter does not fit, transformed to refuse.
+     * A hooked type whose server the adapter does not fit, transformed to refuse: reported here,
+     * so that its transformation is not announced as "instrumented".
      *
      * @param sentence the ERROR line, for the first such type of a server; else {@code null}
      */
     void refused(String typeName, String sentence) {
-        refused.add(typeName);
         reported.add(typeName);
         if (sentence != null) {
             notGated(sentence);
