@@ -33,10 +33,11 @@ final class HelperInjector implements AgentBuilder.Transformer {
     private final ClassFileLocator agentClasses;
     private final Map<ClassLoader, Boolean> injected = Collections.synchronizedMap(new WeakHashMap<>());
 
-    HelperInjector(Instrumentation instrumentation, ServerInstrumentation server, ClassFileLocator agentClasses) {
+    HelperInjector(Instrumentation instrumentation, List<String> helperClassNames, List<String> openedPackages,
+                   ClassFileLocator agentClasses) {
         this.instrumentation = instrumentation;
-        this.helperClassNames = server.helperClassNames();
-        this.openedPackages = server.packagesOpenedToHelpers();
+        this.helperClassNames = helperClassNames;
+        this.openedPackages = openedPackages;
         this.agentClasses = agentClasses;
     }
 

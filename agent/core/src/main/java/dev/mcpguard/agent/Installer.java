@@ -137,7 +137,7 @@ public final class Installer {
         return modes;
     }
 
-    private static List<ServerInstrumentation> instrumentations() throws ReflectiveOperationException {
+    static List<ServerInstrumentation> instrumentations() throws ReflectiveOperationException {
         List<ServerInstrumentation> servers = new ArrayList<>();
         for (String name : INSTRUMENTATIONS) {
             servers.add((ServerInstrumentation) Class.forName(name, true, Installer.class.getClassLoader())
@@ -198,14 +198,16 @@ public final class Installer {
                         .or(nameStartsWith("kotlin."))
                         .or(nameStartsWith("scala.")));
         for (ServerInstrumentation server : servers) {
-            HelperInjector helpers = new HelperInjector(instrumentation, server, agentClasses);
+            AdapterFit fit = new AdapterFit(server, agentClasses);
+            HelperInjector gateHelpers = new HelperInjector(instrumentation, server.helperClassNames(),
+                    server.packagesOpenedToHelpers(), agentClasses);
+            HelperInjector refusalHelpers = new HelperInjector(instrumentation, server.refusalHelperClassNames(),
+                    server.packagesOpenedToHelpers(), agentClasses);
             for (ServerInstrumentation.Hook hook : server.hooks()) {
-                // A type only matches the version of the server it was written for.
+                // A type only matches the version of the server it was written for; whether the
+                // adapter links against it is decided per class loader as it loads.
                 builder = builder.type(named(hook.typeName()).and(declaresMethod(hook.method())))
-                        .transform(helpers)
-                        .transform(new AgentBuilder.Transformer.ForAdvice()
-                                .include(agentClasses)
-                                .advice(hook.method(), hook.adviceClassName()));
+                        .transform(new AdapterTransformer(fit, hook, listener, gateHelpers, refusalHelpers, agentClasses));
             }
         }
         builder.installOn(instrumentation);

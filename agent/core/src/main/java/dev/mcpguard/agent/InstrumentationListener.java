@@ -84,6 +84,19 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
         }
     }
 
+    /**
+     * A hooked type whose server the adapter does not fit, transformed to refuse: reported here,
+     * so that its transformation is not announced as "instrumented".
+     *
+     * @param sentence the ERROR line, for the first such type of a server; else {@code null}
+     */
+    void refused(String typeName, String sentence) {
+        reported.add(typeName);
+        if (sentence != null) {
+            notGated(sentence);
+        }
+    }
+
     private void notGated(String sentence) {
         log.error(sentence);
         notGated.add(sentence);

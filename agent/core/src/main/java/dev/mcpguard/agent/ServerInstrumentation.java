@@ -14,8 +14,23 @@ public interface ServerInstrumentation {
     /** The family name used in {@code mcpguard.stack} and in the banner. */
     String family();
 
+    /**
+     * The server versions the adapter is written for, as an operator reads them ("Jetty 10.0 –
+     * 11.0"). A version outside them that still links (see {@link Muzzle}) is gated; one that
+     * does not is refused.
+     */
+    String supportedVersions();
+
     /** Helper classes injected into the server's class loader before the first advised type loads. */
     List<String> helperClassNames();
+
+    /**
+     * Helpers of the hooks' refusal advice, injected instead of {@link #helperClassNames()} into
+     * a class loader whose server the gate helpers do not link against.
+     */
+    default List<String> refusalHelperClassNames() {
+        return List.of();
+    }
 
     /**
      * Packages of the advised types' named module that the helpers may reach privately (through
@@ -31,14 +46,33 @@ public interface ServerInstrumentation {
 
     /** The advised methods of one type, named exactly: a name match is the cheapest matcher. */
     final class Hook {
+        /** Makes the hooked method throw: no request gets past it to the application. */
+        static final String REFUSE_ENTRY = "dev.mcpguard.agent.RefuseEntryAdvice";
+
         private final String typeName;
         private final ElementMatcher<MethodDescription> method;
         private final String adviceClassName;
+        private final String refusalAdviceClassName;
 
+        /** A hook whose server, when the gate helpers do not link, is refused by {@link #REFUSE_ENTRY}. */
         public Hook(String typeName, ElementMatcher<MethodDescription> method, String adviceClassName) {
+            this(typeName, method, adviceClassName, REFUSE_ENTRY);
+        }
+
+        /**
+         * @param refusalAdviceClassName the advice that, when the gate helpers do not link, answers every
+         *                               request 503 {@code gate_error} with {@link #refusalHelperClassNames()}
+         */
+        public Hook(String typeName, ElementMatcher<MethodDescription> method, String adviceClassName,
+                    String refusalAdviceClassName) {
             this.typeName = typeName;
             this.method = method;
             this.adviceClassName = adviceClassName;
+            this.refusalAdviceClassName = refusalAdviceClassName;
+        }
+
+        public String refusalAdviceClassName() {
+            return refusalAdviceClassName;
         }
 
         public String typeName() {

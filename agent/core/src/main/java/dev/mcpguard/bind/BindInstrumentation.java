@@ -22,6 +22,11 @@ public final class BindInstrumentation implements ServerInstrumentation {
     }
 
     @Override
+    public String supportedVersions() {
+        return "the JDK's server sockets, Java 17 and later; Netty 4.1 – 4.2 epoll";
+    }
+
+    @Override
     public List<String> helperClassNames() {
         return List.of(); // BindGate is on the bootstrap class path, visible from every loader
     }

@@ -115,6 +115,17 @@ public final class Guard {
         return refusal;
     }
 
+    /**
+     * For a request of a server whose version the adapter does not link against: always the
+     * refusal, whatever {@code MCPGUARD_ON_ERROR} says. That knob lets a request through when a
+     * gate failed on it; a server the gates cannot read at all must not run unchecked.
+     */
+    public Refusal unfitServer(String stack) {
+        Refusal refusal = refusals.gateError(GateName.PATH);
+        sink.record(Action.BLOCKED, refusal, new Verdict(null, stack, null, null));
+        return refusal;
+    }
+
     /** A failure the adapter handled itself (it could not write a refusal, say): counted and reported. */
     public void internalError(String where, Throwable error) {
         sink.internalError(where, error);

@@ -23,6 +23,11 @@ public final class JdkHttpServerInstrumentation implements ServerInstrumentation
     }
 
     @Override
+    public String supportedVersions() {
+        return "the JDK's com.sun.net.httpserver, Java 17 and later";
+    }
+
+    @Override
     public List<String> helperClassNames() {
         return List.of(PACKAGE + "JdkHttpServerGate", PACKAGE + "GateFilter", PACKAGE + "JdkRequestView",
                 PACKAGE + "BodyLimitedInputStream", PACKAGE + "UnreadBody", PACKAGE + "NoContext",

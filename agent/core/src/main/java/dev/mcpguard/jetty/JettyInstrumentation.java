@@ -19,6 +19,11 @@ public final class JettyInstrumentation implements ServerInstrumentation {
     }
 
     @Override
+    public String supportedVersions() {
+        return "Jetty 12.0 – 12.1";
+    }
+
+    @Override
     public List<String> helperClassNames() {
         return List.of(PACKAGE + "JettyGate", PACKAGE + "JettyRequestView", PACKAGE + "BodyLimitedRequest",
                 PACKAGE + "SocketEndPoints");

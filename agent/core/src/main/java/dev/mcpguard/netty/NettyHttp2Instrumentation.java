@@ -22,6 +22,11 @@ public final class NettyHttp2Instrumentation implements ServerInstrumentation {
     }
 
     @Override
+    public String supportedVersions() {
+        return "Netty 4.1 – 4.2, also under Reactor Netty 1.1 – 1.3 and Vert.x 4";
+    }
+
+    @Override
     public List<String> helperClassNames() {
         // NettyGate holds the h2c upgrade mark both gates share; defined once per loader, whoever comes first.
         return List.of(PACKAGE + "NettyGate", PACKAGE + "NettyRequestView", PACKAGE + "Http2RequestView",

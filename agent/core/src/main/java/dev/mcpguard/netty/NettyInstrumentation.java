@@ -21,6 +21,11 @@ public final class NettyInstrumentation implements ServerInstrumentation {
     }
 
     @Override
+    public String supportedVersions() {
+        return "Netty 4.1 – 4.2, also under Reactor Netty 1.1 – 1.3 and Vert.x 4";
+    }
+
+    @Override
     public List<String> helperClassNames() {
         return List.of(PACKAGE + "GatePlacement", PACKAGE + "NettyGate", PACKAGE + "ResponseSide",
                 PACKAGE + "DecodedBodyMeter", PACKAGE + "NettyRequestView");

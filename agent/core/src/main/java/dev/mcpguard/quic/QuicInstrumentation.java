@@ -23,6 +23,11 @@ public final class QuicInstrumentation implements ServerInstrumentation {
     }
 
     @Override
+    public String supportedVersions() {
+        return "Netty's QUIC codecs, refused in every version";
+    }
+
+    @Override
     public List<String> helperClassNames() {
         return List.of(); // QuicRefusal is on the bootstrap class path and names no Netty type
     }

@@ -24,6 +24,11 @@ public final class TomcatInstrumentation implements ServerInstrumentation {
     }
 
     @Override
+    public String supportedVersions() {
+        return "Tomcat 9.0 – 11.0";
+    }
+
+    @Override
     public List<String> helperClassNames() {
         return List.of(PACKAGE + "TomcatGate", PACKAGE + "TomcatRequestView");
     }

@@ -22,6 +22,11 @@ public final class UndertowInstrumentation implements ServerInstrumentation {
     }
 
     @Override
+    public String supportedVersions() {
+        return "Undertow 2.2 – 2.3";
+    }
+
+    @Override
     public List<String> helperClassNames() {
         return List.of(PACKAGE + "UndertowGate", PACKAGE + "UndertowRequestView", PACKAGE + "BodyLimitConduit",
                 PACKAGE + "UndertowSockets", PACKAGE + "UndertowSockets$Unwrapper", PACKAGE + "UndertowSockets$Http2Transport");

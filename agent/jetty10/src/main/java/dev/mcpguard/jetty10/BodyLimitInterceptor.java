@@ -40,7 +40,7 @@ final class BodyLimitInterceptor implements HttpInput.Interceptor {
         }
         content.skip(bytes);
         failure = new HttpInput.ErrorContent(new BodyLimitExceeded(guard.maxBodyBytes()));
-        Jetty10Gate.refuse(channel, guard.bodyTooLarge());
+        Jetty10Refusal.refuse(channel, guard.bodyTooLarge());
         return failure;
     }
 }

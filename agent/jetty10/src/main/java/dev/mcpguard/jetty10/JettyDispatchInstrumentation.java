@@ -19,6 +19,11 @@ public final class JettyDispatchInstrumentation implements ServerInstrumentation
     }
 
     @Override
+    public String supportedVersions() {
+        return "Jetty 9.4 – 12.1, whose HttpConfiguration all have isDelayDispatchUntilContent";
+    }
+
+    @Override
     public List<String> helperClassNames() {
         return List.of();
     }
