@@ -193,7 +193,8 @@ public final class Installer {
                         .or(nameStartsWith("javax."))
                         .or(nameStartsWith("jdk."))
                         .or(nameStartsWith("sun.").and(not(nameStartsWith("sun.net.httpserver.")
-                                .or(named("sun.nio.ch.ServerSocketChannelImpl")))))
+                                .or(named("sun.nio.ch.ServerSocketChannelImpl"))
+                                .or(named("sun.nio.ch.AsynchronousServerSocketChannelImpl")))))
                         .or(nameStartsWith("com.sun."))
                         .or(nameStartsWith("kotlin."))
                         .or(nameStartsWith("scala.")));
