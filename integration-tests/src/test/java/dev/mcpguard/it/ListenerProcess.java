@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A {@link ListenerServers} JVM under the agent: started, until it says whether it listens, and stopped. */
+/** A small server's JVM under the agent ({@link ListenerServers}, say): started, until it says whether it listens, and stopped. */
 final class ListenerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration END_TIMEOUT = Duration.ofSeconds(10);
@@ -29,11 +29,17 @@ final class ListenerProcess implements AutoCloseable {
         this.said = said;
     }
 
-    /** @param port 0 for an ephemeral one */
+    /** A {@link ListenerServers} {@code kind}; {@code port} 0 for an ephemeral one. */
     static ListenerProcess start(String kind, String host, int port, Map<String, String> env) {
+        return start(ListenerServers.class, List.of(kind, host, Integer.toString(port)), env);
+    }
+
+    /** A server whose {@code main} prints {@code LISTENING … :<port>} or {@code NOT STARTED …}. */
+    static ListenerProcess start(Class<?> main, List<String> args, Map<String, String> env) {
+        String kind = main.getSimpleName();
         List<String> command = new ArrayList<>(List.of(TestJars.java(), "-javaagent:" + TestJars.agent(),
-                "-cp", System.getProperty("java.class.path"), ListenerServers.class.getName(), kind, host,
-                Integer.toString(port)));
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         DemoServer.cleanEnvironment(builder.environment());
         builder.environment().putAll(env);

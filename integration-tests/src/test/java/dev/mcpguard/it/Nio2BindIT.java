@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * The BIND gate (§6) on an NIO2 listener ({@code AsynchronousServerSocketChannel}, as Tomcat's NIO2
  * connector listens), in a JVM under the agent: the same rewrite, log-only and ports rules as for
  * NIO and {@code ServerSocket} ({@link BindGateIT}). The address printed is the one the socket has.
+ * Then the same in Tomcat's NIO2 connector.
  */
 class Nio2BindIT {
     private static final Map<String, String> TOKEN = Map.of("MCPGUARD_TOKEN", "t0ken");
@@ -57,10 +58,36 @@ class Nio2BindIT {
         assertThat(stderr).noneMatch(line -> line.contains("BIND gate"));
     }
 
+    /**
+     * Tomcat's NIO2 connector: its wildcard bind is rewritten by the NIO2 hook, the listener is
+     * Tomcat's own (it starts under {@code MCPGUARD_UNGATED_LISTENERS=refuse}, no ERROR line), and
+     * its requests are gated.
+     */
+    @Test
+    void tomcatsNio2ConnectorIsRewrittenOwnedAndGated() throws IOException {
+        Map<String, String> env = Map.of("MCPGUARD_TOKEN", "t0ken", "MCPGUARD_UNGATED_LISTENERS", "refuse");
+        List<String> stderr;
+        try (ListenerProcess server = ListenerProcess.start(TomcatNio2Server.class, List.of("0.0.0.0"), env)) {
+            assertThat(server.said()).startsWith("LISTENING Http11Nio2Protocol port :");
+            assertThat(server.awaitStderr(line -> line.contains(REWROTE))).contains(REWROTE + "0.0.0.0:0 to 127.0.0.1:0;");
+            assertThat(answer(server.port(), "GET /mcp HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.1 401 ");
+            assertThat(answer(server.port(), "GET /mcp HTTP/1.0\r\nAuthorization: Bearer t0ken\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200 ").endsWith("ok");
+            stderr = server.stopAndReadStderr();
+        }
+        assertThat(stderr).noneMatch(line -> line.contains(" ERROR "));
+    }
+
     /** What the listener at 127.0.0.1:port sends, to its end. */
     private static String answer(int port) throws IOException {
+        return answer(port, "");
+    }
+
+    /** Sends {@code request} to 127.0.0.1:port and reads the answer to its end. */
+    private static String answer(int port, String request) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port); InputStream in = socket.getInputStream()) {
             socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
     }
