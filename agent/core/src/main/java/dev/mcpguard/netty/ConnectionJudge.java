@@ -22,6 +22,8 @@ import java.util.Map;
 public final class ConnectionJudge {
     private static final AttributeKey<Boolean> JUDGED = AttributeKey.valueOf("mcpguard.listener.judged");
     private static final String HTTP2_HANDLER = "io.netty.handler.codec.http2.Http2ConnectionHandler";
+    /** Decodes the PROXY header in front of the protocol, not the protocol: a server may add its codec after it. */
+    private static final String PROXY_HEADER_DECODER = "io.netty.handler.codec.haproxy.HAProxyMessageDecoder";
 
     private ConnectionJudge() {
     }
@@ -32,7 +34,7 @@ public final class ConnectionJudge {
      */
     public static boolean refused(ChannelHandlerContext decoder, List<Object> decoded, int count) {
         try {
-            if (count == 0) {
+            if (count == 0 || decoder.handler().getClass().getName().equals(PROXY_HEADER_DECODER)) {
                 return false;
             }
             Channel channel = decoder.channel();
