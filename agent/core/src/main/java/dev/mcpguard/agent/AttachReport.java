@@ -2,6 +2,7 @@ package dev.mcpguard.agent;
 
 import dev.mcpguard.bind.BindInstrumentation;
 import dev.mcpguard.bind.ListeningSockets;
+import dev.mcpguard.bind.UngatedListeners;
 import dev.mcpguard.config.Config;
 import dev.mcpguard.core.BindPolicy;
 import dev.mcpguard.net.PeerAddresses;
@@ -47,6 +48,9 @@ final class AttachReport {
             lines.add("  no supported server is loaded yet: one that starts later is gated as its classes load");
         }
         for (String sentence : listener.notGated()) {
+            lines.add("  NOT GATED: " + sentence);
+        }
+        for (String sentence : UngatedListeners.seen()) {
             lines.add("  NOT GATED: " + sentence);
         }
         listening(lines, bindPolicy);

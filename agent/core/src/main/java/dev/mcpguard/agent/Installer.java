@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.mcpguard.audit.AuditTrail;
 import dev.mcpguard.bind.BindGate;
+import dev.mcpguard.bind.UngatedListeners;
 import dev.mcpguard.audit.DecisionLog;
 import dev.mcpguard.config.Config;
 import dev.mcpguard.config.ConfigException;
@@ -47,6 +48,7 @@ public final class Installer {
             "dev.mcpguard.jetty10.JettyDispatchInstrumentation",
             "dev.mcpguard.netty.NettyInstrumentation",
             "dev.mcpguard.netty.NettyHttp2Instrumentation",
+            "dev.mcpguard.netty.NettyListenerInstrumentation",
             "dev.mcpguard.undertow.UndertowInstrumentation",
             "dev.mcpguard.jdkhttp.JdkHttpServerInstrumentation",
             "dev.mcpguard.quic.QuicInstrumentation",
@@ -95,6 +97,7 @@ public final class Installer {
         HelperInjector.openClassLoader(instrumentation);
         GatesMBeanRegistration jmx = GatesMBeanRegistration.start(audit.counters(), modes(config), log);
         InstrumentationListener listener = new InstrumentationListener(log, families(servers), jmx::serverInstrumented);
+        UngatedListeners.install(new ListenerOwners(listener, servers), config.refuseUngatedListeners(), log);
         instrument(instrumentation, agentJar, servers, listener);
         return attached ? AttachReport.lines(version, config, bindPolicy, listener) : List.of();
     }
@@ -193,7 +196,8 @@ public final class Installer {
                         .or(nameStartsWith("javax."))
                         .or(nameStartsWith("jdk."))
                         .or(nameStartsWith("sun.").and(not(nameStartsWith("sun.net.httpserver.")
-                                .or(named("sun.nio.ch.ServerSocketChannelImpl")))))
+                                .or(named("sun.nio.ch.ServerSocketChannelImpl"))
+                                .or(named("sun.nio.ch.AsynchronousServerSocketChannelImpl")))))
                         .or(nameStartsWith("com.sun."))
                         .or(nameStartsWith("kotlin."))
                         .or(nameStartsWith("scala.")));

@@ -2,6 +2,7 @@ package dev.mcpguard.bind;
 
 import dev.mcpguard.core.BindPolicy;
 import dev.mcpguard.core.GateMode;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -27,10 +28,35 @@ public final class BindGate {
 
     /**
      * @param requested the address a server socket is about to bind ({@code null}: wildcard, any port)
-     * @return the address to bind instead, or {@code requested}; never throws, since a failing
-     *         agent must not keep a server from starting
+     * @return the address to bind instead, or {@code requested}
+     * @throws BindException only to refuse an ungated listener ({@code MCPGUARD_UNGATED_LISTENERS=refuse});
+     *         nothing else, since a failing agent must not keep a server from starting
      */
-    public static SocketAddress onBind(SocketAddress requested) {
+    public static SocketAddress onBind(SocketAddress requested) throws BindException {
+        SocketAddress bound = narrowed(requested);
+        BindException refused;
+        try {
+            refused = UngatedListeners.atBind(display(bound));
+        } catch (Throwable error) {
+            log.error("could not tell whether a listener is gated; it is left to listen", error);
+            return bound;
+        }
+        if (refused != null) {
+            throw refused;
+        }
+        return bound;
+    }
+
+    /** The address as the operator reads it: {@code 0.0.0.0:8080}, {@code [::1]:0}, a Unix socket's path. */
+    private static String display(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) address;
+            return (inet.isUnresolved() ? inet.getHostString() : literal(inet.getAddress())) + ":" + inet.getPort();
+        }
+        return address == null ? "0.0.0.0:0" : address.toString();
+    }
+
+    private static SocketAddress narrowed(SocketAddress requested) {
         BindPolicy active = policy;
         if (active == null) {
             return requested;

@@ -9,8 +9,10 @@ import java.util.List;
 
 /**
  * Server-socket binds: NIO {@code ServerSocketChannel} (Tomcat, Jetty, Undertow, the JDK
- * HttpServer, Netty's NIO transport), {@code java.net.ServerSocket}, and Netty's epoll server
- * channel, which binds natively.
+ * HttpServer, Netty's NIO transport), NIO2 {@code AsynchronousServerSocketChannel} (Tomcat's NIO2
+ * connector), {@code java.net.ServerSocket}, and the server channels of Netty's native transports,
+ * which bind natively: epoll, kqueue (BSD and macOS only), io_uring (Netty 4.2, and the 4.1
+ * incubator). Each of those declares its own {@code doBind(SocketAddress)} that binds and listens.
  */
 public final class BindInstrumentation implements ServerInstrumentation {
     public static final String FAMILY = "bind";
@@ -36,10 +38,19 @@ public final class BindInstrumentation implements ServerInstrumentation {
         return List.of(
                 new Hook("sun.nio.ch.ServerSocketChannelImpl",
                         named("bind").and(takesArguments(2)).and(takesArgument(0, named("java.net.SocketAddress"))), ADVICE),
+                new Hook("sun.nio.ch.AsynchronousServerSocketChannelImpl",
+                        named("bind").and(takesArguments(2)).and(takesArgument(0, named("java.net.SocketAddress"))), ADVICE),
                 new Hook("java.net.ServerSocket",
                         named("bind").and(takesArguments(2)).and(takesArgument(0, named("java.net.SocketAddress"))), ADVICE),
-                new Hook("io.netty.channel.epoll.EpollServerSocketChannel",
-                        named("doBind").and(takesArguments(1)).and(takesArgument(0, named("java.net.SocketAddress"))), ADVICE));
+                nettyNative("io.netty.channel.epoll.EpollServerSocketChannel"),
+                nettyNative("io.netty.channel.kqueue.KQueueServerSocketChannel"),
+                nettyNative("io.netty.channel.uring.IoUringServerSocketChannel"),
+                nettyNative("io.netty.incubator.channel.uring.IOUringServerSocketChannel"));
+    }
+
+    private static Hook nettyNative(String serverChannel) {
+        return new Hook(serverChannel,
+                named("doBind").and(takesArguments(1)).and(takesArgument(0, named("java.net.SocketAddress"))), ADVICE);
     }
 
 }

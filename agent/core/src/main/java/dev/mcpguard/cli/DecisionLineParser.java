@@ -1,154 +1,213 @@
 package dev.mcpguard.cli;
 
+import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Recognizes the decision lines that {@code DecisionLog} writes, JSON or text, among everything
  * else on the agent's stderr. Tolerant in what it skips (whitespace, fields it does not know,
  * numbers and literals it does not need) but it never guesses: a line that does not parse
  * completely is not a decision, so a half-written or garbled line is counted as other output.
+ *
+ * <p>It reads a line once, character by character, and keeps only the values the report needs,
+ * each cut to {@link #MAX_VALUE_CHARS}: an attacker chooses the path, and a path megabytes long
+ * must be counted in its row like any other, without the line ever being held whole.
  */
 final class DecisionLineParser {
-    private static final String JSON_START = "{\"@timestamp\"";
-    private static final String TEXT_START = "@timestamp=";
+    /** How much of a value is kept; a longer one is kept as its start and {@link #cutMark the count of the rest}. */
+    static final int MAX_VALUE_CHARS = 8 * 1024;
+    /** {@code DecisionLog} writes a dozen short field names; a line with longer or more is not one of its. */
+    private static final int MAX_NAME_CHARS = 64;
+    private static final int MAX_FIELDS = 64;
+    private static final String TIMESTAMP = "@timestamp";
+    private static final Set<String> KEPT = Set.of("event.action", "mcpguard.gate", "mcpguard.reason", "url.path",
+            "client.address");
     private static final String[] LITERALS = {"null", "true", "false"};
 
-    private final String line;
-    private int at;
-
-    private DecisionLineParser(String line) {
-        this.line = line;
+    /** The characters of one line. */
+    interface Chars {
+        /** @return the next character, {@code -1} at the end of the line */
+        int read() throws IOException;
     }
 
-    /** @return the decision, or {@code null} when the line is not a well-formed decision line */
-    static DecisionLine parse(String line) {
+    private final Chars in;
+    private final Map<String, String> kept = new HashMap<>();
+    private final Set<String> names = new HashSet<>();
+    /** The current character, {@code -1} at the end of the line. */
+    private int c;
+
+    private DecisionLineParser(Chars in) throws IOException {
+        this.in = in;
+        this.c = in.read();
+    }
+
+    /**
+     * Reads the line until it is known not to be a decision, or to its end; the caller skips the rest.
+     *
+     * @return the decision, or {@code null} when the line is not a well-formed decision line
+     */
+    static DecisionLine parse(Chars line) throws IOException {
+        DecisionLineParser parser = new DecisionLineParser(line);
         try {
-            Map<String, String> fields;
-            if (line.startsWith(JSON_START)) {
-                fields = new DecisionLineParser(line).jsonObject();
-            } else if (line.startsWith(TEXT_START)) {
-                fields = new DecisionLineParser(line).textFields();
+            if (parser.c == '{') {
+                parser.jsonObject();
+            } else if (parser.c == '@') {
+                parser.textFields();
             } else {
                 return null;
             }
-            return decision(fields);
+            return parser.decision();
         } catch (Malformed e) {
             return null;
         }
     }
 
-    private static DecisionLine decision(Map<String, String> fields) {
-        DecisionLine decision = new DecisionLine(fields.get("event.action"), fields.get("mcpguard.gate"),
-                fields.get("mcpguard.reason"), fields.get("url.path"), fields.get("client.address"));
+    /** How a value cut to {@link #MAX_VALUE_CHARS} ends. */
+    static String cutMark(long dropped) {
+        return "\u2026(+" + dropped + " chars)";
+    }
+
+    private DecisionLine decision() {
+        DecisionLine decision = new DecisionLine(kept.get("event.action"), kept.get("mcpguard.gate"),
+                kept.get("mcpguard.reason"), kept.get("url.path"), kept.get("client.address"));
         if (decision.action() == null || decision.refusal() && (decision.gate() == null || decision.reason() == null)) {
             throw new Malformed();
         }
         return decision;
     }
 
-    private Map<String, String> jsonObject() {
-        Map<String, String> fields = new HashMap<>();
+    /** A JSON object whose first member is {@code "@timestamp"}, straight after the brace, and nothing after it but spaces. */
+    private void jsonObject() throws IOException {
         expect('{');
+        boolean first = true;
+        do {
+            if (!first) {
+                skipSpaces();
+            }
+            String name = name(jsonString(MAX_NAME_CHARS));
+            if (first && !name.equals(TIMESTAMP)) {
+                throw new Malformed();
+            }
+            first = false;
+            skipSpaces();
+            expect(':');
+            skipSpaces();
+            put(name, jsonValue(KEPT.contains(name)));
+            skipSpaces();
+        } while (accept(','));
+        expect('}');
         skipSpaces();
-        if (!accept('}')) {
-            do {
-                skipSpaces();
-                String name = string();
-                skipSpaces();
-                expect(':');
-                skipSpaces();
-                put(fields, name, jsonValue());
-                skipSpaces();
-            } while (accept(','));
-            expect('}');
-        }
-        skipSpaces();
-        if (at != line.length()) {
+        if (c != -1) {
             throw new Malformed();
         }
-        return fields;
     }
 
     /** Strings and null as such; numbers, true and false as their text, which is all the report needs. */
-    private String jsonValue() {
-        if (peek() == '"') {
-            return string();
+    private String jsonValue(boolean keep) throws IOException {
+        if (c == '"') {
+            return jsonString(keep ? MAX_VALUE_CHARS : 0).toString();
         }
         for (String literal : LITERALS) {
-            if (line.startsWith(literal, at)) {
-                at += literal.length();
+            if (c == literal.charAt(0)) {
+                for (int i = 0; i < literal.length(); i++) {
+                    expect(literal.charAt(i));
+                }
                 return literal.equals("null") ? null : literal;
             }
         }
-        int start = at;
-        while (at < line.length() && "-+.eE0123456789".indexOf(line.charAt(at)) >= 0) {
-            at++;
+        Value number = new Value(keep ? MAX_VALUE_CHARS : 0);
+        while (c >= 0 && "-+.eE0123456789".indexOf(c) >= 0) {
+            number.append((char) c);
+            advance();
         }
-        if (at == start) {
+        if (number.length == 0) {
             throw new Malformed();
         }
-        return line.substring(start, at);
+        return number.toString();
     }
 
-    /** {@code name=value} pairs separated by spaces; a quoted value is a JSON string, {@code -} is null. */
-    private Map<String, String> textFields() {
-        Map<String, String> fields = new HashMap<>();
-        skipSpaces();
-        while (at < line.length()) {
-            int equals = line.indexOf('=', at);
-            if (equals <= at) {
+    /**
+     * {@code name=value} pairs separated by spaces, the first one {@code @timestamp}; a quoted value
+     * is a JSON string, {@code -} is null.
+     */
+    private void textFields() throws IOException {
+        boolean first = true;
+        while (c != -1) {
+            Value rawName = new Value(MAX_NAME_CHARS);
+            while (c != '=') {
+                if (c == -1 || c == ' ' || c == '"') {
+                    throw new Malformed();
+                }
+                rawName.append((char) c);
+                advance();
+            }
+            String name = name(rawName);
+            if (name.isEmpty() || first && !name.equals(TIMESTAMP)) {
                 throw new Malformed();
             }
-            String name = line.substring(at, equals);
-            if (name.indexOf(' ') >= 0 || name.indexOf('"') >= 0) {
-                throw new Malformed();
-            }
-            at = equals + 1;
+            first = false;
+            advance();
+            int limit = KEPT.contains(name) ? MAX_VALUE_CHARS : 0;
             String value;
-            if (at < line.length() && line.charAt(at) == '"') {
-                value = string();
-                if (at < line.length() && line.charAt(at) != ' ') {
+            if (c == '"') {
+                value = jsonString(limit).toString();
+                if (c != -1 && c != ' ') {
                     throw new Malformed();
                 }
             } else {
-                int end = line.indexOf(' ', at);
-                end = end < 0 ? line.length() : end;
-                value = line.substring(at, end);
-                at = end;
-                if (value.isEmpty()) {
+                Value plain = new Value(limit);
+                boolean dash = c == '-';
+                while (c != -1 && c != ' ') {
+                    plain.append((char) c);
+                    advance();
+                }
+                if (plain.length == 0) {
                     throw new Malformed();
                 }
+                value = dash && plain.length == 1 ? null : plain.toString();
             }
-            put(fields, name, value.equals("-") ? null : value);
+            put(name, value);
             skipSpaces();
         }
-        return fields;
+    }
+
+    /** A field name as {@code DecisionLog} writes them: short, so a longer one means this is no decision line. */
+    private static String name(Value name) {
+        if (name.length > MAX_NAME_CHARS) {
+            throw new Malformed();
+        }
+        return name.toString();
     }
 
     /** A repeated name means two lines ran together or the line was tampered with: not a decision. */
-    private static void put(Map<String, String> fields, String name, String value) {
-        if (fields.containsKey(name)) {
+    private void put(String name, String value) {
+        if (!names.add(name) || names.size() > MAX_FIELDS) {
             throw new Malformed();
         }
-        fields.put(name, value);
+        if (KEPT.contains(name)) {
+            kept.put(name, value);
+        }
     }
 
-    private String string() {
+    /** @param limit how many characters to keep, 0 to only check the string's syntax */
+    private Value jsonString(int limit) throws IOException {
         expect('"');
-        StringBuilder out = new StringBuilder();
+        Value out = new Value(limit);
         while (true) {
-            char c = next();
-            if (c == '"') {
-                return out.toString();
+            int ch = next();
+            if (ch == '"') {
+                return out;
             }
-            if (c != '\\') {
-                out.append(c);
+            if (ch != '\\') {
+                out.append((char) ch);
                 continue;
             }
-            char escaped = next();
+            int escaped = next();
             switch (escaped) {
-                case '"', '\\', '/' -> out.append(escaped);
+                case '"', '\\', '/' -> out.append((char) escaped);
                 case 'b' -> out.append('\b');
                 case 'f' -> out.append('\f');
                 case 'n' -> out.append('\n');
@@ -160,7 +219,7 @@ final class DecisionLineParser {
         }
     }
 
-    private char hex4() {
+    private char hex4() throws IOException {
         int value = 0;
         for (int i = 0; i < 4; i++) {
             int digit = Character.digit(next(), 16);
@@ -172,37 +231,59 @@ final class DecisionLineParser {
         return (char) value;
     }
 
-    private char next() {
-        if (at >= line.length()) {
+    /** @return the current character, moving past it; the end of the line is malformed here */
+    private int next() throws IOException {
+        if (c == -1) {
             throw new Malformed();
         }
-        return line.charAt(at++);
+        int current = c;
+        advance();
+        return current;
     }
 
-    private char peek() {
-        if (at >= line.length()) {
-            throw new Malformed();
-        }
-        return line.charAt(at);
+    private void advance() throws IOException {
+        c = in.read();
     }
 
-    private boolean accept(char c) {
-        if (at < line.length() && line.charAt(at) == c) {
-            at++;
+    private boolean accept(char expected) throws IOException {
+        if (c == expected) {
+            advance();
             return true;
         }
         return false;
     }
 
-    private void expect(char c) {
-        if (!accept(c)) {
+    private void expect(char expected) throws IOException {
+        if (!accept(expected)) {
             throw new Malformed();
         }
     }
 
-    private void skipSpaces() {
-        while (at < line.length() && line.charAt(at) == ' ') {
-            at++;
+    private void skipSpaces() throws IOException {
+        while (c == ' ') {
+            advance();
+        }
+    }
+
+    /** The first {@code limit} characters of a value and the count of all of them. */
+    private static final class Value {
+        private final StringBuilder start = new StringBuilder();
+        private final int limit;
+        long length;
+
+        Value(int limit) {
+            this.limit = limit;
+        }
+
+        void append(char ch) {
+            if (length++ < limit) {
+                start.append(ch);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return length <= limit ? start.toString() : start + cutMark(length - limit);
         }
     }
 

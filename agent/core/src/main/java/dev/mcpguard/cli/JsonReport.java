@@ -3,7 +3,7 @@ package dev.mcpguard.cli;
 import java.io.PrintStream;
 import java.util.List;
 
-/** The report as one line of JSON, for scripts: values whole and escaped, log names as given. */
+/** The report as one line of JSON, for scripts: values as read (whole up to {@link DecisionLineParser#MAX_VALUE_CHARS}) and escaped, log names as given. */
 final class JsonReport {
 
     private JsonReport() {

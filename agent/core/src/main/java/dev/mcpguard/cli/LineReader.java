@@ -4,59 +4,75 @@ import java.io.IOException;
 import java.io.Reader;
 
 /**
- * Lines as {@link java.io.BufferedReader#readLine()} splits them ({@code \n}, {@code \r} or
- * {@code \r\n}), except that at most {@link #MAX_CHARS} of a line are kept: the application
- * shares stderr with the agent, and one gigabyte-long line of its output must not exhaust memory.
- * No decision line comes near the limit, since servers cap the request line far below it.
+ * The lines of a log as {@link java.io.BufferedReader#readLine()} splits them ({@code \n},
+ * {@code \r} or {@code \r\n}), handed out one character at a time so that no line is ever held
+ * whole: the application shares stderr with the agent, and a decision line carries a path an
+ * attacker chose, so a line may be any length and must still be read to its end.
  */
-final class LineReader {
-    static final int MAX_CHARS = 64 * 1024;
-
+final class LineReader implements DecisionLineParser.Chars {
     private final Reader in;
     private final char[] buffer = new char[8192];
-    private final StringBuilder line = new StringBuilder();
     private int position;
     private int limit;
+    private boolean inLine;
     private boolean afterCr;
-    private boolean cut;
 
     LineReader(Reader in) {
         this.in = in;
     }
 
-    /** @return the next line without its terminator, {@code null} at the end of the input */
-    String next() throws IOException {
-        line.setLength(0);
-        cut = false;
-        while (true) {
-            if (position == limit) {
-                limit = Math.max(in.read(buffer), 0);
-                position = 0;
-                if (limit == 0) {
-                    return line.length() > 0 ? line.toString() : null;
+    /**
+     * Skips what is left of the current line and moves to the next one.
+     *
+     * @return whether there is a next line; like {@code readLine()}, the end of the input after a
+     *         terminator is not an empty line
+     */
+    boolean nextLine() throws IOException {
+        while (inLine) {
+            read();
+        }
+        if (!fill()) {
+            return false;
+        }
+        if (afterCr) {
+            afterCr = false;
+            if (buffer[position] == '\n') {
+                position++;
+                if (!fill()) {
+                    return false;
                 }
-            }
-            char c = buffer[position++];
-            if (afterCr) {
-                afterCr = false;
-                if (c == '\n') {
-                    continue;
-                }
-            }
-            if (c == '\n' || c == '\r') {
-                afterCr = c == '\r';
-                return line.toString();
-            }
-            if (line.length() < MAX_CHARS) {
-                line.append(c);
-            } else {
-                cut = true;
             }
         }
+        inLine = true;
+        return true;
     }
 
-    /** Whether the line last returned was longer than {@link #MAX_CHARS} and was cut. */
-    boolean cut() {
-        return cut;
+    /** @return the next character of the current line, {@code -1} at its end (the terminator is consumed) */
+    @Override
+    public int read() throws IOException {
+        if (!inLine || !fill()) {
+            inLine = false;
+            return -1;
+        }
+        char c = buffer[position++];
+        if (c == '\n' || c == '\r') {
+            afterCr = c == '\r';
+            inLine = false;
+            return -1;
+        }
+        return c;
+    }
+
+    /** @return whether a character is buffered, reading more when none is */
+    private boolean fill() throws IOException {
+        while (position == limit) {
+            int read = in.read(buffer);
+            if (read < 0) {
+                return false;
+            }
+            position = 0;
+            limit = read;
+        }
+        return true;
     }
 }

@@ -60,10 +60,9 @@ final class Report {
         }
     }
 
-    /** @param cut whether the line was too long to be kept whole, which no decision line is */
-    void add(int log, String line, boolean cut) {
+    /** @param decision what a line of the log said, {@code null} for a line that is not a decision */
+    void add(int log, DecisionLine decision) {
         Log counts = logs.get(log);
-        DecisionLine decision = cut ? null : DecisionLineParser.parse(line);
         if (decision == null) {
             counts.other++;
             return;

@@ -130,12 +130,12 @@ public final class ReportCommand {
         throw new UsageException("--top needs a number of 0 or more, not " + Printable.text(value));
     }
 
-    /** Line by line, so that the size of a log does not matter; bytes that are not UTF-8 become U+FFFD. */
+    /** Line by line, so that the size of a log or of a line does not matter; bytes that are not UTF-8 become U+FFFD. */
     private static void read(InputStream in, Report report, int log) throws IOException {
         LineReader lines = new LineReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)));
-        for (String line = lines.next(); line != null; line = lines.next()) {
-            report.add(log, line, lines.cut());
+        while (lines.nextLine()) {
+            report.add(log, DecisionLineParser.parse(lines));
         }
     }
 

@@ -55,6 +55,7 @@ public final class Config {
     private String bind = "127.0.0.1";
     private int[] bindPorts;
     private boolean denyOnError = true;
+    private boolean refuseUngatedListeners;
     private boolean logAllowed;
     private boolean jsonLog = true;
     private List<String> unknownKnobs = List.of();
@@ -123,6 +124,9 @@ public final class Config {
         }
         if ((value = source.get(Knob.BIND_PORTS)) != null) {
             bindPorts = ports(value);
+        }
+        if ((value = source.get(Knob.UNGATED_LISTENERS)) != null) {
+            refuseUngatedListeners = !choice(Knob.UNGATED_LISTENERS, value, "warn", "refuse");
         }
         if ((value = source.get(Knob.ON_ERROR)) != null) {
             denyOnError = choice(Knob.ON_ERROR, value, "deny", "allow");
@@ -447,6 +451,11 @@ public final class Config {
         return bindPorts == null ? null : bindPorts.clone();
     }
 
+    /** {@code MCPGUARD_UNGATED_LISTENERS=refuse}: a listener no gated server family owns fails to bind. */
+    public boolean refuseUngatedListeners() {
+        return refuseUngatedListeners;
+    }
+
     public boolean denyOnError() {
         return denyOnError;
     }
@@ -523,7 +532,8 @@ public final class Config {
                 + ", trust prod loopback=" + (trustProdLoopback ? "on" : "off")
                 + (relayHeaders.isEmpty() ? "" : ", more relay headers=" + String.join(",", relayHeaders)));
         lines.add("origin: allowed origins=" + origins + "; allowed hosts=" + hosts);
-        lines.add("bind: " + bind + ", ports=" + (bindPorts == null ? "all" : Arrays.toString(bindPorts)));
+        lines.add("bind: " + bind + ", ports=" + (bindPorts == null ? "all" : Arrays.toString(bindPorts))
+                + ", ungated listeners=" + (refuseUngatedListeners ? "refuse" : "warn"));
         lines.add("on error: " + (denyOnError ? "deny (503)" : "allow") + ", log: " + (jsonLog ? "json" : "text")
                 + (logAllowed ? ", allowed requests too" : ", refusals only"));
         return lines;

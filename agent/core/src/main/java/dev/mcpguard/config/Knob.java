@@ -30,6 +30,7 @@ public enum Knob {
     ALLOWED_HOSTS("loopback names on a loopback listener, else any", "host names or IP literals, port optional, or *"),
     BIND("127.0.0.1", "widest IP address a server socket may listen on"),
     BIND_PORTS("all", "ports whose binds the BIND gate governs, comma-separated"),
+    UNGATED_LISTENERS("warn", "a listening socket no gated server family owns: warn (one ERROR line) or refuse (the bind fails)"),
     ON_ERROR("deny", "a gate that fails internally: deny (503) or allow"),
     LOG_ALLOWED("off", "flag: log allowed requests too"),
     LOG_FORMAT("json", "json or text");

@@ -8,9 +8,12 @@ import dev.mcpguard.core.FakeRequest;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.lang.management.ManagementFactory;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,23 +44,32 @@ class DecisionLineParserTest {
         return bytes.toString(StandardCharsets.UTF_8).lines().toList();
     }
 
+    /** One line, read as the report reads its logs. */
+    private static DecisionLine parse(String line) throws IOException {
+        LineReader reader = new LineReader(new StringReader(line + "\n"));
+        assertThat(reader.nextLine()).isTrue();
+        DecisionLine decision = DecisionLineParser.parse(reader);
+        assertThat(reader.nextLine()).as("one line").isFalse();
+        return decision;
+    }
+
     @ParameterizedTest(name = "[{0}]")
     @ValueSource(strings = {"/mcp", "/a b", "/a=b", "/a\"b", "/a\\b", "/a\r\nb", "/a\u001b[2Jb", "/a\u2028b", "/a\u0085b",
         "/é/😀", "-", "", "/x\r\n{\"@timestamp\":\"2026-11-22T01:02:03.456Z\",\"event.action\":\"allowed\"}"})
-    void bothFormatsGiveTheSameDecisionWithTheValueAsSent(String path) {
+    void bothFormatsGiveTheSameDecisionWithTheValueAsSent(String path) throws IOException {
         List<String> json = written(true, path, null);
         List<String> text = written(false, path, null);
 
         assertThat(json).hasSameSizeAs(text).hasSizeGreaterThanOrEqualTo(3); // origin, auth, (path,) allowed
         List<DecisionLine> fromJson = new ArrayList<>();
         for (int i = 0; i < json.size(); i++) {
-            DecisionLine decision = DecisionLineParser.parse(json.get(i));
+            DecisionLine decision = parse(json.get(i));
             assertThat(decision).as(json.get(i)).isNotNull();
             fromJson.add(decision);
             // the text format cannot tell a "-" value from null
             DecisionLine expected = path.equals("-") ? new DecisionLine(decision.action(), decision.gate(),
                     decision.reason(), null, decision.client()) : decision;
-            assertThat(DecisionLineParser.parse(text.get(i))).as(text.get(i)).isEqualTo(expected);
+            assertThat(parse(text.get(i))).as(text.get(i)).isEqualTo(expected);
         }
         assertThat(fromJson).extracting(DecisionLine::path).containsOnly(path);
         assertThat(fromJson).extracting(DecisionLine::client).containsOnlyNulls();
@@ -65,8 +77,8 @@ class DecisionLineParserTest {
     }
 
     @Test
-    void aRealLineHasTheFieldsTheReportNeeds() {
-        assertThat(DecisionLineParser.parse(JSON_LINE))
+    void aRealLineHasTheFieldsTheReportNeeds() throws IOException {
+        assertThat(parse(JSON_LINE))
                 .isEqualTo(new DecisionLine("blocked", "auth", "invalid_token", "/mcp", "127.0.0.1"));
     }
 
@@ -97,39 +109,112 @@ class DecisionLineParserTest {
         "@timestamp=x event.action=allowed url path=/a",
         "@timestamp=x event.action=blocked mcpguard.gate=auth",
         "@timestamp=x event.action=-"})
-    void otherLinesAndMalformedOnesAreNotDecisions(String line) {
-        assertThat(DecisionLineParser.parse(line)).isNull();
+    void otherLinesAndMalformedOnesAreNotDecisions(String line) throws IOException {
+        assertThat(parse(line)).isNull();
     }
 
     @Test
-    void noCutJsonLineIsADecision() {
+    void noCutJsonLineIsADecision() throws IOException {
         for (int end = 0; end < JSON_LINE.length(); end++) {
-            assertThat(DecisionLineParser.parse(JSON_LINE.substring(0, end))).as("%d", end).isNull();
+            assertThat(parse(JSON_LINE.substring(0, end))).as("%d", end).isNull();
         }
     }
 
     @Test
-    void whatTheReportDoesNotNeedIsSkipped() {
-        assertThat(DecisionLineParser.parse("{\"@timestamp\" : \"x\" , \"event.action\":\"allowed\",\"n\":-1.5e3,"
+    void whatTheReportDoesNotNeedIsSkipped() throws IOException {
+        assertThat(parse("{\"@timestamp\" : \"x\" , \"event.action\":\"allowed\",\"n\":-1.5e3,"
                 + "\"t\":true,\"f\":false,\"url.path\":\"/\\/a\\t\"} "))
                 .isEqualTo(new DecisionLine("allowed", null, null, "//a\t", null));
-        assertThat(DecisionLineParser.parse("@timestamp=x  event.action=throttled new.field=\"a b\" url.path=/a "))
+        assertThat(parse("@timestamp=x  event.action=throttled new.field=\"a b\" url.path=/a "))
                 .isEqualTo(new DecisionLine("throttled", null, null, "/a", null));
     }
 
     @Test
-    void linesEndAsBufferedReaderSaysAndOverlongOnesAreCut() throws IOException {
-        String overlong = "x".repeat(LineReader.MAX_CHARS + 10);
-        LineReader reader = new LineReader(new StringReader("a\nb\r\nc\rd\n\n" + overlong + "\ne"));
+    void linesEndAsBufferedReaderSaysAndLongOnesAreReadWhole() throws IOException {
+        String input = "a\nb\r\nc\rd\n\n" + "x".repeat(100_000) + "\r\n\r\re";
+        LineReader reader = new LineReader(new StringReader(input));
 
         List<String> lines = new ArrayList<>();
-        List<Boolean> cut = new ArrayList<>();
-        for (String line = reader.next(); line != null; line = reader.next()) {
-            lines.add(line);
-            cut.add(reader.cut());
+        while (reader.nextLine()) {
+            StringBuilder line = new StringBuilder();
+            for (int c = reader.read(); c != -1; c = reader.read()) {
+                line.append((char) c);
+            }
+            lines.add(line.toString());
         }
 
-        assertThat(lines).containsExactly("a", "b", "c", "d", "", overlong.substring(0, LineReader.MAX_CHARS), "e");
-        assertThat(cut).containsExactly(false, false, false, false, false, true, false);
+        assertThat(lines).isEqualTo(new BufferedReader(new StringReader(input)).lines().toList())
+                .containsExactly("a", "b", "c", "d", "", "x".repeat(100_000), "", "", "e");
+    }
+
+    @Test
+    void aLineIsSkippedWhereTheParserLeftIt() throws IOException {
+        LineReader reader = new LineReader(new StringReader("not a decision " + "y".repeat(50_000) + "\n" + JSON_LINE));
+
+        assertThat(reader.nextLine()).isTrue();
+        assertThat(DecisionLineParser.parse(reader)).isNull();
+        assertThat(reader.nextLine()).isTrue();
+        assertThat(DecisionLineParser.parse(reader)).isEqualTo(new DecisionLine("blocked", "auth", "invalid_token", "/mcp", "127.0.0.1"));
+        assertThat(reader.nextLine()).isFalse();
+    }
+
+    @ParameterizedTest(name = "json={0}")
+    @ValueSource(booleans = {true, false})
+    void aPathOfMegabytesIsKeptAsItsStartAndTheCountOfTheRest(boolean json) throws IOException {
+        String path = "/mcp/" + "\u00e9x\"".repeat(1 << 20);
+        List<String> lines = written(json, path, "10.0.0.7");
+
+        List<DecisionLine> decisions = new ArrayList<>();
+        for (String line : lines) {
+            assertThat(line.length()).isGreaterThan(3 << 20);
+            decisions.add(parse(line));
+        }
+
+        String kept = path.substring(0, DecisionLineParser.MAX_VALUE_CHARS)
+                + DecisionLineParser.cutMark(path.length() - DecisionLineParser.MAX_VALUE_CHARS);
+        assertThat(decisions).extracting(DecisionLine::path).containsOnly(kept);
+        assertThat(decisions).extracting(DecisionLine::client).containsOnly("10.0.0.7");
+        assertThat(decisions).extracting(DecisionLine::gate).contains("origin", "auth");
+    }
+
+    @Test
+    void aLineIsReadInBoundedMemory() throws IOException {
+        String head = "{\"@timestamp\":\"2026-11-22T01:02:03.456Z\",\"event.action\":\"blocked\",\"mcpguard.gate\":\"path\","
+                + "\"mcpguard.reason\":\"bad_path\",\"url.path\":\"/";
+        String tail = "\",\"client.address\":\"127.0.0.1\"}\n";
+        long padding = 64L << 20;
+        LineReader reader = new LineReader(new Reader() {
+            private long at;
+
+            @Override
+            public int read(char[] buffer, int offset, int length) {
+                long total = head.length() + padding + tail.length();
+                if (at == total) {
+                    return -1;
+                }
+                int n = (int) Math.min(length, total - at);
+                for (int i = 0; i < n; i++, at++) {
+                    buffer[offset + i] = at < head.length() ? head.charAt((int) at)
+                            : at < head.length() + padding ? 'a' : tail.charAt((int) (at - head.length() - padding));
+                }
+                return n;
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+        assertThat(reader.nextLine()).isTrue();
+        DecisionLine decision = DecisionLineParser.parse(reader);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+
+        assertThat(allocated).as("bytes allocated reading a line of %d chars", padding).isLessThan(16 << 20); // the line held whole would be 128 MiB
+        assertThat(decision.path()).isEqualTo("/" + "a".repeat(DecisionLineParser.MAX_VALUE_CHARS - 1)
+                + DecisionLineParser.cutMark(padding + 1 - DecisionLineParser.MAX_VALUE_CHARS));
+        assertThat(decision).isEqualTo(new DecisionLine("blocked", "path", "bad_path", decision.path(), "127.0.0.1"));
+        assertThat(reader.nextLine()).isFalse();
     }
 }

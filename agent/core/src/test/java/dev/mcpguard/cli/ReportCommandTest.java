@@ -325,7 +325,7 @@ class ReportCommandTest {
     @Test
     void bytesThatAreNotUtf8AndOverlongLinesDoNotStopTheReport() throws IOException {
         String text = refusal("blocked", "auth", "missing_token", "/a~") + "\n\u00ff\u00fe\n"
-                + refusal("blocked", "auth", "missing_token", "/b~") + "\n" + "x".repeat(LineReader.MAX_CHARS * 3) + "\n";
+                + refusal("blocked", "auth", "missing_token", "/b~") + "\n" + "x".repeat(3 << 20) + "\n";
         byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == '~') {
@@ -339,6 +339,25 @@ class ReportCommandTest {
         assertThat(map(list(report.get("logs")).get(0))).containsEntry("blocked", 2L).containsEntry("other_lines", 2L);
         assertThat(map(list(report.get("rows")).get(0)).get("top_paths")).isEqualTo(List.of(
                 Map.of("value", "/a\ufffd", "count", 1L), Map.of("value", "/b\ufffd", "count", 1L)));
+    }
+
+    @ParameterizedTest(name = "json={0}")
+    @CsvSource({"true", "false"})
+    void aRefusalWithAPathOfMegabytesIsCountedInItsRow(boolean json) throws IOException {
+        String padded = "/mcp/" + "a".repeat(5 << 20);
+        Path log = file("padded.log", instanceLog(json, GateMode.ENFORCE, false, List.of(
+                request().target(padded).header("Authorization", "Bearer wrong"), request())));
+
+        assertThat(run("--json", log.toString())).isZero();
+
+        Map<String, Object> report = map(StrictJson.parse(out().strip()));
+        assertThat(map(list(report.get("logs")).get(0))).containsEntry("decisions", 2L).containsEntry("blocked", 2L)
+                .containsEntry("other_lines", 3L);
+        List<Object> rows = list(report.get("rows"));
+        assertThat(rows).extracting(row -> map(row).get("reason")).containsExactly("missing_token", "invalid_token");
+        String kept = padded.substring(0, DecisionLineParser.MAX_VALUE_CHARS)
+                + DecisionLineParser.cutMark(padded.length() - DecisionLineParser.MAX_VALUE_CHARS);
+        assertThat(map(rows.get(1)).get("top_paths")).isEqualTo(List.of(Map.of("value", kept, "count", 1L)));
     }
 
     @Test
@@ -425,8 +444,8 @@ class ReportCommandTest {
     @Test
     void longDistinctValuesArePastTheCapSooner() throws IOException {
         StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < 20; i++) {
-            lines.append(refusal("blocked", "auth", "missing_token", "/" + (char) ('a' + i) + "x".repeat(60_000)))
+        for (int i = 0; i < 200; i++) {
+            lines.append(refusal("blocked", "auth", "missing_token", String.format("/%03d", i) + "x".repeat(7_996)))
                     .append('\n');
         }
         Path log = file("long-paths.log", lines.toString());
@@ -434,8 +453,8 @@ class ReportCommandTest {
         assertThat(run("--json", "--top", "1", log.toString())).isZero();
 
         Map<String, Object> row = map(list(map(StrictJson.parse(out().strip())).get("rows")).get(0));
-        long kept = TopCounter.MAX_CHARS / 60_001;
+        long kept = TopCounter.MAX_CHARS / 8_000;
         assertThat(list(row.get("top_paths"))).containsExactly(
-                Map.of("value", "(other)", "count", 20 - kept, "other", true));
+                Map.of("value", "(other)", "count", 200 - kept, "other", true));
     }
 }

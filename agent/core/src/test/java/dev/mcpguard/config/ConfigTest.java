@@ -75,6 +75,7 @@ class ConfigTest {
 
     @Test
     void defaults() {
+        assertThat(load().refuseUngatedListeners()).as("MCPGUARD_UNGATED_LISTENERS=warn").isFalse();
         Config config = load();
 
         for (GateName gate : GateName.values()) {
@@ -225,6 +226,8 @@ class ConfigTest {
         assertThat(load("MCPGUARD_ON_ERROR", "Deny").denyOnError()).isTrue();
         assertThat(load("MCPGUARD_LOG_FORMAT", "text").jsonLog()).isFalse();
         assertThat(load("MCPGUARD_LOG_FORMAT", "JSON").jsonLog()).isTrue();
+        assertThat(load("MCPGUARD_UNGATED_LISTENERS", "refuse").refuseUngatedListeners()).isTrue();
+        assertThat(load("MCPGUARD_UNGATED_LISTENERS", "Warn").refuseUngatedListeners()).isFalse();
     }
 
     // ---- tokens ----
@@ -456,6 +459,8 @@ class ConfigTest {
             MCPGUARD_BIND_PORTS            | 65536
             MCPGUARD_BIND_PORTS            | -80
             MCPGUARD_BIND_PORTS            | ''
+            MCPGUARD_UNGATED_LISTENERS     | deny
+            MCPGUARD_UNGATED_LISTENERS     | ''
             MCPGUARD_ON_ERROR              | ignore
             MCPGUARD_LOG_FORMAT            | xml
             """)
