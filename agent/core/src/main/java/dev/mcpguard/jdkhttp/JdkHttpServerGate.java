@@ -22,7 +22,12 @@ public final class JdkHttpServerGate {
         }
         synchronized (filters) {
             if (filters.isEmpty() || !(filters.get(0) instanceof GateFilter)) {
-                filters.removeIf(filter -> filter instanceof GateFilter);
+                // No lambda: this class is defined in the server's loader by hand, without a nest host.
+                for (int i = filters.size() - 1; i >= 0; i--) {
+                    if (filters.get(i) instanceof GateFilter) {
+                        filters.remove(i);
+                    }
+                }
                 filters.add(0, new GateFilter());
             }
         }
