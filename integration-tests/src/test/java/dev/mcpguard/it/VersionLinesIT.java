@@ -53,7 +53,8 @@ class VersionLinesIT {
             EXPECTED.put(undertow, Map.of("UndertowInstrumentation", LINKS));
         }
         for (String netty : List.of("netty-4.1", "netty-4.2", "reactor-netty-1.1", "reactor-netty-1.2", "reactor-netty-1.3")) {
-            EXPECTED.put(netty, Map.of("NettyInstrumentation", LINKS, "NettyHttp2Instrumentation", LINKS));
+            EXPECTED.put(netty, Map.of("NettyInstrumentation", LINKS, "NettyHttp2Instrumentation", LINKS,
+                    "NettyListenerInstrumentation", LINKS));
         }
     }
 
