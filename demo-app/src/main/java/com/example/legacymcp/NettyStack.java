@@ -19,6 +19,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
@@ -68,14 +69,17 @@ final class NettyStack {
 
     private final String server;
     private final boolean aggregate;
+    /** An {@link HttpContentDecompressor} behind the HTTP/1 codec ({@code --inflate-requests}). */
+    private final boolean inflate;
 
-    private NettyStack(boolean aggregate) {
+    private NettyStack(boolean aggregate, boolean inflate) {
         this.server = aggregate ? "Netty (HttpServerCodec + HttpObjectAggregator)" : "Netty (HttpServerCodec)";
         this.aggregate = aggregate;
+        this.inflate = inflate;
     }
 
     static RunningServer start(Options options, SelfSignedKeystore keystore, boolean aggregate) throws Exception {
-        NettyStack stack = new NettyStack(aggregate);
+        NettyStack stack = new NettyStack(aggregate, options.inflateRequests());
         SslContext tls = keystore != null ? sslContext(keystore) : null;
         EventLoopGroup acceptor = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();
@@ -153,6 +157,9 @@ final class NettyStack {
 
     private void http1(ChannelPipeline pipeline) {
         pipeline.addLast("http", new HttpServerCodec());
+        if (inflate) {
+            pipeline.addLast("inflate", new HttpContentDecompressor());
+        }
         application(pipeline);
     }
 

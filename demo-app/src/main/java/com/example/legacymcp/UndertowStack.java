@@ -11,10 +11,13 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.Version;
 import io.undertow.io.Receiver;
+import io.undertow.conduits.GzipStreamSourceConduit;
+import io.undertow.conduits.InflatingStreamSourceConduit;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.ProxyPeerAddressHandler;
+import io.undertow.server.handlers.encoding.RequestEncodingHandler;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -65,7 +68,12 @@ final class UndertowStack {
         }
         // What Undertow's proxy-address-forwarding listener option installs: the peer address
         // and scheme taken from X-Forwarded-For / -Proto / -Host / -Port, from any peer.
-        HttpHandler root = options.trustForwarded() ? new ProxyPeerAddressHandler(paths) : paths;
+        HttpHandler forwarded = options.trustForwarded() ? new ProxyPeerAddressHandler(paths) : paths;
+        HttpHandler root = options.inflateRequests()
+                ? new RequestEncodingHandler(forwarded)
+                        .addEncoding("gzip", GzipStreamSourceConduit.WRAPPER)
+                        .addEncoding("deflate", InflatingStreamSourceConduit.WRAPPER)
+                : forwarded;
 
         Undertow.Builder builder = Undertow.builder()
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_BODY)

@@ -45,7 +45,8 @@ final class VertxStack {
 
     static RunningServer start(Options options, SelfSignedKeystore keystore) throws Exception {
         HttpServerOptions serverOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
-                .setUseProxyProtocol(options.proxyProtocol());
+                .setUseProxyProtocol(options.proxyProtocol())
+                .setDecompressionSupported(options.inflateRequests());
         if (keystore != null) {
             serverOptions.setSsl(true).setUseAlpn(true).setKeyCertOptions(
                     new PfxOptions().setPath(keystore.path().toString()).setPassword(keystore.password()));

@@ -74,7 +74,10 @@ public final class Guard {
             }
             sink.record(Action.WOULD_BLOCK, refusal, verdict);
         }
-        if (bodyMode != GateMode.OFF && request.headerCount("content-length") == 0) {
+        // A declared length is checked up front; an encoded body's length is not what the
+        // application reads once the server decodes it, so it is counted as read, too.
+        if (bodyMode != GateMode.OFF
+                && (request.headerCount("content-length") == 0 || request.headerCount("content-encoding") > 0)) {
             verdict.countBody();
         }
         sink.record(Action.ALLOWED, null, verdict);

@@ -11,7 +11,8 @@ import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.StreamSourceConduit;
 
 /**
- * Counts a streamed body as the application reads it (after transfer decoding). Once it passes
+ * Counts a streamed body as the application reads it (after transfer decoding and any decoding
+ * a handler adds, such as inflating: this conduit is the outermost). Once it passes
  * the limit under enforcement, the client gets 413 if nothing was committed yet, and every read
  * from then on fails: the application never sees a byte past the limit.
  */

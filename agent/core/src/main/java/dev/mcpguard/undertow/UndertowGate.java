@@ -4,12 +4,14 @@ import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
+import io.undertow.server.ConduitWrapper;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.Protocols;
 import java.nio.ByteBuffer;
+import org.xnio.conduits.StreamSourceConduit;
 
 /**
  * Gates Undertow exchanges as the connector hands them to the root handler, before any handler
@@ -26,6 +28,16 @@ public final class UndertowGate {
      * thread: that request was gated as HTTP/1.1 already, and must not be gated (and logged) twice.
      */
     private static final ThreadLocal<Boolean> UPGRADED_REQUEST = new ThreadLocal<>();
+
+    /**
+     * The body meter of an exchange whose body is counted, until its request channel is made.
+     * Wrappers added later wrap the earlier ones, and handlers that decode the body (such as
+     * {@code RequestEncodingHandler}) add theirs after the root handler: the meter is added last,
+     * as the channel is made, so that it counts what the application reads.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static final AttachmentKey<ConduitWrapper<StreamSourceConduit>> BODY_METER =
+            (AttachmentKey) AttachmentKey.create(ConduitWrapper.class);
 
     private UndertowGate() {
     }
@@ -46,12 +58,31 @@ public final class UndertowGate {
         Verdict verdict = guard.checkOrFail(view, STACK);
         if (verdict.allowed()) {
             if (verdict.countsBody()) {
-                exchange.addRequestWrapper((factory, ignored) -> new BodyLimitConduit(factory.create(), exchange, view, guard));
+                exchange.putAttachment(BODY_METER, (factory, ignored) -> new BodyLimitConduit(factory.create(), exchange, view, guard));
             }
             return false;
         }
         refuse(exchange, verdict.refusal());
         return true;
+    }
+
+    /** Called as the exchange's request channel is asked for, before Undertow makes it from the wrappers. */
+    public static void requestChannelOpening(HttpServerExchange exchange) {
+        ConduitWrapper<StreamSourceConduit> meter = exchange.getAttachment(BODY_METER);
+        if (meter == null) {
+            return;
+        }
+        try {
+            exchange.removeAttachment(BODY_METER);
+            if (exchange.isRequestChannelAvailable()) {
+                exchange.addRequestWrapper(meter);
+            }
+        } catch (Throwable error) {
+            Refusal refusal = ActiveGuard.get().adapterFailed(STACK, error);
+            if (refusal != null) {
+                refuse(exchange, refusal);
+            }
+        }
     }
 
     /**

@@ -38,6 +38,9 @@ public final class UndertowInstrumentation implements ServerInstrumentation {
                         named("executeRootHandler").and(isStatic()).and(takesArguments(2))
                                 .and(takesArgument(1, named("io.undertow.server.HttpServerExchange"))),
                         PACKAGE + "RootHandlerAdvice"),
+                // Where the body meter is added, outermost: the application reads what it counts.
+                new Hook("io.undertow.server.HttpServerExchange", named("getRequestChannel").and(takesArguments(0)),
+                        PACKAGE + "RequestChannelAdvice"),
                 // Runs an h2c upgrade's first request again as stream 1 (through executeRootHandler).
                 new Hook("io.undertow.server.protocol.http2.Http2ReceiveListener",
                         named("handleInitialRequest").and(takesArguments(3))

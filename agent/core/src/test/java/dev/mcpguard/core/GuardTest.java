@@ -517,6 +517,19 @@ class GuardTest {
                 .isTrue();
     }
 
+    @Test
+    void anEncodedBodyIsCountedAsReadEvenWithADeclaredLength() {
+        Guard guard = guard(GateMode.ENFORCE);
+
+        // A server that inflates hands the application more than the declared (compressed) length.
+        assertThat(guard.check(valid().header("Content-Length", "10").header("Content-Encoding", "gzip").build(), STACK)
+                .countsBody()).isTrue();
+        assertThat(guard.check(valid().header("Content-Encoding", "deflate").build(), STACK).countsBody()).isTrue();
+        assertThat(guard().mode(GateName.BODY, GateMode.OFF).build()
+                .check(valid().header("Content-Length", "10").header("Content-Encoding", "gzip").build(), STACK)
+                .countsBody()).isFalse();
+    }
+
     // ---- gate_error ----
 
     static Stream<Object[]> failingHeaders() {

@@ -24,6 +24,11 @@ public interface DemoStack {
         return false;
     }
 
+    /** Whether {@code --inflate-requests} can have the server inflate gzip and deflate request bodies. */
+    default boolean inflatesRequests() {
+        return false;
+    }
+
     /**
      * Starts serving every endpoint and returns once the server is listening: with
      * {@code keystore}, TLS only ({@code --tls}); when it is null, cleartext.
