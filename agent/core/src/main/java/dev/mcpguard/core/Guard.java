@@ -74,7 +74,10 @@ public final class Guard {
             }
             sink.record(Action.WOULD_BLOCK, refusal, verdict);
         }
-        if (bodyMode != GateMode.OFF && request.headerCount("content-length") == 0) {
+        // A declared length bounds the bytes on the wire, not what a decompressing server hands the
+        // application (design §4 Body): an encoded body is counted as read, inflated.
+        if (bodyMode != GateMode.OFF
+                && (request.headerCount("content-length") == 0 || request.headerCount("content-encoding") > 0)) {
             verdict.countBody();
         }
         sink.record(Action.ALLOWED, null, verdict);

@@ -517,6 +517,16 @@ class GuardTest {
                 .isTrue();
     }
 
+    @Test
+    void anEncodedBodyIsCountedWhateverItsDeclaredLength() {
+        Guard guard = guard(GateMode.ENFORCE);
+
+        // The server may inflate it: the declared length says nothing of what the application reads.
+        assertThat(guard.check(valid().header("Content-Length", "10").header("Content-Encoding", "gzip").build(),
+                STACK).countsBody()).isTrue();
+        assertThat(guard.check(valid().header("Content-Encoding", "identity").build(), STACK).countsBody()).isTrue();
+    }
+
     // ---- gate_error ----
 
     static Stream<Object[]> failingHeaders() {
