@@ -74,6 +74,11 @@ enum Stack implements DemoStack {
     }
 
     @Override
+    public boolean inflateRequests() {
+        return this == JETTY; // GzipHandler
+    }
+
+    @Override
     public boolean ajp() {
         return this == TOMCAT;
     }

@@ -19,6 +19,11 @@ public interface DemoStack {
         return false;
     }
 
+    /** Whether {@code --inflate-requests} can have the server decompress request bodies (Content-Encoding: gzip). */
+    default boolean inflateRequests() {
+        return false;
+    }
+
     /** Whether {@code --ajp-port} can add an AJP connector. */
     default boolean ajp() {
         return false;

@@ -71,7 +71,7 @@ public final class Launcher {
         int width = stacks.stream().mapToInt(stack -> stack.cliName().length()).max().orElse(0) + 2;
         StringBuilder text = new StringBuilder("Usage: java -jar " + jar
                 + " --stack=<stack> --port=<n> [--host=<addr>] [--trust-forwarded] [--http2 | --tls]\n"
-                + "       [--proxy-protocol] [--ajp-port=<n>]\n\nStacks:\n");
+                + "       [--proxy-protocol] [--ajp-port=<n>] [--inflate-requests]\n\nStacks:\n");
         for (DemoStack stack : stacks) {
             String summary = stack.summary().replace("\n", "\n" + " ".repeat(width + 3));
             text.append(String.format("  %-" + width + "s %s%n", stack.cliName(), summary));
@@ -93,13 +93,16 @@ public final class Launcher {
                                      header (v1 or v2) it starts with, as behind HAProxy%s
                   --ajp-port=<n>     also serve AJP/1.3 on port n (0 for any free one), at --host,
                                      no secret required; prints LISTENING-AJP <host>:<port> <stack>%s
+                  --inflate-requests have the server itself inflate request bodies sent with
+                                     Content-Encoding: gzip, before the application reads them%s
                   --help             print this help and exit
                 """.formatted(
                         without(DemoStack::forwardedHeaders, "ignored by %s, which have no such feature"),
                         without(DemoStack::http2, "refused by %s: no HTTP/2"),
                         without(DemoStack::http2, "http/1.1 only on %s"),
                         without(DemoStack::proxyProtocol, "refused by %s"),
-                        without(DemoStack::ajp, "refused by %s"))).toString();
+                        without(DemoStack::ajp, "refused by %s"),
+                        without(DemoStack::inflateRequests, "refused by %s"))).toString();
     }
 
     /** A continuation line for {@code --help} naming the stacks that lack {@code feature}, if any. */

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** The command line, see {@link Launcher#usage}. */
 public record Options(DemoStack stack, String host, int port, boolean trustForwarded, boolean http2, boolean tls,
-        boolean proxyProtocol, int ajpPort) {
+        boolean proxyProtocol, int ajpPort, boolean inflateRequests) {
 
     /** {@link #ajpPort} when there is no AJP connector. */
     public static final int NO_AJP = -1;
@@ -18,6 +18,7 @@ public record Options(DemoStack stack, String host, int port, boolean trustForwa
         boolean tls = false;
         boolean proxyProtocol = false;
         int ajpPort = NO_AJP;
+        boolean inflateRequests = false;
         for (String arg : args) {
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg : arg.substring(0, eq);
@@ -31,6 +32,7 @@ public record Options(DemoStack stack, String host, int port, boolean trustForwa
                 case "--tls" -> tls = flag(name, value);
                 case "--proxy-protocol" -> proxyProtocol = flag(name, value);
                 case "--ajp-port" -> ajpPort = port(name, required(name, value));
+                case "--inflate-requests" -> inflateRequests = flag(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
@@ -52,7 +54,10 @@ public record Options(DemoStack stack, String host, int port, boolean trustForwa
         if (ajpPort != NO_AJP && !stack.ajp()) {
             throw new IllegalArgumentException("--ajp-port: " + stack.cliName() + " has no AJP connector");
         }
-        return new Options(stack, host, port, trustForwarded, http2, tls, proxyProtocol, ajpPort);
+        if (inflateRequests && !stack.inflateRequests()) {
+            throw new IllegalArgumentException("--inflate-requests: " + stack.cliName() + " has no request inflation here");
+        }
+        return new Options(stack, host, port, trustForwarded, http2, tls, proxyProtocol, ajpPort, inflateRequests);
     }
 
     /** The host as given, bracketed if it is an IPv6 literal, ready to be followed by {@code :port}. */
