@@ -128,6 +128,9 @@ final class DemoServer implements AutoCloseable {
         if (launch.transport().option != null) {
             command.add(launch.transport().option);
         }
+        if (launch.inflateRequests()) {
+            command.add("--inflate-requests");
+        }
         ProcessBuilder builder = new ProcessBuilder(command);
         cleanEnvironment(builder.environment());
         builder.environment().putAll(launch.env());

@@ -6,10 +6,12 @@ import java.util.Map;
 /**
  * How to start the demo app: the {@code MCPGUARD_*} environment it gets, the address it asks to listen on,
  * whether the server's own forwarded-header handling is on, whether the JVM starts with the agent
- * ({@code -javaagent}) or without it, for a later attach, and what its port speaks (HTTP/1.x, h2c, TLS).
+ * ({@code -javaagent}) or without it, for a later attach, what its port speaks (HTTP/1.x, h2c, TLS), and whether
+ * the server inflates compressed request bodies.
  * Immutable; {@code with…} methods return a changed copy.
  */
-record Launch(Map<String, String> env, String host, boolean trustForwarded, boolean agent, Transport transport) {
+record Launch(Map<String, String> env, String host, boolean trustForwarded, boolean agent, Transport transport,
+        boolean inflateRequests) {
 
     /** What the demo's one port speaks (its {@code --http2} and {@code --tls} options). */
     enum Transport {
@@ -51,7 +53,7 @@ record Launch(Map<String, String> env, String host, boolean trustForwarded, bool
 
     /** No knob at all: the agent's defaults (and so fail-closed auth). */
     static Launch defaults() {
-        return new Launch(Map.of(), "127.0.0.1", false, true, Transport.PLAIN);
+        return new Launch(Map.of(), "127.0.0.1", false, true, Transport.PLAIN, false);
     }
 
     /** The configuration most tests use: both tokens accepted, {@code /inspector} loopback-only, a 1 KiB body limit. */
@@ -65,31 +67,36 @@ record Launch(Map<String, String> env, String host, boolean trustForwarded, bool
     Launch with(String knob, String value) {
         Map<String, String> changed = new LinkedHashMap<>(env);
         changed.put(knob, value);
-        return new Launch(changed, host, trustForwarded, agent, transport);
+        return new Launch(changed, host, trustForwarded, agent, transport, inflateRequests);
     }
 
     Launch without(String knob) {
         Map<String, String> changed = new LinkedHashMap<>(env);
         changed.remove(knob);
-        return new Launch(changed, host, trustForwarded, agent, transport);
+        return new Launch(changed, host, trustForwarded, agent, transport, inflateRequests);
     }
 
     Launch trustingForwardedHeaders() {
-        return new Launch(env, host, true, agent, transport);
+        return new Launch(env, host, true, agent, transport, inflateRequests);
     }
 
     /** The address the application asks to listen on; by default 127.0.0.1, which the BIND gate leaves alone. */
     Launch listeningOn(String address) {
-        return new Launch(env, address, trustForwarded, agent, transport);
+        return new Launch(env, address, trustForwarded, agent, transport, inflateRequests);
     }
 
     /** The JVM starts without {@code -javaagent}: the agent comes later, by attach. */
     Launch withoutAgent() {
-        return new Launch(env, host, trustForwarded, false, transport);
+        return new Launch(env, host, trustForwarded, false, transport, inflateRequests);
     }
 
     /** The demo's port speaks {@code transport}. */
     Launch serving(Transport transport) {
-        return new Launch(env, host, trustForwarded, agent, transport);
+        return new Launch(env, host, trustForwarded, agent, transport, inflateRequests);
+    }
+
+    /** The server inflates request bodies sent with {@code Content-Encoding: gzip} ({@code --inflate-requests}). */
+    Launch inflatingRequests() {
+        return new Launch(env, host, trustForwarded, agent, transport, true);
     }
 }
