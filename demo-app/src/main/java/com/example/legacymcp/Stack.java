@@ -73,9 +73,13 @@ enum Stack implements DemoStack {
         return this != TOMCAT && this != JDK;
     }
 
+    /**
+     * Jetty's GzipHandler; Reactor Netty has no request decompression of its own; the aggregated Netty stack is
+     * left as it is.
+     */
     @Override
-    public boolean inflateRequests() {
-        return this == JETTY; // GzipHandler
+    public boolean inflatesRequests() {
+        return this == JETTY || this == UNDERTOW || this == NETTY || this == VERTX;
     }
 
     @Override

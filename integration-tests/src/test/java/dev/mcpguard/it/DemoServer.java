@@ -128,9 +128,7 @@ final class DemoServer implements AutoCloseable {
         if (launch.transport().option != null) {
             command.add(launch.transport().option);
         }
-        if (launch.inflateRequests()) {
-            command.add("--inflate-requests");
-        }
+        command.addAll(launch.options());
         ProcessBuilder builder = new ProcessBuilder(command);
         cleanEnvironment(builder.environment());
         builder.environment().putAll(launch.env());

@@ -27,7 +27,7 @@ class JettyInflationIT {
     private static final String PATH = "/upload";
 
     @RegisterExtension
-    static final DemoServers SERVERS = DemoServers.of(Launch.standard().inflatingRequests());
+    static final DemoServers SERVERS = DemoServers.of(Launch.standard().withOption("--inflate-requests"));
 
     static Stream<Stack> inflatingJetty() {
         return Stacks.ALL.stream().filter(stack -> stack == Stacks.JETTY || stack == Stacks.JETTY10);

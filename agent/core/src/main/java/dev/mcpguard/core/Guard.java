@@ -74,8 +74,8 @@ public final class Guard {
             }
             sink.record(Action.WOULD_BLOCK, refusal, verdict);
         }
-        // A declared length bounds the bytes on the wire, not what a decompressing server hands the
-        // application (design §4 Body): an encoded body is counted as read, inflated.
+        // A declared length is checked up front; an encoded body's length is not what the
+        // application reads once the server decodes it, so it is counted as read, too.
         if (bodyMode != GateMode.OFF
                 && (request.headerCount("content-length") == 0 || request.headerCount("content-encoding") > 0)) {
             verdict.countBody();

@@ -19,13 +19,13 @@ public interface DemoStack {
         return false;
     }
 
-    /** Whether {@code --inflate-requests} can have the server decompress request bodies (Content-Encoding: gzip). */
-    default boolean inflateRequests() {
+    /** Whether {@code --ajp-port} can add an AJP connector. */
+    default boolean ajp() {
         return false;
     }
 
-    /** Whether {@code --ajp-port} can add an AJP connector. */
-    default boolean ajp() {
+    /** Whether {@code --inflate-requests} can have the server inflate gzip and deflate request bodies. */
+    default boolean inflatesRequests() {
         return false;
     }
 

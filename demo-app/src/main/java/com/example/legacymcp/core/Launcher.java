@@ -93,8 +93,8 @@ public final class Launcher {
                                      header (v1 or v2) it starts with, as behind HAProxy%s
                   --ajp-port=<n>     also serve AJP/1.3 on port n (0 for any free one), at --host,
                                      no secret required; prints LISTENING-AJP <host>:<port> <stack>%s
-                  --inflate-requests have the server itself inflate request bodies sent with
-                                     Content-Encoding: gzip, before the application reads them%s
+                  --inflate-requests have the server inflate request bodies sent with
+                                     Content-Encoding: gzip or deflate%s
                   --help             print this help and exit
                 """.formatted(
                         without(DemoStack::forwardedHeaders, "ignored by %s, which have no such feature"),
@@ -102,7 +102,7 @@ public final class Launcher {
                         without(DemoStack::http2, "http/1.1 only on %s"),
                         without(DemoStack::proxyProtocol, "refused by %s"),
                         without(DemoStack::ajp, "refused by %s"),
-                        without(DemoStack::inflateRequests, "refused by %s"))).toString();
+                        without(DemoStack::inflatesRequests, "refused by %s"))).toString();
     }
 
     /** A continuation line for {@code --help} naming the stacks that lack {@code feature}, if any. */

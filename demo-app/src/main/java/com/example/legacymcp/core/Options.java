@@ -54,8 +54,8 @@ public record Options(DemoStack stack, String host, int port, boolean trustForwa
         if (ajpPort != NO_AJP && !stack.ajp()) {
             throw new IllegalArgumentException("--ajp-port: " + stack.cliName() + " has no AJP connector");
         }
-        if (inflateRequests && !stack.inflateRequests()) {
-            throw new IllegalArgumentException("--inflate-requests: " + stack.cliName() + " has no request inflation here");
+        if (inflateRequests && !stack.inflatesRequests()) {
+            throw new IllegalArgumentException("--inflate-requests: " + stack.cliName() + " cannot inflate request bodies");
         }
         return new Options(stack, host, port, trustForwarded, http2, tls, proxyProtocol, ajpPort, inflateRequests);
     }

@@ -44,7 +44,7 @@ enum Stack implements DemoStack {
     }
 
     @Override
-    public boolean inflateRequests() {
+    public boolean inflatesRequests() {
         return this == JETTY10; // GzipHandler
     }
 
