@@ -2,6 +2,8 @@ package dev.mcpguard.jetty10;
 
 import dev.mcpguard.core.BodyLimitExceeded;
 import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.Refusal;
+import java.io.IOException;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpInput;
 
@@ -84,6 +86,12 @@ final class BodyLimitInterceptor implements HttpInput.Interceptor {
         if (content != counted) {
             content.succeeded();
         }
+    }
+
+    /** Fails every read from now on, the body uncounted, and answers {@code refusal} unless a response is committed. */
+    void refuse(Refusal refusal) {
+        failure = new HttpInput.ErrorContent(new IOException("mcpguard: the request body could not be counted"));
+        Jetty10Refusal.refuse(channel, refusal);
     }
 
     private HttpInput.Content count(HttpInput.Content content, long before, long after) {

@@ -2,6 +2,7 @@ package dev.mcpguard.jetty10;
 
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpInput;
@@ -25,17 +26,21 @@ public final class Jetty10Gate {
      * @param before the chain before the interceptor was added
      */
     public static void interceptorAdded(HttpInput input, HttpInput.Interceptor before) {
+        BodyLimitInterceptor limit = before instanceof BodyLimitInterceptor ? (BodyLimitInterceptor) before
+                : before instanceof InflatedBodyMeter ? ((InflatedBodyMeter) before).limit()
+                : null;
+        if (limit == null) {
+            return;
+        }
         try {
-            BodyLimitInterceptor limit = before instanceof BodyLimitInterceptor ? (BodyLimitInterceptor) before
-                    : before instanceof InflatedBodyMeter ? ((InflatedBodyMeter) before).limit()
-                    : null;
-            if (limit != null) {
-                InflatedBodyMeter meter = new InflatedBodyMeter(input.getInterceptor(), limit);
-                limit.meteredBy(meter);
-                input.setInterceptor(meter);
-            }
+            InflatedBodyMeter meter = new InflatedBodyMeter(input.getInterceptor(), limit);
+            input.setInterceptor(meter);
+            limit.meteredBy(meter);
         } catch (Throwable error) {
-            ActiveGuard.get().internalError(STACK + " inflated body", error);
+            Refusal refusal = ActiveGuard.get().adapterFailed(STACK, error);
+            if (refusal != null) {
+                limit.refuse(refusal);
+            }
         }
     }
 
