@@ -73,10 +73,13 @@ enum Stack implements DemoStack {
         return this != TOMCAT && this != JDK;
     }
 
-    /** Reactor Netty has no request decompression of its own; the aggregated Netty stack is left as it is. */
+    /**
+     * Jetty's GzipHandler; Reactor Netty has no request decompression of its own; the aggregated Netty stack is
+     * left as it is.
+     */
     @Override
     public boolean inflatesRequests() {
-        return this == UNDERTOW || this == NETTY || this == VERTX;
+        return this == JETTY || this == UNDERTOW || this == NETTY || this == VERTX;
     }
 
     @Override

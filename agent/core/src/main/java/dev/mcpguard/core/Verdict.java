@@ -29,7 +29,8 @@ public final class Verdict {
     /**
      * Whether the adapter must count the body as the application reads it and report it to
      * {@link Guard#bodyRead}: the BODY gate is on and no length is declared (a declared one was
-     * checked already, and servers never read past it), so the body may be chunked or HTTP/2.
+     * checked already, and servers never read past it), so the body may be chunked or HTTP/2; or
+     * the body has a {@code Content-Encoding}, which a server may inflate past any declared length.
      */
     public boolean countsBody() {
         return countsBody;

@@ -4,9 +4,11 @@ import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -34,6 +36,32 @@ public final class JettyGate {
         }
         refuse(response, verdict.refusal(), callback);
         return null;
+    }
+
+    /**
+     * A chunk a {@code GzipRequest} inflated for the handlers above it: counted by the
+     * {@link BodyLimitedRequest} it wraps, if the body is counted. Never throws.
+     *
+     * @return the chunk, or the failure the handlers get instead once the limit is passed
+     */
+    public static Content.Chunk decodedRead(Request inflating, Content.Chunk chunk) {
+        try {
+            for (Request request = inflating; request instanceof Request.Wrapper; ) {
+                request = ((Request.Wrapper) request).getWrapped();
+                if (request instanceof BodyLimitedRequest) {
+                    return ((BodyLimitedRequest) request).decodedRead(chunk);
+                }
+            }
+            return chunk;
+        } catch (Throwable error) {
+            if (ActiveGuard.get().adapterFailed(STACK, error) == null) {
+                return chunk;
+            }
+            if (chunk != null) {
+                chunk.release();
+            }
+            return Content.Chunk.from(new IOException("mcpguard: the body could not be counted", error), true);
+        }
     }
 
     /**

@@ -9,7 +9,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.mcpguard.agent.ServerInstrumentation;
 import java.util.List;
 
-/** Jetty 12 (core API, so every servlet environment on it): gates in {@code Server.handle}. */
+/**
+ * Jetty 12 (core API, so every servlet environment on it): gates in {@code Server.handle}, and
+ * counts a body {@code GzipHandler} inflates as its {@code GzipRequest} hands it on.
+ */
 public final class JettyInstrumentation implements ServerInstrumentation {
     private static final String PACKAGE = "dev.mcpguard.jetty.";
 
@@ -37,6 +40,11 @@ public final class JettyInstrumentation implements ServerInstrumentation {
                         .and(takesArgument(1, named("org.eclipse.jetty.server.Response")))
                         .and(takesArgument(2, named("org.eclipse.jetty.util.Callback")))
                         .and(returns(boolean.class)),
-                PACKAGE + "ServerHandleAdvice"));
+                PACKAGE + "ServerHandleAdvice"),
+                // GzipHandler with request inflation on (inflateBufferSize > 0) reads the body through it.
+                new Hook("org.eclipse.jetty.server.handler.gzip.GzipRequest",
+                        named("read").and(isPublic()).and(takesArguments(0))
+                                .and(returns(named("org.eclipse.jetty.io.Content$Chunk"))),
+                        PACKAGE + "InflatedReadAdvice"));
     }
 }

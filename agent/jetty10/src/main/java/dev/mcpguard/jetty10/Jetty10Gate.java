@@ -2,8 +2,10 @@ package dev.mcpguard.jetty10;
 
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
 import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.HttpInput;
 
 /**
  * Gates Jetty 10 and 11 requests as the server hands them to its handler tree, after the
@@ -14,6 +16,32 @@ public final class Jetty10Gate {
     static final String STACK = "jetty";
 
     private Jetty10Gate() {
+    }
+
+    /**
+     * After {@code HttpInput.addInterceptor}: when the request's body is counted, the
+     * interceptor just added (a {@code GzipHandler}'s inflater) hands the application what it
+     * reads, so the whole chain is wrapped in a meter that counts its output. Never throws.
+     *
+     * @param before the chain before the interceptor was added
+     */
+    public static void interceptorAdded(HttpInput input, HttpInput.Interceptor before) {
+        BodyLimitInterceptor limit = before instanceof BodyLimitInterceptor ? (BodyLimitInterceptor) before
+                : before instanceof InflatedBodyMeter ? ((InflatedBodyMeter) before).limit()
+                : null;
+        if (limit == null) {
+            return;
+        }
+        try {
+            InflatedBodyMeter meter = new InflatedBodyMeter(input.getInterceptor(), limit);
+            input.setInterceptor(meter);
+            limit.meteredBy(meter);
+        } catch (Throwable error) {
+            Refusal refusal = ActiveGuard.get().adapterFailed(STACK, error);
+            if (refusal != null) {
+                limit.refuse(refusal);
+            }
+        }
     }
 
     /** @return {@code true} when the request was refused and answered, so Jetty must not handle it */

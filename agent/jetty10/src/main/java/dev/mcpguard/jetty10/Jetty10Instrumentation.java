@@ -29,6 +29,7 @@ public final class Jetty10Instrumentation implements ServerInstrumentation {
     @Override
     public List<String> helperClassNames() {
         return List.of(PACKAGE + "Jetty10Gate", PACKAGE + "Jetty10RequestView", PACKAGE + "BodyLimitInterceptor",
+                PACKAGE + "InflatedBodyMeter",
                 PACKAGE + "Jetty10Refusal", "dev.mcpguard.jetty.SocketEndPoints");
     }
 
@@ -43,6 +44,11 @@ public final class Jetty10Instrumentation implements ServerInstrumentation {
         return List.of(new Hook("org.eclipse.jetty.server.Server",
                 named("handle").and(isPublic()).and(takesArguments(1))
                         .and(takesArgument(0, named("org.eclipse.jetty.server.HttpChannel"))),
-                PACKAGE + "ServerHandleAdvice", PACKAGE + "UnfitServerHandleAdvice"));
+                PACKAGE + "ServerHandleAdvice", PACKAGE + "UnfitServerHandleAdvice"),
+                // GzipHandler with inflateBufferSize > 0 adds its inflater here, after the body's count.
+                new Hook("org.eclipse.jetty.server.HttpInput",
+                        named("addInterceptor").and(isPublic()).and(takesArguments(1))
+                                .and(takesArgument(0, named("org.eclipse.jetty.server.HttpInput$Interceptor"))),
+                        PACKAGE + "AddInterceptorAdvice", PACKAGE + "UnfitAddInterceptorAdvice"));
     }
 }

@@ -9,6 +9,7 @@ import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ProxyConnectionFactory;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -46,7 +48,7 @@ final class Jetty10Stack {
         for (Endpoints.Route route : routes) {
             context.addServlet(new ServletHolder(route.servlet()), route.path());
         }
-        server.setHandler(context);
+        server.setHandler(options.inflateRequests() ? inflating(context) : context);
         server.start();
 
         return new RunningServer() {
@@ -65,6 +67,14 @@ final class Jetty10Stack {
                 server.stop();
             }
         };
+    }
+
+    /** Inflates request bodies sent with {@code Content-Encoding: gzip} before the servlets read them. */
+    private static GzipHandler inflating(Handler handler) {
+        GzipHandler gzip = new GzipHandler();
+        gzip.setHandler(handler);
+        gzip.setInflateBufferSize(8192); // 0, the default, leaves request bodies as they came
+        return gzip;
     }
 
     /** The PROXY protocol (v1 or v2) first, then what the connection speaks. */

@@ -44,6 +44,11 @@ enum Stack implements DemoStack {
     }
 
     @Override
+    public boolean inflatesRequests() {
+        return this == JETTY10; // GzipHandler
+    }
+
+    @Override
     public boolean ajp() {
         return this == TOMCAT9;
     }
