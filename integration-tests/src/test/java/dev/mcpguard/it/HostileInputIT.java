@@ -75,18 +75,18 @@ class HostileInputIT {
             new Case("path", "/./ repeated", b -> Request.get("/health" + "/.".repeat(b.target() / 2)).bearer(TOKEN)),
             new Case("path", "%2e segments", b -> Request.get("/health/" + "%2e/".repeat(b.target() / 4)).bearer(TOKEN)),
             new Case("path", ";a parameters", b -> Request.get("/health" + ";a".repeat(b.target() / 2)).bearer(TOKEN)),
-            new Case("loopback", "thousands of header fields", b -> fields(Request.get("/inspector"), "X-F", "a", b.field() / 8)),
+            new Case("loopback", "as many header fields as it takes", b -> fields(Request.get("/inspector"), "X-F", "a", b.field() / 8)),
             new Case("origin", "Host [::1/6499999255]", b -> health().host("[::1/6499999255]")),
             new Case("origin", "Host [::1-ffff]", b -> health().host("[::1-ffff]")),
             new Case("origin", "Host [ and colons", b -> health().host("[" + ":".repeat(b.field()))),
             new Case("origin", "Host bracketed colons", b -> health().host("[" + ":".repeat(b.field()) + "]")),
             new Case("origin", "Origin bracketed literal", b -> health().header("Origin", "http://[" + "1:".repeat(b.field() / 2) + "1]")),
-            new Case("origin", "thousands of Origin fields", b -> fields(health(), "Origin", "http://localhost", b.field() / 26)),
-            new Case("auth", "a million &", b -> Request.get("/health?" + "&".repeat(b.target())).bearer(TOKEN)),
+            new Case("origin", "as many Origin fields as it takes", b -> fields(health(), "Origin", "http://localhost", b.field() / 26)),
+            new Case("auth", "a query of & only", b -> Request.get("/health?" + "&".repeat(b.target())).bearer(TOKEN)),
             new Case("auth", "access_token look-alikes", b -> Request.get("/health?" + "access_toke&%61ccess_tokenx=&".repeat(b.target() / 30)).bearer(TOKEN)),
-            new Case("auth", "Authorization of a megabyte", b -> Request.get("/health").header("Authorization", "Bearer " + "a".repeat(b.field()))),
-            new Case("body", "Content-Length of nines", b -> Request.post("/health").bearer(TOKEN).header("Content-Length", "9".repeat(b.field()))),
-            new Case("body", "Content-Length of zeros", b -> Request.post("/health").bearer(TOKEN).header("Content-Length", "0".repeat(b.field()))));
+            new Case("auth", "a Bearer token as large as it takes", b -> Request.get("/health").header("Authorization", "Bearer " + "a".repeat(b.field()))),
+            new Case("body", "a Content-Length of nines", b -> Request.post("/health").bearer(TOKEN).header("Content-Length", "9".repeat(b.field()))),
+            new Case("body", "a Content-Length of zeros", b -> Request.post("/health").bearer(TOKEN).header("Content-Length", "0".repeat(b.field()))));
 
     private static Request health() {
         return Request.get("/health").bearer(TOKEN);
