@@ -21,6 +21,8 @@ public final class DecisionLog {
     static final String HOST_HINT =
             "Host not allowed; if a same-host reverse proxy sends its public name, add it to MCPGUARD_ALLOWED_HOSTS";
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     private final boolean json;
     private final Supplier<PrintStream> out;
 
@@ -153,7 +155,8 @@ public final class DecisionLog {
                 default:
                     // C1 controls too: U+0085 (NEL) is a line break to many log readers, as are U+2028/9
                     if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029') {
-                        out.append(String.format("\\u%04x", (int) c));
+                        // by hand: a path may hold a megabyte of them, and String.format costs a microsecond each
+                        out.append("\\u").append(HEX[c >> 12]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
                     } else {
                         out.append(c);
                     }

@@ -39,15 +39,8 @@ final class BodyGate implements Gate {
 
     /** The length several Content-Length fields all declare, -1 when they differ or one is malformed. */
     private static long sameLength(RequestView request) {
-        long declared = -1;
-        for (int i = 0, n = request.headerCount("content-length"); i < n; i++) {
-            long length = parseLength(request.header("content-length", i));
-            if (length < 0 || declared >= 0 && length != declared) {
-                return -1;
-            }
-            declared = length;
-        }
-        return declared;
+        long first = parseLength(request.header("content-length", 0));
+        return first >= 0 && request.everyHeader("content-length", value -> parseLength(value) == first) ? first : -1;
     }
 
     /** 1*DIGIT, leading zeros allowed; -1 for anything else or more than a long holds. */

@@ -1,5 +1,7 @@
 package dev.mcpguard.core;
 
+import java.util.function.Predicate;
+
 /**
  * A {@link RequestView} over a server's header table that is indexed by position, as most
  * servers keep theirs: adapters supply the four accessors, the lookups are shared.
@@ -52,6 +54,19 @@ public abstract class IndexedHeadersView implements RequestView {
             }
         }
         return found < 0 ? null : fieldValue(found);
+    }
+
+    @Override
+    public final boolean everyHeader(String name, Predicate<String> test) {
+        for (int i = 0, n = fieldCount(); i < n; i++) {
+            if (fieldNameIs(i, name)) {
+                String value = fieldValue(i);
+                if (value == null || !test.test(value)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     @Override

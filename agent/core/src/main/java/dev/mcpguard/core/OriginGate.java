@@ -47,25 +47,13 @@ final class OriginGate implements Gate {
         if (only != RequestView.SEVERAL) {
             return origins.allows(only);
         }
-        for (int i = 0, n = request.headerCount("origin"); i < n; i++) {
-            String origin = request.header("origin", i);
-            if (origin == null || !origins.allows(origin)) {
-                return false;
-            }
-        }
-        return true;
+        return request.everyHeader("origin", origins::allows);
     }
 
     private boolean allHostsAllowed(RequestView request, String only, boolean loopbackListener) {
         if (only != RequestView.SEVERAL) {
             return hosts.allows(only, loopbackListener);
         }
-        for (int i = 0, n = request.headerCount("host"); i < n; i++) {
-            String host = request.header("host", i);
-            if (host == null || !hosts.allows(host, loopbackListener)) {
-                return false;
-            }
-        }
-        return true;
+        return request.everyHeader("host", host -> hosts.allows(host, loopbackListener));
     }
 }

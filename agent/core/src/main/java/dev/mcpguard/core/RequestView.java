@@ -1,5 +1,7 @@
 package dev.mcpguard.core;
 
+import java.util.function.Predicate;
+
 /**
  * What a gate may know of a request, whatever server it arrived on. Adapters implement it over
  * their server's own request object, reading lazily: most gates look at one or two fields.
@@ -66,6 +68,22 @@ public interface RequestView {
     default String onlyHeader(String name) {
         int count = headerCount(name);
         return count == 0 ? null : count == 1 ? header(name, 0) : SEVERAL;
+    }
+
+    /**
+     * Whether the value of every field with this name passes {@code test}; {@code true} when no
+     * field has the name. Stops at the first that fails. Views whose {@link #header(String, int)}
+     * walks the table override it with one pass: a client may repeat a field many thousand times,
+     * and a walk per index would cost the square of that.
+     */
+    default boolean everyHeader(String name, Predicate<String> test) {
+        for (int i = 0, n = headerCount(name); i < n; i++) {
+            String value = header(name, i);
+            if (value == null || !test.test(value)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether any header field name starts with this lower-case prefix, ignoring case. */

@@ -20,7 +20,8 @@ final class Authority {
         }
         if (text.charAt(from) == '[') {
             int close = text.indexOf(']', from);
-            if (close < 0 || close >= to || PeerAddresses.parse(text.substring(from, close + 1)) == null) {
+            if (close < 0 || close >= to || close - from - 1 > PeerAddresses.MAX_LITERAL
+                    || PeerAddresses.parse(text.substring(from, close + 1)) == null) {
                 return BAD; // an IP literal or nothing: no prefix lengths, ranges or zones in a name
             }
             return close + 1;

@@ -131,7 +131,7 @@ public final class PathNormalizer {
                     return null;
                 }
                 int codePoint = path.codePointAt(i);
-                bytes.put(new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8));
+                putUtf8(bytes, codePoint);
                 i += Character.charCount(codePoint) - 1;
             }
         }
@@ -151,6 +151,22 @@ public final class PathNormalizer {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    /** By hand: a path may hold a megabyte of non-ASCII text, and a String per character would be garbage. */
+    private static void putUtf8(ByteBuffer bytes, int codePoint) {
+        if (codePoint < 0x800) {
+            bytes.put((byte) (0xc0 | codePoint >> 6));
+        } else {
+            if (codePoint < 0x10000) {
+                bytes.put((byte) (0xe0 | codePoint >> 12));
+            } else {
+                bytes.put((byte) (0xf0 | codePoint >> 18));
+                bytes.put((byte) (0x80 | codePoint >> 12 & 0x3f));
+            }
+            bytes.put((byte) (0x80 | codePoint >> 6 & 0x3f));
+        }
+        bytes.put((byte) (0x80 | codePoint & 0x3f));
     }
 
     private static boolean validSurrogatePair(String path, int i, int end) {

@@ -17,6 +17,9 @@ public final class PeerAddresses {
     /** What adapters report as the peer of a Unix-domain socket, which counts as loopback. */
     public static final String UNIX_DOMAIN = "unix";
 
+    /** The longest IP literal text, brackets aside: an IPv6 address with an IPv4 tail and a zone. */
+    static final int MAX_LITERAL = 45 + 1 + 64;
+
     private PeerAddresses() {
     }
 
@@ -100,7 +103,7 @@ public final class PeerAddresses {
 
     /** Hex digits, {@code :} and {@code .} (an embedded IPv4), then an optional {@code %zone}. */
     private static boolean isIpv6Shaped(String text) {
-        if (text.length() > 45 + 1 + 64) {
+        if (text.length() > MAX_LITERAL) {
             return false;
         }
         int zone = text.indexOf('%');

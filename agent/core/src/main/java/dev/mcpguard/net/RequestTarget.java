@@ -56,7 +56,7 @@ public final class RequestTarget {
         int length = target.length();
         if (i < length && target.charAt(i) == '[') {
             int close = target.indexOf(']', i);
-            if (close < 0 || PeerAddresses.parse(target.substring(i, close + 1)) == null) {
+            if (close < 0 || close - i - 1 > PeerAddresses.MAX_LITERAL || PeerAddresses.parse(target.substring(i, close + 1)) == null) {
                 return -1;
             }
             i = close + 1;

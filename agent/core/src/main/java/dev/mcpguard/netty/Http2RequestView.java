@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One HTTP/2 stream's request head as Netty decoded it, the same {@link Http2Headers} every Netty
@@ -98,6 +99,17 @@ final class Http2RequestView implements RequestView {
             }
         }
         return found == null ? null : found.toString();
+    }
+
+    @Override
+    public boolean everyHeader(String name, Predicate<String> test) {
+        for (Map.Entry<CharSequence, CharSequence> field : headers) {
+            if (AsciiString.contentEqualsIgnoreCase(field.getKey(), name)
+                    && (field.getValue() == null || !test.test(field.getValue().toString()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.netty.util.AsciiString;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A Netty request head as the gates see it. Addresses come from the channel, that is the socket:
@@ -84,6 +85,20 @@ final class NettyRequestView implements RequestView {
         }
         List<String> values = headers.getAll(name);
         return index < values.size() ? values.get(index) : null;
+    }
+
+    @Override
+    public boolean everyHeader(String name, Predicate<String> test) {
+        if (!headers.contains(name)) {
+            return true;
+        }
+        for (Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(name); values.hasNext(); ) {
+            CharSequence value = values.next();
+            if (value == null || !test.test(value.toString())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -147,6 +147,15 @@ class DecisionLogTest {
         assertThat(fields.get("url.path")).isEqualTo(path);
     }
 
+    @Test
+    void aMegabyteOfControlsIsEscapedOnOneLine() {
+        String path = "/" + "\u0085\u2028\u0001\u009f".repeat(1 << 17);
+        String output = log(true, GateMode.ENFORCE, request().target(path).header("Authorization", "Bearer " + TOKEN));
+
+        assertThat(output).contains("\\u0085\\u2028\\u0001\\u009f");
+        assertThat(onlyJsonLine(output).get("url.path")).isEqualTo(path);
+    }
+
     @ParameterizedTest(name = "[{0}]")
     @ValueSource(strings = {"/a\r\nb", "/a\"b c", "/a\\b", "/a\u2028b", "/a=b", "/a b"})
     void textFormatHasTheSameFieldsOnOneLine(String path) {

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * An in-memory {@link RequestView}. Header names are case-insensitive and may repeat; a header
@@ -79,6 +80,19 @@ public final class FakeRequest implements RequestView {
             }
         }
         return null;
+    }
+
+    @Override
+    public boolean everyHeader(String name, Predicate<String> test) {
+        if (failing.contains(name.toLowerCase(Locale.ROOT))) {
+            throw new IllegalStateException("simulated failure reading " + name);
+        }
+        for (String[] header : headers) {
+            if (header[0].equalsIgnoreCase(name) && !test.test(header[1])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

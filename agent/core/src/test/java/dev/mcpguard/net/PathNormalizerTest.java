@@ -2,6 +2,7 @@ package dev.mcpguard.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -109,5 +110,12 @@ class PathNormalizerTest {
     @ValueSource(strings = {"/mcp?x=1", "/a/b?", "/a?../.."})
     void theQueryIsDroppedFromAnOtherwiseNormalPath(String raw) {
         assertThat(PathNormalizer.normalize(raw)).isEqualTo(raw.substring(0, raw.indexOf('?')));
+    }
+
+    @Test
+    void aMegabyteOfNonAsciiTextIsDecodedWhole() {
+        String text = "\u0080\u00e9\u07ff\u0800\u20ac\uffff\ud83d\ude00".repeat(1 << 17);
+
+        assertThat(PathNormalizer.normalize("/" + text + "/%41;a")).isEqualTo("/" + text + "/A");
     }
 }

@@ -2,6 +2,7 @@ package dev.mcpguard.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -34,5 +35,13 @@ class RequestTargetTest {
     void readsOnlyPlainAbsoluteForms(String target, String path, String authority) {
         assertThat(RequestTarget.path(target)).isEqualTo(path);
         assertThat(RequestTarget.authority(target)).isEqualTo(authority);
+    }
+
+    @Test
+    void aMegabyteBracketedAuthorityIsNoLiteral() {
+        String target = "http://[" + "1:".repeat(1 << 19) + "1]/mcp";
+
+        assertThat(RequestTarget.path(target)).isSameAs(target);
+        assertThat(RequestTarget.authority(target)).hasSize(target.length() - "http:///mcp".length());
     }
 }
