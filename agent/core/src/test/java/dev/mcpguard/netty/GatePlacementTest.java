@@ -1,10 +1,8 @@
 package dev.mcpguard.netty;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpguard.agent.ServerInstrumentation;
 import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.Guard;
@@ -28,13 +26,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,8 +43,7 @@ import org.junit.jupiter.api.Test;
 class GatePlacementTest {
     private static final String TOKEN = "good-token";
 
-    private static Instrumentation instrumentation;
-    private static ResettableClassFileTransformer advice;
+    private static WovenAdvice advice;
 
     private final RecordingSink sink = new RecordingSink();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
@@ -58,23 +51,12 @@ class GatePlacementTest {
 
     @BeforeAll
     static void weaveProductionAdvice() {
-        instrumentation = ByteBuddyAgent.install();
-        AgentBuilder agent = new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly());
-        for (ServerInstrumentation.Hook hook : new NettyInstrumentation().hooks()) {
-            agent = agent.type(named(hook.typeName()))
-                    .transform(new AgentBuilder.Transformer.ForAdvice()
-                            .include(GatePlacementTest.class.getClassLoader())
-                            .advice(hook.method(), hook.adviceClassName()));
-        }
-        advice = agent.installOn(instrumentation);
+        advice = WovenAdvice.of(new NettyInstrumentation());
     }
 
     @AfterAll
     static void unweave() {
-        advice.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        advice.close();
     }
 
     @BeforeEach

@@ -1,10 +1,8 @@
 package dev.mcpguard.netty;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpguard.agent.ServerInstrumentation;
 import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.GateMode;
@@ -57,7 +55,6 @@ import io.netty.handler.codec.http2.HttpToHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.InboundHttp2ToHttpAdapterBuilder;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -65,9 +62,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,8 +90,7 @@ class Http2GateTest {
     private static final SocketAddress LOOPBACK_SERVER = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
     private static final SocketAddress LOOPBACK_CLIENT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 50000);
 
-    private static Instrumentation instrumentation;
-    private static ResettableClassFileTransformer advice;
+    private static WovenAdvice advice;
 
     private final RecordingSink sink = new RecordingSink();
     private final List<Server> servers = new ArrayList<>();
@@ -115,23 +108,12 @@ class Http2GateTest {
      */
     @BeforeAll
     static void weaveProductionAdvice() {
-        instrumentation = ByteBuddyAgent.install();
-        AgentBuilder agent = new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly());
-        for (ServerInstrumentation.Hook hook : new NettyHttp2Instrumentation().hooks()) {
-            agent = agent.type(named(hook.typeName()))
-                    .transform(new AgentBuilder.Transformer.ForAdvice()
-                            .include(Http2GateTest.class.getClassLoader())
-                            .advice(hook.method(), hook.adviceClassName()));
-        }
-        advice = agent.installOn(instrumentation);
+        advice = WovenAdvice.of(new NettyHttp2Instrumentation());
     }
 
     @AfterAll
     static void unweave() {
-        advice.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        advice.close();
     }
 
     @BeforeEach
