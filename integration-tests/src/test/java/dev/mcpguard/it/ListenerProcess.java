@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.mcpguard.it.DemoServer.TestJars;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +37,25 @@ final class ListenerProcess implements AutoCloseable {
 
     /** A server whose {@code main} prints {@code LISTENING … :<port>} or {@code NOT STARTED …}. */
     static ListenerProcess start(Class<?> main, List<String> args, Map<String, String> env) {
-        String kind = main.getSimpleName();
-        List<String> command = new ArrayList<>(List.of(TestJars.java(), "-javaagent:" + TestJars.agent(),
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+        List<String> command = new ArrayList<>(List.of(System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
+        return start(main.getSimpleName(), command, env);
+    }
+
+    /**
+     * A one-file app in {@code integration-tests/src/test/apps} (property {@code mcpguard.test.apps}) run by the
+     * java launcher from source on integration-tests/listener-apps' jars (property {@code mcpguard.listener.apps}),
+     * whose servers' Netty and Kotlin cannot share the test class path.
+     */
+    static ListenerProcess startApp(String app, Map<String, String> env) {
+        return start(app, List.of(Path.of(System.getProperty("mcpguard.listener.apps")) + "/*",
+                Path.of(System.getProperty("mcpguard.test.apps"), app + ".java").toString()), env);
+    }
+
+    /** {@code classPathAndMain}: the class path, then the main class or source file and its arguments. */
+    private static ListenerProcess start(String kind, List<String> classPathAndMain, Map<String, String> env) {
+        List<String> command = new ArrayList<>(List.of(TestJars.java(), "-javaagent:" + TestJars.agent(), "-cp"));
+        command.addAll(classPathAndMain);
         ProcessBuilder builder = new ProcessBuilder(command);
         DemoServer.cleanEnvironment(builder.environment());
         builder.environment().putAll(env);

@@ -24,12 +24,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * it binds, with the class that bound it, and with {@code MCPGUARD_UNGATED_LISTENERS=refuse} its
  * bind fails; a Netty server whose connections meet no gate is named at its first connection, and
  * under {@code refuse} that connection is closed. The demo's servers are owned: they start and
- * serve under {@code refuse}, with no such line.
+ * serve under {@code refuse}, with no such line. Armeria and Ktor's CIO engine run from one-file apps
+ * (src/test/apps) on their own jars, whose Netty 4.2 and Kotlin must not meet the test class path.
  */
 class UngatedListenersIT {
     private static final Map<String, String> WARN = Map.of("MCPGUARD_TOKEN", "t0ken");
     private static final Map<String, String> REFUSE = Map.of("MCPGUARD_TOKEN", "t0ken",
             "MCPGUARD_UNGATED_LISTENERS", "refuse");
+    private static final String HEALTH = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    /** Where Ktor's CIO engine binds (io.ktor.network.sockets.ConnectUtilsJvmKt in Ktor 3.5). */
+    private static final String KTOR_BINDER = "io.ktor.network.sockets.";
+    /** Armeria's own HTTP/1 and HTTP/2 decoder, not Netty's HttpServerCodec. */
+    private static final String ARMERIA_CODEC = "com.linecorp.armeria.server.HttpServerCodec";
 
     /** The kinds of {@link ListenerServers} that bind themselves, and the class each line must name. */
     static Stream<Arguments> boundAtBind() {
@@ -96,6 +102,61 @@ class UngatedListenersIT {
         }
         assertThat(stderr).filteredOn(text -> text.contains(" ERROR ")).singleElement().asString()
                 .contains("refused an ungated netty listener", "its connections are closed");
+    }
+
+    /** Ktor's CIO engine: coroutines over NIO, no Netty; its bind is named, by the Ktor class that binds. */
+    @Test
+    void aKtorCioServerIsNamedAtBindAndServes() throws IOException {
+        List<String> stderr;
+        try (ListenerProcess server = ListenerProcess.startApp("KtorCioApp", WARN)) {
+            assertThat(server.said()).startsWith("LISTENING 127.0.0.1:");
+            String line = server.awaitStderr(text -> text.contains("ERROR mcpguard - ungated listener"));
+            assertThat(line).contains("ungated listener 127.0.0.1:0 bound by " + KTOR_BINDER,
+                    "mcpguard has no adapter for it", "MCPGUARD_UNGATED_LISTENERS=refuse");
+            assertThat(answer(server.port(), HEALTH)).isEqualTo("HTTP/1.1 200 OK");
+            stderr = server.stopAndReadStderr();
+        }
+        assertThat(stderr).filteredOn(UngatedListenersIT::named).hasSize(1);
+    }
+
+    @Test
+    void underRefuseAKtorCioServerDoesNotStart() throws Exception {
+        List<String> stderr;
+        try (ListenerProcess server = ListenerProcess.startApp("KtorCioApp", REFUSE)) {
+            assertThat(server.said()).startsWith("NOT STARTED java.net.BindException: mcpguard: ungated listener "
+                    + "127.0.0.1:0 bound by " + KTOR_BINDER).endsWith("(MCPGUARD_UNGATED_LISTENERS=refuse)");
+            assertThat(server.awaitExit()).isEqualTo(ListenerServers.NOT_STARTED);
+            stderr = server.stopAndReadStderr();
+        }
+        assertThat(stderr).filteredOn(text -> text.contains(" ERROR ")).singleElement().asString()
+                .contains("refused an ungated listener 127.0.0.1:0 bound by " + KTOR_BINDER, "its bind fails");
+    }
+
+    /** Armeria binds through Netty but decodes HTTP with its own codec, no gate's: named at its first connection. */
+    @Test
+    void anArmeriaServerIsNamedAtItsFirstConnectionAndServes() throws IOException {
+        List<String> stderr;
+        try (ListenerProcess server = ListenerProcess.startApp("ArmeriaApp", WARN)) {
+            assertThat(answer(server.port(), HEALTH)).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(answer(server.port(), HEALTH)).isEqualTo("HTTP/1.1 200 OK");
+            String line = server.awaitStderr(text -> text.contains("ERROR mcpguard - ungated netty listener"));
+            assertThat(line).contains("ungated netty listener /127.0.0.1:" + server.port()
+                    + ": its connections are decoded by " + ARMERIA_CODEC, "its requests are NOT gated");
+            stderr = server.stopAndReadStderr();
+        }
+        assertThat(stderr).filteredOn(UngatedListenersIT::named).hasSize(1);
+    }
+
+    @Test
+    void underRefuseAnArmeriaServersConnectionsAreClosedUnserved() throws IOException {
+        List<String> stderr;
+        try (ListenerProcess server = ListenerProcess.startApp("ArmeriaApp", REFUSE)) {
+            assertThat(answer(server.port(), HEALTH)).as("closed, nothing answered").isNull();
+            assertThat(answer(server.port(), HEALTH)).as("closed, nothing answered").isNull();
+            stderr = server.stopAndReadStderr();
+        }
+        assertThat(stderr).filteredOn(text -> text.contains(" ERROR ")).singleElement().asString()
+                .contains("refused an ungated netty listener", ARMERIA_CODEC, "its connections are closed");
     }
 
     /** A servlet container, Undertow (whose hooked class loads only at the first request) and Netty's HTTP codecs. */
