@@ -150,13 +150,17 @@ final class DemoServer implements AutoCloseable {
 
     /** Stops a JVM: politely first, then forcibly, so that a hung one cannot outlive the build. */
     static void stop(Process process) {
-        process.destroy();
+        // ProcessHandle only signals: Process.destroy also closes the pipes, and what the pumps have not read
+        // yet is lost (seen: the ERROR line of a JVM that was exiting by itself, on a loaded machine).
+        ProcessHandle handle = process.toHandle();
+        handle.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                handle.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            handle.destroyForcibly();
             Thread.currentThread().interrupt();
         }
     }
