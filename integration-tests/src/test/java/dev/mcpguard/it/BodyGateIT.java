@@ -109,17 +109,7 @@ class BodyGateIT {
     }
 
     private static void refusedAndClosed(Stack stack, byte[] bytes) {
-        DemoServer server = SERVERS.on(stack);
-        int mark = server.mark();
-        try (RawHttp http = RawHttp.connect(server.port())) {
-            http.send(bytes);
-            RawResponse response = http.readResponse();
-
-            Expect.refusal(response, Refusal.BODY_TOO_LARGE);
-            assertThat(response.header("Connection")).as("Connection").isEqualToIgnoringCase("close");
-            assertThat(http.closedByServer()).as("the server closed the connection").isTrue();
-        }
-        Expect.onlyLine(server.decisionsSince(mark), "blocked", Refusal.BODY_TOO_LARGE, "POST", PATH, stack);
+        Expect.tooLargeAndClosed(SERVERS.on(stack), bytes, PATH);
     }
 
     private static Request upload() {

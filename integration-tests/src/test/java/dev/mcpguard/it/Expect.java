@@ -98,6 +98,22 @@ final class Expect {
         line(decisions.get(0), action, refusal, method, path, stack);
     }
 
+    /**
+     * A body refused 413 with the connection closed (its rest is never read), and its one {@code blocked} line.
+     */
+    static void tooLargeAndClosed(DemoServer server, byte[] request, String path) {
+        int mark = server.mark();
+        try (RawHttp http = RawHttp.connect(server.port())) {
+            http.send(request);
+            RawResponse response = http.readResponse();
+
+            refusal(response, Refusal.BODY_TOO_LARGE);
+            assertThat(response.header("Connection")).as("Connection").isEqualToIgnoringCase("close");
+            assertThat(http.closedByServer()).as("the server closed the connection").isTrue();
+        }
+        onlyLine(server.decisionsSince(mark), "blocked", Refusal.BODY_TOO_LARGE, "POST", path, server.stack());
+    }
+
     /** Exactly these would-be refusals, in gate order, all logged {@code would_block}. */
     static void wouldBlock(Exchange ex, String method, String path, Refusal... refusals) {
         assertThat(ex.decisions()).as("decision lines").hasSize(refusals.length);
@@ -108,13 +124,18 @@ final class Expect {
 
     /** One decision line with the §7 fields of a refusal; {@code mcpguard.stack} is the agent's name of the stack's family. */
     static void line(Decision d, String action, Refusal refusal, String method, String path, Stack stack) {
+        line(d, action, refusal, method, path, CLIENT, stack);
+    }
+
+    /** {@link #line}, from a peer other than this suite's loopback client (a network namespace's). */
+    static void line(Decision d, String action, Refusal refusal, String method, String path, String client, Stack stack) {
         assertThat(d.action()).as("event.action of %s", d).isEqualTo(action);
         assertThat(d.gate()).as("mcpguard.gate of %s", d).isEqualTo(refusal.gate);
         assertThat(d.reason()).as("mcpguard.reason of %s", d).isEqualTo(refusal.reason);
         assertThat(d.status()).as("http.response.status_code of %s", d).isEqualTo(refusal.status);
         assertThat(d.method()).as("http.request.method of %s", d).isEqualTo(method);
         assertThat(d.path()).as("url.path of %s", d).isEqualTo(path);
-        assertThat(d.client()).as("client.address of %s", d).isEqualTo(CLIENT);
+        assertThat(d.client()).as("client.address of %s", d).isEqualTo(client);
         assertThat(d.stack()).as("mcpguard.stack of %s", d).isEqualTo(stack.family());
         assertThat(Instant.parse(d.timestamp())).as("@timestamp of %s", d).isNotNull();
     }

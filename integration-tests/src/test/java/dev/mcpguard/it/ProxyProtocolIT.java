@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpguard.it.Launch.Transport;
 import dev.mcpguard.it.Stacks.Stack;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -172,15 +171,6 @@ class ProxyProtocolIT {
     private static void onlyBlockedLine(DemoServer server, int mark, Refusal refusal, String path, String client) {
         List<Decision> decisions = server.decisionsSince(mark);
         assertThat(decisions).as("decision lines").hasSize(1);
-        Decision d = decisions.get(0);
-        assertThat(d.action()).as("event.action of %s", d).isEqualTo("blocked");
-        assertThat(d.gate()).as("mcpguard.gate of %s", d).isEqualTo(refusal.gate);
-        assertThat(d.reason()).as("mcpguard.reason of %s", d).isEqualTo(refusal.reason);
-        assertThat(d.status()).as("http.response.status_code of %s", d).isEqualTo(refusal.status);
-        assertThat(d.method()).as("http.request.method of %s", d).isEqualTo("GET");
-        assertThat(d.path()).as("url.path of %s", d).isEqualTo(path);
-        assertThat(d.client()).as("client.address of %s", d).isEqualTo(client);
-        assertThat(d.stack()).as("mcpguard.stack of %s", d).isEqualTo(server.stack().family());
-        assertThat(Instant.parse(d.timestamp())).as("@timestamp of %s", d).isNotNull();
+        Expect.line(decisions.get(0), "blocked", refusal, "GET", path, client, server.stack());
     }
 }
