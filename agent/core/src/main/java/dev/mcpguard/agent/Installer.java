@@ -19,7 +19,9 @@ import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
 import java.io.File;
 import java.io.IOException;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -27,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.jar.JarFile;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -54,29 +56,26 @@ public final class Installer {
             "dev.mcpguard.quic.QuicInstrumentation",
             "dev.mcpguard.bind.BindInstrumentation");
 
-    /** Installed at most once per JVM: a second attach, or an attach after -javaagent, changes nothing. */
-    private static final AtomicBoolean INSTALLED = new AtomicBoolean();
-
     private Installer() {
     }
 
     /**
+     * Called once per JVM, by {@link LazyStart}.
+     *
      * @param attachKnobs the knobs {@code attach} handed over, or {@code null} at JVM start, which
      *                    reads this process's environment and system properties
+     * @param publish     takes the transformer that weaves the hooks, before the hooked types
+     *                    already loaded are retransformed through it
      * @return for an attach, the report its command prints; empty at JVM start
      */
-    public static List<String> install(Instrumentation instrumentation, File agentJar, Map<String, String> attachKnobs)
-            throws Exception {
-        if (!INSTALLED.compareAndSet(false, true)) {
-            throw new IllegalStateException("mcpguard is already active in this JVM; nothing was changed");
-        }
+    public static List<String> install(Instrumentation instrumentation, File agentJar, Map<String, String> attachKnobs,
+                                       Consumer<ClassFileTransformer> publish) throws Exception {
         boolean attached = attachKnobs != null;
         Config config;
         try {
             config = Config.load(attached ? new KnobSource(attachKnobs, new Properties()) : KnobSource.ofProcess());
         } catch (ConfigException e) {
             if (attached) {
-                INSTALLED.set(false);
                 throw e;
             }
             // Validated by McpGuardAgent already; only a token file changed in between gets here.
@@ -98,7 +97,7 @@ public final class Installer {
         GatesMBeanRegistration jmx = GatesMBeanRegistration.start(audit.counters(), modes(config), log);
         InstrumentationListener listener = new InstrumentationListener(log, families(servers), jmx::serverInstrumented);
         UngatedListeners.install(new ListenerOwners(listener, servers), config.refuseUngatedListeners(), log);
-        instrument(instrumentation, agentJar, servers, listener);
+        instrument(instrumentation, agentJar, servers, listener, publish, log);
         return attached ? AttachReport.lines(version, config, bindPolicy, listener) : List.of();
     }
 
@@ -170,7 +169,8 @@ public final class Installer {
     }
 
     private static void instrument(Instrumentation instrumentation, File agentJar, List<ServerInstrumentation> servers,
-                                   InstrumentationListener listener) throws IOException {
+                                   InstrumentationListener listener, Consumer<ClassFileTransformer> publish,
+                                   Logger log) throws IOException {
         // Byte Buddy's Nexus would inject a class into the system class loader through
         // sun.misc.Unsafe; advice needs no Nexus. The key is relocated with Byte Buddy, so this
         // reaches the agent's copy only, never an application's own Byte Buddy.
@@ -183,10 +183,6 @@ public final class Installer {
                 // Helpers are defined by HelperInjector; Byte Buddy's own injection would reach for sun.misc.Unsafe.
                 .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE)
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                // Only the hooked and the reported types that are loaded already (none at JVM start,
-                // the running server's on attach): describing every loaded class would cost far more.
-                .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(
-                        loaded(instrumentation, listener.watchedTypes())))
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
@@ -214,6 +210,24 @@ public final class Installer {
                         .transform(new AdapterTransformer(fit, hook, listener, gateHelpers, refusalHelpers, agentClasses));
             }
         }
-        builder.installOn(instrumentation);
+        publish.accept(builder.makeRaw());
+        retransformLoaded(instrumentation, listener, log);
+    }
+
+    /**
+     * The hooked and the reported types that are loaded already: the running server's on attach,
+     * at JVM start at most one the start itself loaded. Only those: describing every loaded
+     * class would cost far more.
+     */
+    private static void retransformLoaded(Instrumentation instrumentation, InstrumentationListener listener, Logger log) {
+        Class<?>[] loaded = loaded(instrumentation, listener.watchedTypes());
+        if (loaded.length == 0) {
+            return;
+        }
+        try {
+            instrumentation.retransformClasses(loaded);
+        } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+            log.error("could NOT instrument the hooked types already loaded ({}): their requests are NOT gated", e.toString());
+        }
     }
 }

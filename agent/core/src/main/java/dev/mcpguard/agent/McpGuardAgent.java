@@ -5,6 +5,7 @@ import dev.mcpguard.config.ConfigException;
 import dev.mcpguard.config.KnobSource;
 import java.io.File;
 import java.io.IOException;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URISyntaxException;
@@ -12,33 +13,40 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.jar.JarFile;
 
 /**
- * The {@code -javaagent} and attach entry points. They only put the agent jar on the bootstrap
- * class path and hand over to {@link Installer} loaded from there: the gate core must be one
- * copy, visible from every class loader a server may use, the bootstrap loader included.
+ * The {@code -javaagent} and attach entry points. At JVM start only the knobs are checked and a
+ * {@link LazyStart} registered: the agent itself starts when a hooked server's first class loads,
+ * so the JVMs of a container that run no server ({@code java -version}, build tools) pay almost
+ * nothing and print nothing. An attach starts it at once.
  */
 public final class McpGuardAgent {
     /** EX_CONFIG from sysexits.h: the JVM stops with it on an invalid knob. */
     static final int INVALID_CONFIGURATION = 78;
     private static final String INSTALLER = "dev.mcpguard.agent.Installer";
+    static final String ALREADY_ACTIVE = "mcpguard is already active in this JVM; nothing was changed";
+    /** One start per JVM: a second attach, or an attach after -javaagent, changes nothing. */
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     private McpGuardAgent() {
     }
 
-    public static void premain(String arguments, Instrumentation instrumentation) throws Exception {
-        // Validated here first, while nothing has been printed: appending to the bootstrap class
-        // path makes the JVM warn about class sharing, and a bad knob must stop the JVM with
-        // exactly one line. The installer reads the knobs again from the bootstrap copy.
+    public static void premain(String arguments, Instrumentation instrumentation) {
+        // Validated here, before the application runs and while nothing has been printed: a bad
+        // knob must stop the JVM with exactly one line. The installer reads the knobs again when
+        // the agent starts.
         try {
             Config.load(KnobSource.ofProcess());
         } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            System.err.flush();
-            Runtime.getRuntime().halt(INVALID_CONFIGURATION);
+            halt(e.getMessage());
         }
-        install(instrumentation, null);
+        if (!STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        new LazyStart(instrumentation, null).register();
     }
 
     /**
@@ -60,7 +68,10 @@ public final class McpGuardAgent {
         try {
             Map<String, String> knobs = AttachHandover.readKnobs(directory);
             Config.load(new KnobSource(knobs, new Properties()));
-            AttachHandover.writeReport(directory, install(instrumentation, knobs));
+            if (!STARTED.compareAndSet(false, true)) {
+                throw new IllegalStateException(ALREADY_ACTIVE);
+            }
+            AttachHandover.writeReport(directory, new LazyStart(instrumentation, knobs).startNow());
         } catch (Exception e) {
             // Also the installer's own exceptions: its ConfigException is the bootstrap loader's class, not this one.
             String reason = e instanceof InvocationTargetException ? e.getCause().getMessage() : e.getMessage();
@@ -73,19 +84,38 @@ public final class McpGuardAgent {
         }
     }
 
+    /**
+     * Starts the agent: puts the jar on the bootstrap class path (the gate core must be one copy,
+     * visible from every class loader a server may use) and runs the {@code Installer} loaded from
+     * there, which hands its transformer to {@code publish}.
+     *
+     * @param attachKnobs the knobs an attach handed over, {@code null} at JVM start
+     * @return what an attach reports
+     */
     @SuppressWarnings("unchecked")
-    private static List<String> install(Instrumentation instrumentation, Map<String, String> knobs) throws Exception {
+    static List<String> install(Instrumentation instrumentation, Map<String, String> attachKnobs,
+                                Consumer<ClassFileTransformer> publish) throws Exception {
         File jar = agentJar();
-        Class<?> installer;
-        try {
-            // Already there after -javaagent or an earlier attach: the installer refuses a second start.
-            installer = Class.forName(INSTALLER, true, null);
-        } catch (ClassNotFoundException e) {
-            instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
-            installer = Class.forName(INSTALLER, true, null);
-        }
-        return (List<String>) installer.getMethod("install", Instrumentation.class, File.class, Map.class)
-                .invoke(null, instrumentation, jar, knobs);
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+        Class<?> installer = Class.forName(INSTALLER, true, null);
+        return (List<String>) installer.getMethod("install", Instrumentation.class, File.class, Map.class, Consumer.class)
+                .invoke(null, instrumentation, jar, attachKnobs, publish);
+    }
+
+    /**
+     * The agent could not start at a server's first class: the JVM stops, as it did when the
+     * agent failed in premain. A server must not run ungated in silence. (An invalid knob found
+     * by the installer, a token file removed since the JVM started, halts it there already.)
+     */
+    static void startFailed(Throwable error) {
+        Throwable cause = error instanceof InvocationTargetException ? error.getCause() : error;
+        halt("mcpguard: could not start, stopping the JVM rather than serving ungated: " + cause);
+    }
+
+    private static void halt(String line) {
+        System.err.println(line);
+        System.err.flush();
+        Runtime.getRuntime().halt(INVALID_CONFIGURATION);
     }
 
     private static File agentJar() throws URISyntaxException {
