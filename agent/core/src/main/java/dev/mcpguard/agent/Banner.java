@@ -4,7 +4,7 @@ import dev.mcpguard.config.Config;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.slf4j.Logger;
+import dev.mcpguard.audit.OperatorLog;
 
 /**
  * The startup report: one INFO block with the effective configuration (secrets redacted), then
@@ -17,7 +17,7 @@ final class Banner {
     }
 
     /** @param how {@code started} or {@code attached} */
-    static void print(Logger log, String version, String how, Config config, List<ServerInstrumentation> servers) {
+    static void print(OperatorLog log, String version, String how, Config config, List<ServerInstrumentation> servers) {
         StringBuilder block = new StringBuilder("mcpguard ").append(version).append(' ').append(how);
         for (String line : config.summary()) {
             block.append(System.lineSeparator()).append("  ").append(line);

@@ -7,7 +7,7 @@ import dev.mcpguard.core.GateName;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
+import dev.mcpguard.audit.OperatorLog;
 
 /**
  * Registers {@link GatesMBean} once the first server type is instrumented, on a thread of its
@@ -23,17 +23,17 @@ final class GatesMBeanRegistration implements Runnable {
 
     private final Counters counters;
     private final Map<GateName, GateMode> modes;
-    private final Logger log;
+    private final OperatorLog log;
     private final CountDownLatch serverInstrumented = new CountDownLatch(1);
 
-    private GatesMBeanRegistration(Counters counters, Map<GateName, GateMode> modes, Logger log) {
+    private GatesMBeanRegistration(Counters counters, Map<GateName, GateMode> modes, OperatorLog log) {
         this.counters = counters;
         this.modes = modes;
         this.log = log;
     }
 
     /** The MBean itself is built on the registration thread too: its JMX types are part of the cost. */
-    static GatesMBeanRegistration start(Counters counters, Map<GateName, GateMode> modes, Logger log) {
+    static GatesMBeanRegistration start(Counters counters, Map<GateName, GateMode> modes, OperatorLog log) {
         GatesMBeanRegistration registration = new GatesMBeanRegistration(counters, modes, log);
         Thread thread = new Thread(registration, "mcpguard-jmx");
         thread.setDaemon(true);

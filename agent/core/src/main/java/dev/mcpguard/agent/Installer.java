@@ -35,7 +35,7 @@ import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import org.slf4j.Logger;
+import dev.mcpguard.audit.OperatorLog;
 
 /**
  * Reads the knobs, builds the guard, prints the banner and installs the instrumentation, at JVM
@@ -84,7 +84,7 @@ public final class Installer {
             Runtime.getRuntime().halt(McpGuardAgent.INVALID_CONFIGURATION);
             return List.of();
         }
-        Logger log = OperatorLog.logger();
+        OperatorLog log = OperatorLog.stderr();
         AuditTrail audit = new AuditTrail(new DecisionLog(config.jsonLog(), () -> System.err), config.logAllowed(), log);
         ActiveGuard.set(guard(config, audit));
         BindPolicy bindPolicy = new BindPolicy(config.bindAddress(), config.bindPorts(), config.mode(GateName.BIND));
@@ -170,7 +170,7 @@ public final class Installer {
 
     private static void instrument(Instrumentation instrumentation, File agentJar, List<ServerInstrumentation> servers,
                                    InstrumentationListener listener, Consumer<ClassFileTransformer> publish,
-                                   Logger log) throws IOException {
+                                   OperatorLog log) throws IOException {
         // Byte Buddy's Nexus would inject a class into the system class loader through
         // sun.misc.Unsafe; advice needs no Nexus. The key is relocated with Byte Buddy, so this
         // reaches the agent's copy only, never an application's own Byte Buddy.
@@ -219,7 +219,7 @@ public final class Installer {
      * at JVM start at most one the start itself loaded. Only those: describing every loaded
      * class would cost far more.
      */
-    private static void retransformLoaded(Instrumentation instrumentation, InstrumentationListener listener, Logger log) {
+    private static void retransformLoaded(Instrumentation instrumentation, InstrumentationListener listener, OperatorLog log) {
         Class<?>[] loaded = loaded(instrumentation, listener.watchedTypes());
         if (loaded.length == 0) {
             return;

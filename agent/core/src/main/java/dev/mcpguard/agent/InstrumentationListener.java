@@ -12,7 +12,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.utility.JavaModule;
-import org.slf4j.Logger;
+import dev.mcpguard.audit.OperatorLog;
 
 /**
  * Tells the operator what was instrumented, and loudly what could not be: a hooked server type
@@ -27,7 +27,7 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
             "org.apache.hc.core5.http.impl.bootstrap.HttpServer", "Apache HttpCore 5 server",
             "fi.iki.elonen.NanoHTTPD", "NanoHTTPD");
 
-    private final Logger log;
+    private final OperatorLog log;
     private final Map<String, String> familyByType;
     private final Runnable onServerInstrumented;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
@@ -35,7 +35,7 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
     private final List<String> notGated = new CopyOnWriteArrayList<>();
 
     /** @param onServerInstrumented run after a server type (not a socket type) was instrumented */
-    InstrumentationListener(Logger log, Map<String, String> familyByType, Runnable onServerInstrumented) {
+    InstrumentationListener(OperatorLog log, Map<String, String> familyByType, Runnable onServerInstrumented) {
         this.log = log;
         this.familyByType = familyByType;
         this.onServerInstrumented = onServerInstrumented;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.slf4j.Logger;
+import dev.mcpguard.audit.OperatorLog;
 
 /**
  * Re-reads {@code MCPGUARD_TOKEN_FILE} once a second on a daemon thread, so tokens rotate without
@@ -20,11 +20,11 @@ final class TokenFileWatcher implements Runnable {
     private final Path file;
     private final List<byte[]> fixedDigests;
     private final AcceptedTokens accepted;
-    private final Logger log;
+    private final OperatorLog log;
     private List<byte[]> current;
     private String lastProblem;
 
-    private TokenFileWatcher(Path file, List<byte[]> fixedDigests, AcceptedTokens accepted, Logger log) {
+    private TokenFileWatcher(Path file, List<byte[]> fixedDigests, AcceptedTokens accepted, OperatorLog log) {
         this.file = file;
         this.fixedDigests = fixedDigests;
         this.accepted = accepted;
@@ -32,7 +32,7 @@ final class TokenFileWatcher implements Runnable {
         this.current = Config.readTokenFile(file);
     }
 
-    static void start(Config config, Logger log) {
+    static void start(Config config, OperatorLog log) {
         if (config.tokenFile() == null) {
             return;
         }

@@ -5,7 +5,6 @@ import dev.mcpguard.core.DecisionSink;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
 
 /** Counts every decision, logs refusals (and allowed requests when asked), reports failures. */
 public final class AuditTrail implements DecisionSink {
@@ -15,10 +14,10 @@ public final class AuditTrail implements DecisionSink {
     private final Counters counters = new Counters();
     private final DecisionLog log;
     private final boolean logAllowed;
-    private final Logger operatorLog;
+    private final OperatorLog operatorLog;
     private final AtomicInteger printedFailures = new AtomicInteger();
 
-    public AuditTrail(DecisionLog log, boolean logAllowed, Logger operatorLog) {
+    public AuditTrail(DecisionLog log, boolean logAllowed, OperatorLog operatorLog) {
         this.log = log;
         this.logAllowed = logAllowed;
         this.operatorLog = operatorLog;

@@ -6,7 +6,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import org.slf4j.Logger;
+import dev.mcpguard.audit.OperatorLog;
 
 /**
  * Called from the bind advice of every server-socket implementation (NIO channels, classic
@@ -15,13 +15,13 @@ import org.slf4j.Logger;
  */
 public final class BindGate {
     private static volatile BindPolicy policy;
-    private static volatile Logger log;
+    private static volatile OperatorLog log;
 
     private BindGate() {
     }
 
     /** Set once, before the bind hooks are installed. */
-    public static void install(BindPolicy bindPolicy, Logger operatorLog) {
+    public static void install(BindPolicy bindPolicy, OperatorLog operatorLog) {
         log = operatorLog;
         policy = bindPolicy;
     }

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.slf4j.Logger;
+import dev.mcpguard.audit.OperatorLog;
 
 /**
  * No listener in silence (design §6): every server socket the JVM binds is owned by a gated server
@@ -40,7 +40,7 @@ public final class UngatedListeners {
 
     private static volatile Owners owners;
     private static volatile boolean refuse;
-    private static volatile Logger log;
+    private static volatile OperatorLog log;
     private static final List<String> SEEN = new CopyOnWriteArrayList<>();
     private static final Set<String> NETTY_LISTENERS_NAMED = ConcurrentHashMap.newKeySet();
 
@@ -48,7 +48,7 @@ public final class UngatedListeners {
     }
 
     /** Set once, before the bind hooks are installed. */
-    public static void install(Owners listenerOwners, boolean refuseUngated, Logger operatorLog) {
+    public static void install(Owners listenerOwners, boolean refuseUngated, OperatorLog operatorLog) {
         log = operatorLog;
         refuse = refuseUngated;
         owners = listenerOwners;

@@ -1,6 +1,6 @@
 package dev.mcpguard.quic;
 
-import dev.mcpguard.agent.OperatorLog;
+import dev.mcpguard.audit.OperatorLog;
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.Guard;
 
@@ -26,7 +26,7 @@ public final class QuicRefusal {
             if (!type.endsWith(".QuicServerCodecBuilder") || guard == null || !guard.gatesRequests()) {
                 return null;
             }
-            OperatorLog.logger().error("refused a QUIC (HTTP/3) server codec built by {}: mcpguard cannot gate "
+            OperatorLog.stderr().error("refused a QUIC (HTTP/3) server codec built by {}: mcpguard cannot gate "
                     + "QUIC, so this listener does not start; serve HTTP/1.1 or HTTP/2 over TCP instead "
                     + "(or turn every gate off with MCPGUARD_MODE=off)", caller());
             return new IllegalStateException("mcpguard: QUIC (HTTP/3) server refused: mcpguard cannot gate QUIC");

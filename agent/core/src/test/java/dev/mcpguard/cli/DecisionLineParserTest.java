@@ -21,7 +21,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.helpers.NOPLogger;
+import dev.mcpguard.audit.OperatorLog;
+import java.io.OutputStream;
 
 /** Decision lines as the real {@link DecisionLog} writes them, and everything else on stderr. */
 class DecisionLineParserTest {
@@ -35,7 +36,7 @@ class DecisionLineParserTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         Guard.Builder guard = Guard.builder()
-                .sink(new AuditTrail(new DecisionLog(json, () -> stream), true, NOPLogger.NOP_LOGGER));
+                .sink(new AuditTrail(new DecisionLog(json, () -> stream), true, new OperatorLog(new PrintStream(OutputStream.nullOutputStream()))));
         for (GateName gate : GateName.values()) {
             guard.mode(gate, GateMode.LOG_ONLY);
         }

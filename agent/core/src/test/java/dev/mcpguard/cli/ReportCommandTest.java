@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.helpers.NOPLogger;
+import dev.mcpguard.audit.OperatorLog;
+import java.io.OutputStream;
 
 /** The {@code report} command on logs written by the real {@link DecisionLog}. */
 class ReportCommandTest {
@@ -44,7 +45,7 @@ class ReportCommandTest {
         PrintStream stderr = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         stderr.println("2026-11-22T06:00:00.000+00:00 INFO mcpguard - mcpguard 0.1.0 started");
         stderr.println("WARNING: A Java agent has been loaded dynamically");
-        AuditTrail trail = new AuditTrail(new DecisionLog(json, () -> stderr), logAllowed, NOPLogger.NOP_LOGGER);
+        AuditTrail trail = new AuditTrail(new DecisionLog(json, () -> stderr), logAllowed, new OperatorLog(new PrintStream(OutputStream.nullOutputStream())));
         Guard.Builder guard = Guard.builder().sink(trail).tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256(TOKEN))));
         for (GateName gate : GateName.values()) {
             guard.mode(gate, mode);

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.slf4j.helpers.NOPLogger;
+import dev.mcpguard.audit.OperatorLog;
 
 /**
  * The gate core, {@link Guard#check}, on the requests an MCP server sees: the allow path of an
@@ -81,7 +81,7 @@ public class GuardBenchmark {
     public void setUp() {
         guard = guard(NO_OP);
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-        audited = guard(new AuditTrail(new DecisionLog(true, () -> nowhere), false, NOPLogger.NOP_LOGGER));
+        audited = guard(new AuditTrail(new DecisionLog(true, () -> nowhere), false, new OperatorLog(nowhere)));
 
         String bearer = "Bearer " + TOKEN;
         allowed = mcp("/mcp", "localhost:8080", bearer, "1100");
