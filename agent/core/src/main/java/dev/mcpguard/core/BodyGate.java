@@ -3,7 +3,7 @@ package dev.mcpguard.core;
 /**
  * Refuses a declared body over the limit before a byte of it is read, and framing that servers
  * and proxies could read differently (request smuggling). Streamed bodies are counted as the
- * application reads them; see {@link Verdict#countBodyBytes(long)}.
+ * application reads them, by a {@link BodyMeter}.
  */
 final class BodyGate implements Gate {
     private final long maxBodyBytes;

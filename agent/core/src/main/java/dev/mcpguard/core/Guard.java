@@ -14,7 +14,8 @@ public final class Guard {
     private final Gate[] gates;
     private final GateMode[] modes;
     private final BodyGate bodyGate;
-    private final GateMode bodyMode;
+    /** Shared by the meters of counted bodies; {@code null} when the BODY gate is off. */
+    private final BodyMeter.Limit bodyLimit;
     private final Refusals refusals;
     private final DecisionSink sink;
     private final boolean denyOnError;
@@ -32,9 +33,11 @@ public final class Guard {
         for (int i = 0; i < gates.length; i++) {
             modes[i] = builder.modes[gates[i].name().ordinal()];
         }
-        this.bodyMode = builder.modes[GateName.BODY.ordinal()];
         this.refusals = new Refusals(builder.realm, builder.resourceMetadataUrl);
         this.sink = builder.sink;
+        GateMode bodyMode = builder.modes[GateName.BODY.ordinal()];
+        this.bodyLimit = bodyMode == GateMode.OFF ? null : new BodyMeter.Limit(bodyGate.maxBodyBytes(),
+                bodyMode == GateMode.ENFORCE, refusals.of(Reason.BODY_TOO_LARGE), sink);
         this.denyOnError = builder.denyOnError;
     }
 
@@ -76,9 +79,9 @@ public final class Guard {
         }
         // A declared length is checked up front; an encoded body's length is not what the
         // application reads once the server decodes it, so it is counted as read, too.
-        if (bodyMode != GateMode.OFF
+        if (bodyLimit != null
                 && (request.headerCount("content-length") == 0 || request.headerCount("content-encoding") > 0)) {
-            verdict.countBody();
+            verdict.meterBody(new BodyMeter(bodyLimit, verdict));
         }
         sink.record(Action.ALLOWED, null, verdict);
         return verdict;
@@ -142,37 +145,6 @@ public final class Guard {
             sink.internalError(gate.name().id() + " gate", e);
             return denyOnError ? refusals.gateError(gate.name()) : null;
         }
-    }
-
-    /**
-     * Reports body bytes the application has read, for a request whose verdict
-     * {@link Verdict#countsBody() counts the body}. The crossing of the limit is recorded once.
-     *
-     * @param readBefore body bytes read before this read
-     * @param readAfter  body bytes read including this read
-     * @return {@code true} when the read must fail: the limit is passed and BODY enforces
-     */
-    public boolean bodyRead(long readBefore, long readAfter, RequestView request, String stack) {
-        long limit = bodyGate.maxBodyBytes();
-        if (readAfter <= limit || bodyMode == GateMode.OFF) {
-            return false;
-        }
-        if (readBefore <= limit) {
-            String normalized = PathNormalizer.normalize(request.rawPath());
-            Verdict verdict = new Verdict(request, stack, request.method(),
-                    normalized != null ? normalized : withoutQuery(request.rawPath()));
-            sink.record(bodyMode == GateMode.ENFORCE ? Action.BLOCKED : Action.WOULD_BLOCK, bodyTooLarge(), verdict);
-        }
-        return bodyMode == GateMode.ENFORCE;
-    }
-
-    /** The refusal an adapter sends when {@link #bodyRead} cut a read and nothing was committed yet. */
-    public Refusal bodyTooLarge() {
-        return refusals.of(Reason.BODY_TOO_LARGE);
-    }
-
-    public long maxBodyBytes() {
-        return bodyGate.maxBodyBytes();
     }
 
     private static String withoutQuery(String rawPath) {

@@ -7,7 +7,7 @@ public final class Verdict {
     private final String method;
     private final String path;
     private Refusal refusal;
-    private boolean countsBody;
+    private BodyMeter bodyMeter;
 
     Verdict(RequestView request, String stack, String method, String path) {
         this.request = request;
@@ -27,13 +27,14 @@ public final class Verdict {
     }
 
     /**
-     * Whether the adapter must count the body as the application reads it and report it to
-     * {@link Guard#bodyRead}: the BODY gate is on and no length is declared (a declared one was
-     * checked already, and servers never read past it), so the body may be chunked or HTTP/2; or
-     * the body has a {@code Content-Encoding}, which a server may inflate past any declared length.
+     * The meter the adapter feeds the body to as the application reads it, or {@code null} when
+     * the body is not counted. It is counted when the BODY gate is on and no length is declared (a
+     * declared one was checked already, and servers never read past it), so the body may be chunked
+     * or HTTP/2; or when the body has a {@code Content-Encoding}, which a server may inflate past
+     * any declared length.
      */
-    public boolean countsBody() {
-        return countsBody;
+    public BodyMeter bodyMeter() {
+        return bodyMeter;
     }
 
     public String stack() {
@@ -58,7 +59,7 @@ public final class Verdict {
         this.refusal = refusal;
     }
 
-    void countBody() {
-        this.countsBody = true;
+    void meterBody(BodyMeter bodyMeter) {
+        this.bodyMeter = bodyMeter;
     }
 }

@@ -1,34 +1,29 @@
 package dev.mcpguard.jdkhttp;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.mcpguard.core.BodyLimitExceeded;
-import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.BodyMeter;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Counts a streamed body as the application reads it (after chunked decoding). Once it passes
- * the limit under enforcement, the client gets 413 if no response was sent yet, and every read
+ * Feeds a streamed body to its {@link BodyMeter} as the application reads it (after chunked
+ * decoding). Once the meter cuts, the client gets 413 if no response was sent yet, and every read
  * from then on fails: the application never sees a byte past the limit.
  */
 final class BodyLimitedInputStream extends FilterInputStream {
     private final HttpExchange exchange;
-    private final JdkRequestView view;
-    private final Guard guard;
-    private long read;
-    private boolean cut;
+    private final BodyMeter meter;
 
-    BodyLimitedInputStream(InputStream body, HttpExchange exchange, JdkRequestView view, Guard guard) {
+    BodyLimitedInputStream(InputStream body, HttpExchange exchange, BodyMeter meter) {
         super(body);
         this.exchange = exchange;
-        this.view = view;
-        this.guard = guard;
+        this.meter = meter;
     }
 
     @Override
     public int read() throws IOException {
-        failIfCut();
+        meter.throwIfCut();
         int b = super.read();
         if (b >= 0) {
             count(1);
@@ -38,37 +33,24 @@ final class BodyLimitedInputStream extends FilterInputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-        failIfCut();
+        meter.throwIfCut();
         int n = super.read(buffer, offset, length);
-        if (n > 0) {
-            count(n);
-        }
+        count(n);
         return n;
     }
 
     @Override
     public long skip(long n) throws IOException {
-        failIfCut();
+        meter.throwIfCut();
         long skipped = super.skip(n);
-        if (skipped > 0) {
-            count(skipped);
-        }
+        count(skipped);
         return skipped;
     }
 
     private void count(long bytes) throws IOException {
-        long before = read;
-        read += bytes;
-        if (guard.bodyRead(before, read, view, GateFilter.STACK)) {
-            cut = true;
-            GateFilter.refuse(exchange, guard.bodyTooLarge());
-            throw new BodyLimitExceeded(guard.maxBodyBytes());
+        if (meter.add(bytes) == BodyMeter.Answer.REFUSE) {
+            GateFilter.refuse(exchange, meter.refusal());
         }
-    }
-
-    private void failIfCut() throws IOException {
-        if (cut) {
-            throw new BodyLimitExceeded(guard.maxBodyBytes());
-        }
+        meter.throwIfCut();
     }
 }

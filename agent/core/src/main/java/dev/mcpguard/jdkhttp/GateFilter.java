@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.BodyMeter;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
@@ -34,8 +35,9 @@ public final class GateFilter extends Filter {
         JdkRequestView view = new JdkRequestView(exchange);
         Verdict verdict = guard.checkOrFail(view, STACK);
         if (verdict.allowed()) {
-            if (verdict.countsBody()) {
-                exchange.setStreams(new BodyLimitedInputStream(exchange.getRequestBody(), exchange, view, guard), null);
+            BodyMeter meter = verdict.bodyMeter();
+            if (meter != null) {
+                exchange.setStreams(new BodyLimitedInputStream(exchange.getRequestBody(), exchange, meter), null);
             }
             return false;
         }

@@ -1,33 +1,26 @@
 package dev.mcpguard.jetty;
 
-import dev.mcpguard.core.BodyLimitExceeded;
-import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.BodyMeter;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Counts a streamed body as the handlers read it, and again as they read it inflated when a
- * {@code GzipHandler} decompresses it ({@link #decodedRead}). Once either count passes the limit
- * under enforcement, the chunk is dropped, the client gets 413 if nothing was committed yet, and
- * every read from then on fails: the application never sees a byte past the limit.
+ * Feeds a streamed body to its {@link BodyMeter} as the handlers read it, and again as they read
+ * it inflated when a {@code GzipHandler} decompresses it ({@link #decodedRead}). Once the meter
+ * cuts, the chunk is dropped, the client gets 413 if nothing was committed yet, and every read
+ * from then on fails: the application never sees a byte past the limit.
  */
 final class BodyLimitedRequest extends Request.Wrapper {
     private final Response response;
-    private final JettyRequestView view;
-    private final Guard guard;
-    private long read;
-    private long decoded;
-    /** Set once a count passed the limit: the crossing gets one decision line, whichever count it was. */
-    private boolean overLimit;
+    private final BodyMeter meter;
     private Content.Chunk failure;
 
-    BodyLimitedRequest(Request request, Response response, JettyRequestView view, Guard guard) {
+    BodyLimitedRequest(Request request, Response response, BodyMeter meter) {
         super(request);
         this.response = response;
-        this.view = view;
-        this.guard = guard;
+        this.meter = meter;
     }
 
     @Override
@@ -39,9 +32,7 @@ final class BodyLimitedRequest extends Request.Wrapper {
         if (chunk == null || Content.Chunk.isFailure(chunk)) {
             return chunk;
         }
-        long before = read;
-        read += chunk.remaining();
-        return count(chunk, before, read);
+        return goOnOrCut(meter.add(chunk.remaining()), chunk);
     }
 
     /**
@@ -60,24 +51,17 @@ final class BodyLimitedRequest extends Request.Wrapper {
         if (chunk == null || Content.Chunk.isFailure(chunk)) {
             return chunk;
         }
-        long before = decoded;
-        decoded += chunk.remaining();
-        return count(chunk, before, decoded);
+        return goOnOrCut(meter.addInflated(chunk.remaining()), chunk);
     }
 
-    private Content.Chunk count(Content.Chunk chunk, long before, long after) {
-        if (before == after || overLimit) {
-            return chunk;
-        }
-        boolean cut = guard.bodyRead(before, after, view, JettyGate.STACK);
-        overLimit = after > guard.maxBodyBytes();
-        if (!cut) {
+    private Content.Chunk goOnOrCut(BodyMeter.Answer answer, Content.Chunk chunk) {
+        if (answer == BodyMeter.Answer.GO_ON) {
             return chunk;
         }
         chunk.release();
-        failure = Content.Chunk.from(new BodyLimitExceeded(guard.maxBodyBytes()), true);
-        if (!response.isCommitted()) {
-            JettyGate.refuse(response, guard.bodyTooLarge(), Callback.NOOP);
+        failure = Content.Chunk.from(meter.exceeded(), true);
+        if (answer == BodyMeter.Answer.REFUSE && !response.isCommitted()) {
+            JettyGate.refuse(response, meter.refusal(), Callback.NOOP);
         }
         return failure;
     }

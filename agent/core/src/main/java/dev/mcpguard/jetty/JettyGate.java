@@ -1,6 +1,7 @@
 package dev.mcpguard.jetty;
 
 import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.BodyMeter;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
@@ -32,7 +33,8 @@ public final class JettyGate {
         JettyRequestView view = new JettyRequestView(request);
         Verdict verdict = guard.checkOrFail(view, STACK);
         if (verdict.allowed()) {
-            return verdict.countsBody() ? new BodyLimitedRequest(request, response, view, guard) : request;
+            BodyMeter meter = verdict.bodyMeter();
+            return meter != null ? new BodyLimitedRequest(request, response, meter) : request;
         }
         refuse(response, verdict.refusal(), callback);
         return null;

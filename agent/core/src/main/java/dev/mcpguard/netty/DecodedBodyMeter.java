@@ -4,7 +4,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -28,9 +27,6 @@ public final class DecodedBodyMeter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest) {
-            gate.decodedRequest();
-        }
         if (msg instanceof HttpContent && gate.decodedBodyRead((HttpContent) msg)) {
             ReferenceCountUtil.release(msg);
             return;

@@ -1,6 +1,7 @@
 package dev.mcpguard.netty;
 
 import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.BodyMeter;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
@@ -50,7 +51,7 @@ public final class Http2Gate implements Http2FrameListener {
     private final Guard guard = ActiveGuard.get();
     private final Http2FrameListener next;
     private final Http2Connection connection;
-    /** Per stream: {@link #REFUSED}, {@link #ADMITTED}, a {@link CountedBody}, or nothing before its first HEADERS. */
+    /** Per stream: {@link #REFUSED}, {@link #ADMITTED}, its {@link BodyMeter}, or nothing before its first HEADERS. */
     private final Http2Connection.PropertyKey streamState;
     /** Set when this connection could not be gated and {@code MCPGUARD_ON_ERROR=deny}: every stream gets it. */
     private final Refusal broken;
@@ -128,8 +129,8 @@ public final class Http2Gate implements Http2FrameListener {
                 refusal = verdict.refusal();
                 if (refusal == null) {
                     if (stream != null) {
-                        stream.setProperty(streamState,
-                                verdict.countsBody() && !endOfStream ? new CountedBody(view) : ADMITTED);
+                        BodyMeter meter = verdict.bodyMeter();
+                        stream.setProperty(streamState, meter != null && !endOfStream ? meter : ADMITTED);
                     }
                     return true;
                 }
@@ -155,23 +156,21 @@ public final class Http2Gate implements Http2FrameListener {
         if (state == REFUSED) {
             return data.readableBytes() + padding; // dropped unread, and its flow-control credit given back
         }
-        if (state instanceof CountedBody && !admitData(ctx, stream, (CountedBody) state, data.readableBytes(), endOfStream)) {
+        if (state instanceof BodyMeter && !admitData(ctx, stream, (BodyMeter) state, data.readableBytes(), endOfStream)) {
             return data.readableBytes() + padding;
         }
         return next.onDataRead(ctx, streamId, data, padding, endOfStream);
     }
 
-    /** Counts a DATA frame of a body without declared length; cuts the stream at the limit. Never throws. */
-    private boolean admitData(ChannelHandlerContext ctx, Http2Stream stream, CountedBody body, int bytes,
+    /** Feeds a DATA frame of a counted body to its meter; cuts the stream when it says so. Never throws. */
+    private boolean admitData(ChannelHandlerContext ctx, Http2Stream stream, BodyMeter meter, int bytes,
                               boolean endOfStream) {
         Refusal refusal;
         try {
-            long before = body.read;
-            body.read += bytes;
-            if (!guard.bodyRead(before, body.read, body.view, NettyGate.STACK)) {
+            if (meter.add(bytes) == BodyMeter.Answer.GO_ON) {
                 return true;
             }
-            refusal = guard.bodyTooLarge();
+            refusal = meter.refusal();
         } catch (Throwable error) {
             refusal = guard.adapterFailed(NettyGate.STACK, error);
             if (refusal == null) {
@@ -263,16 +262,6 @@ public final class Http2Gate implements Http2FrameListener {
             headers.set(HttpHeaderNames.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
         }
         return headers;
-    }
-
-    /** A stream's body without declared length, as counted so far. */
-    private static final class CountedBody {
-        final Http2RequestView view;
-        long read;
-
-        CountedBody(Http2RequestView view) {
-            this.view = view;
-        }
     }
 
     @Override

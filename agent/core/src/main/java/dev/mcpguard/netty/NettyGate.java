@@ -1,6 +1,7 @@
 package dev.mcpguard.netty;
 
 import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.BodyMeter;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
@@ -57,15 +58,13 @@ public final class NettyGate extends ChannelDuplexHandler {
     private static final ChannelFutureListener WIND_DOWN = NettyGate::windDown;
 
     private final Guard guard = ActiveGuard.get();
-    /** The request whose streamed body is counted, until its last chunk; else {@code null}. */
-    private NettyRequestView counted;
-    private long bodyBytes;
-    /** The request last passed on, whose body a server-side decompressor may be inflating. */
-    private NettyRequestView current;
-    /** Body bytes of {@link #current} after decompression, as the application reads them. */
-    private long decodedBytes;
-    /** The body limit was crossed for {@link #current}, and logged: one line whichever count crossed it. */
-    private boolean overLimit;
+    /**
+     * The body meter of the request last passed on, {@code null} when its body is not counted: fed
+     * its chunks here and, inflated, by a {@link DecodedBodyMeter} behind a server-side decompressor.
+     * The decompressor inflates each chunk as this gate passes it on, so what it hands on belongs to
+     * the request last passed on.
+     */
+    private BodyMeter meter;
     /** Requests passed on whose response the application has not finished writing. */
     private int outstanding;
     /** The application has written the head of the oldest outstanding response, not yet its end. */
@@ -134,8 +133,8 @@ public final class NettyGate extends ChannelDuplexHandler {
             }
             outstanding++;
         }
-        if (counted != null && msg instanceof HttpContent) {
-            Refusal cutOff = count((HttpContent) msg);
+        if (meter != null && msg instanceof HttpContent) {
+            Refusal cutOff = feed((HttpContent) msg, false);
             if (cutOff != null) {
                 ReferenceCountUtil.release(msg);
                 cutOff(ctx, cutOff);
@@ -147,38 +146,30 @@ public final class NettyGate extends ChannelDuplexHandler {
 
     /** The refusal for a request head, or {@code null} to pass it on. Never throws. */
     private Refusal check(ChannelHandlerContext ctx, HttpRequest request) {
-        bodyBytes = 0;
-        overLimit = false;
         NettyRequestView view = new NettyRequestView(request, ctx.channel());
         Verdict verdict = guard.checkOrFail(view, STACK);
-        counted = verdict.countsBody() ? view : null;
-        current = view;
+        meter = verdict.bodyMeter();
         if (verdict.allowed() && request.headers().contains(HttpHeaderNames.UPGRADE)) {
             ctx.channel().attr(UPGRADE_GATED).set(Boolean.TRUE);
         }
         return verdict.refusal();
     }
 
-    /** Counts a chunk of a streamed body (after chunked decoding): the refusal that cuts it off, or {@code null}. Never throws. */
-    private Refusal count(HttpContent chunk) {
+    /**
+     * Feeds a chunk of the body to its meter: as read (after chunked decoding), or as a server-side
+     * decompressor inflated it. Never throws.
+     *
+     * @return the refusal that cuts the request off, or {@code null} to pass the chunk on
+     */
+    private Refusal feed(HttpContent chunk, boolean inflated) {
         try {
-            long before = bodyBytes;
-            bodyBytes += chunk.content().readableBytes();
-            boolean cut = !overLimit && guard.bodyRead(before, bodyBytes, counted, STACK);
-            overLimit |= bodyBytes > guard.maxBodyBytes();
-            if (cut || chunk instanceof LastHttpContent) {
-                counted = null;
-            }
-            return cut ? guard.bodyTooLarge() : null;
+            int bytes = chunk.content().readableBytes();
+            BodyMeter.Answer answer = inflated ? meter.addInflated(bytes) : meter.add(bytes);
+            return answer == BodyMeter.Answer.GO_ON ? null : meter.refusal();
         } catch (Throwable error) {
-            counted = null;
+            meter = null;
             return guard.adapterFailed(STACK, error);
         }
-    }
-
-    /** A decompressor behind this gate starts inflating the next request's body (see {@link DecodedBodyMeter}). */
-    void decodedRequest() {
-        decodedBytes = 0;
     }
 
     /**
@@ -188,29 +179,16 @@ public final class NettyGate extends ChannelDuplexHandler {
      * @return {@code true} when the chunk must not reach the application (released by the caller)
      */
     boolean decodedBodyRead(HttpContent chunk) {
-        if (unplugged || current == null) {
+        if (unplugged) {
             return false;
         }
         if (refusing) {
             return true;
         }
-        Refusal cutOff;
-        try {
-            long before = decodedBytes;
-            decodedBytes += chunk.content().readableBytes();
-            boolean cut = !overLimit && guard.bodyRead(before, decodedBytes, current, STACK);
-            overLimit |= decodedBytes > guard.maxBodyBytes();
-            if (!cut) {
-                return false;
-            }
-            cutOff = guard.bodyTooLarge();
-        } catch (Throwable error) {
-            cutOff = guard.adapterFailed(STACK, error);
-            if (cutOff == null) {
-                return false;
-            }
+        Refusal cutOff = meter == null ? null : feed(chunk, true);
+        if (cutOff == null) {
+            return false;
         }
-        counted = null;
         cutOff(requests, cutOff);
         return true;
     }
@@ -218,7 +196,6 @@ public final class NettyGate extends ChannelDuplexHandler {
     /** Answers a request that was not passed on, as soon as the earlier ones are answered. */
     private void refuse(ChannelHandlerContext ctx, Refusal refusal) {
         refusing = true;
-        counted = null;
         pending = refusal;
         // Drain what the client still sends, see windDown; Reactor Netty reads on demand only.
         ctx.channel().config().setAutoRead(true);

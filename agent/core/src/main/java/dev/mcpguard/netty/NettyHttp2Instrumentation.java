@@ -30,7 +30,7 @@ public final class NettyHttp2Instrumentation implements ServerInstrumentation {
     public List<String> helperClassNames() {
         // NettyGate holds the h2c upgrade mark both gates share; defined once per loader, whoever comes first.
         return List.of(PACKAGE + "NettyGate", PACKAGE + "NettyRequestView", PACKAGE + "Http2RequestView",
-                PACKAGE + "Http2Gate", PACKAGE + "Http2Gate$CountedBody", PACKAGE + "Http2Gate$EndRequest");
+                PACKAGE + "Http2Gate", PACKAGE + "Http2Gate$EndRequest");
     }
 
     @Override

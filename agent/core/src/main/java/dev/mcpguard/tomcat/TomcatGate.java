@@ -1,8 +1,7 @@
 package dev.mcpguard.tomcat;
 
 import dev.mcpguard.core.ActiveGuard;
-import dev.mcpguard.core.BodyLimitExceeded;
-import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.BodyMeter;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
 import java.io.IOException;
@@ -19,6 +18,11 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
  */
 public final class TomcatGate {
     static final String STACK = "tomcat";
+    /**
+     * The Coyote request note holding the request's {@link BodyMeter}, {@code null} when its body
+     * is not counted: the one before {@link TomcatRequestView#AJP_SOCKET_LOCAL_ADDRESS}.
+     */
+    private static final int BODY_METER = 30;
 
     private TomcatGate() {
     }
@@ -30,6 +34,9 @@ public final class TomcatGate {
      */
     public static boolean afterParse(Request request, Response response) {
         Verdict verdict = ActiveGuard.get().checkOrFail(new TomcatRequestView(request), STACK);
+        // Set for every request gated, null included: Tomcat reuses its request objects without
+        // clearing notes. One it turns away before this point never runs the application's reads.
+        request.setNote(BODY_METER, verdict.bodyMeter());
         if (verdict.allowed()) {
             return true;
         }
@@ -49,25 +56,26 @@ public final class TomcatGate {
      * @return the exception the read must throw instead of returning, or {@code null}
      */
     public static IOException afterRead(Request request, int bytes) {
-        if (bytes <= 0 || request.getContentLengthLong() >= 0) {
-            return null; // a declared length was checked before the body, and Tomcat stops at it
+        Object noted = request.getNote(BODY_METER);
+        if (!(noted instanceof BodyMeter)) {
+            return null; // not counted: a declared length was checked before the body, and Tomcat stops at it
         }
-        Guard guard = ActiveGuard.get();
+        BodyMeter meter = (BodyMeter) noted;
         try {
-            long after = request.getBytesRead();
-            if (!guard.bodyRead(after - bytes, after, new TomcatRequestView(request), STACK)) {
+            BodyMeter.Answer answer = meter.add(bytes);
+            if (answer == BodyMeter.Answer.GO_ON) {
                 return null;
             }
-            if (after - bytes <= guard.maxBodyBytes()) {
+            if (answer == BodyMeter.Answer.REFUSE) {
                 Object catalinaRequest = request.getNote(org.apache.catalina.connector.CoyoteAdapter.ADAPTER_NOTES);
                 if (catalinaRequest instanceof org.apache.catalina.connector.Request) {
                     refuse(request, ((org.apache.catalina.connector.Request) catalinaRequest).getResponse(),
-                            guard.bodyTooLarge(), true);
+                            meter.refusal(), true);
                 }
             }
-            return new BodyLimitExceeded(guard.maxBodyBytes());
+            return meter.exceeded();
         } catch (Throwable error) {
-            Refusal refusal = guard.adapterFailed(STACK, error);
+            Refusal refusal = ActiveGuard.get().adapterFailed(STACK, error);
             return refusal == null ? null : new IOException("mcpguard: body gate failed", null);
         }
     }

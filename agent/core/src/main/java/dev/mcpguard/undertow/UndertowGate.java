@@ -1,6 +1,7 @@
 package dev.mcpguard.undertow;
 
 import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.BodyMeter;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
@@ -57,8 +58,9 @@ public final class UndertowGate {
         UndertowRequestView view = new UndertowRequestView(exchange);
         Verdict verdict = guard.checkOrFail(view, STACK);
         if (verdict.allowed()) {
-            if (verdict.countsBody()) {
-                exchange.putAttachment(BODY_METER, (factory, ignored) -> new BodyLimitConduit(factory.create(), exchange, view, guard));
+            BodyMeter meter = verdict.bodyMeter();
+            if (meter != null) {
+                exchange.putAttachment(BODY_METER, (factory, ignored) -> new BodyLimitConduit(factory.create(), exchange, meter));
             }
             return false;
         }

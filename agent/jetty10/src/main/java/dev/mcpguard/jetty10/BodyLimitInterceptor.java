@@ -1,40 +1,33 @@
 package dev.mcpguard.jetty10;
 
-import dev.mcpguard.core.BodyLimitExceeded;
-import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.BodyMeter;
 import dev.mcpguard.core.Refusal;
 import java.io.IOException;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpInput;
 
 /**
- * Counts a streamed body as the application reads it (after transfer decoding), and again as it
- * reads it inflated when an interceptor added after this one transforms it ({@link InflatedBodyMeter},
- * for {@code GzipHandler}'s {@code GzipHttpInputInterceptor}). Once either count passes the limit
- * under enforcement, the content is dropped, the client gets 413 if nothing was committed yet,
- * and every read from then on fails.
+ * Feeds a streamed body to its {@link BodyMeter} as the application reads it (after transfer
+ * decoding), and again as it reads it inflated when an interceptor added after this one transforms
+ * it ({@link InflatedBodyMeter}, for {@code GzipHandler}'s {@code GzipHttpInputInterceptor}). Once
+ * the meter cuts, the content is dropped, the client gets 413 if nothing was committed yet, and
+ * every read from then on fails.
  */
 final class BodyLimitInterceptor implements HttpInput.Interceptor {
     private final HttpChannel channel;
-    private final Jetty10RequestView view;
-    private final Guard guard;
-    private long read;
-    private long decoded;
+    private final BodyMeter bodyMeter;
     /**
      * The content counted last: an interceptor after this one that inflates it takes it a buffer
      * at a time, so the same content comes through again until it is used up.
      */
     private HttpInput.Content counted;
     /** The meter that counts what the application reads, the outermost one when several were added. */
-    private InflatedBodyMeter meter;
-    /** Set once a count passed the limit: the crossing gets one decision line, whichever count it was. */
-    private boolean overLimit;
+    private InflatedBodyMeter outermost;
     private HttpInput.Content failure;
 
-    BodyLimitInterceptor(HttpChannel channel, Jetty10RequestView view, Guard guard) {
+    BodyLimitInterceptor(HttpChannel channel, BodyMeter bodyMeter) {
         this.channel = channel;
-        this.view = view;
-        this.guard = guard;
+        this.bodyMeter = bodyMeter;
     }
 
     @Override
@@ -47,19 +40,17 @@ final class BodyLimitInterceptor implements HttpInput.Interceptor {
             return content;
         }
         counted = content;
-        long before = read;
-        read += content.remaining();
-        return count(content, before, read);
+        return goOnOrCut(bodyMeter.add(content.remaining()), content);
     }
 
     /** Makes {@code meter} the one that counts what the application reads. */
     void meteredBy(InflatedBodyMeter meter) {
-        this.meter = meter;
+        this.outermost = meter;
     }
 
     /** Counts content as the application reads it, when {@code by} is the outermost meter. */
     HttpInput.Content decodedRead(InflatedBodyMeter by, HttpInput.Content content) {
-        if (content == null || by != meter) {
+        if (content == null || by != outermost) {
             return content;
         }
         if (failure != null) {
@@ -72,9 +63,7 @@ final class BodyLimitInterceptor implements HttpInput.Interceptor {
         if (content.isSpecial()) {
             return content;
         }
-        long before = decoded;
-        decoded += content.remaining();
-        HttpInput.Content result = count(content, before, decoded);
+        HttpInput.Content result = goOnOrCut(bodyMeter.addInflated(content.remaining()), content);
         if (result != content) {
             release(content);
         }
@@ -94,18 +83,15 @@ final class BodyLimitInterceptor implements HttpInput.Interceptor {
         Jetty10Refusal.refuse(channel, refusal);
     }
 
-    private HttpInput.Content count(HttpInput.Content content, long before, long after) {
-        if (before == after || overLimit) {
-            return content;
-        }
-        boolean cut = guard.bodyRead(before, after, view, Jetty10Gate.STACK);
-        overLimit = after > guard.maxBodyBytes();
-        if (!cut) {
+    private HttpInput.Content goOnOrCut(BodyMeter.Answer answer, HttpInput.Content content) {
+        if (answer == BodyMeter.Answer.GO_ON) {
             return content;
         }
         content.skip(content.remaining());
-        failure = new HttpInput.ErrorContent(new BodyLimitExceeded(guard.maxBodyBytes()));
-        Jetty10Refusal.refuse(channel, guard.bodyTooLarge());
+        failure = new HttpInput.ErrorContent(bodyMeter.exceeded());
+        if (answer == BodyMeter.Answer.REFUSE) {
+            Jetty10Refusal.refuse(channel, bodyMeter.refusal());
+        }
         return failure;
     }
 }

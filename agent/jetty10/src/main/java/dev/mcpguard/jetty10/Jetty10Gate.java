@@ -1,6 +1,7 @@
 package dev.mcpguard.jetty10;
 
 import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.BodyMeter;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
@@ -50,8 +51,9 @@ public final class Jetty10Gate {
         Jetty10RequestView view = new Jetty10RequestView(channel);
         Verdict verdict = guard.checkOrFail(view, STACK);
         if (verdict.allowed()) {
-            if (verdict.countsBody()) {
-                channel.getRequest().getHttpInput().addInterceptor(new BodyLimitInterceptor(channel, view, guard));
+            BodyMeter bodyMeter = verdict.bodyMeter();
+            if (bodyMeter != null) {
+                channel.getRequest().getHttpInput().addInterceptor(new BodyLimitInterceptor(channel, bodyMeter));
             }
             return false;
         }
