@@ -33,7 +33,7 @@ final class CheckCommand {
             return Main.INVALID_CONFIGURATION;
         }
         out.println("mcpguard " + Help.version() + ": configuration valid");
-        for (Knob knob : Knob.values()) {
+        for (Knob<?> knob : Knob.all()) {
             String value = source.get(knob);
             if (value != null) {
                 out.println("  set " + source.origin(knob) + "=" + (knob.secret() ? "<redacted>" : Help.printable(value)));

@@ -1,5 +1,6 @@
 package dev.mcpguard.audit;
 
+import dev.mcpguard.testing.TestGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpguard.core.Action;
@@ -45,8 +46,8 @@ class AuditTrailTest {
     @ValueSource(booleans = {false, true})
     void countsEveryDecisionAndLogsAllowedOnlyWhenAsked(boolean logAllowed) {
         AuditTrail trail = trail(logAllowed);
-        Guard guard = Guard.builder().sink(trail).mode(GateName.ORIGIN, GateMode.LOG_ONLY)
-                .publicPaths(PathPrefixes.of(List.of("/.well-known/oauth-protected-resource"), false)).build();
+        Guard guard = TestGuard.builder().sink(trail).mode(GateName.ORIGIN, GateMode.LOG_ONLY)
+                .knob("MCPGUARD_PUBLIC_PATHS", "/.well-known/oauth-protected-resource").build();
 
         guard.check(FakeRequest.builder().header("Origin", "null").build(), "test"); // would_block + blocked
         guard.check(FakeRequest.builder().target("/.well-known/oauth-protected-resource").build(), "test"); // allowed

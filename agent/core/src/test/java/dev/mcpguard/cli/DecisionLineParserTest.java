@@ -1,5 +1,6 @@
 package dev.mcpguard.cli;
 
+import dev.mcpguard.testing.TestGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpguard.audit.AuditTrail;
@@ -34,7 +35,7 @@ class DecisionLineParserTest {
     private static List<String> written(boolean json, String path, String peer) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        Guard.Builder guard = Guard.builder()
+        TestGuard guard = TestGuard.builder()
                 .sink(new AuditTrail(new DecisionLog(json, () -> stream), true, NOPLogger.NOP_LOGGER));
         for (GateName gate : GateName.values()) {
             guard.mode(gate, GateMode.LOG_ONLY);

@@ -1,5 +1,6 @@
 package dev.mcpguard.netty;
 
+import dev.mcpguard.testing.TestGuard;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,8 +63,8 @@ class GatePlacementTest {
     @BeforeEach
     void activateGuard() {
         previousGuard = ActiveGuard.get();
-        ActiveGuard.set(Guard.builder().sink(sink).maxBodyBytes(1024)
-                .tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256(TOKEN)))).build());
+        ActiveGuard.set(TestGuard.builder().sink(sink).knob("MCPGUARD_MAX_BODY_BYTES", String.valueOf(1024))
+                .knob("MCPGUARD_TOKEN", TOKEN).build());
     }
 
     @AfterEach
