@@ -254,6 +254,20 @@ abstract class Parser<T> {
         }
     }
 
+    /**
+     * Whether the text, as {@code check} and the banner print it, stays on its line: no C0 or C1
+     * control (a C1 CSI drives terminals too), no Unicode line or paragraph separator.
+     */
+    static boolean isOneLine(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** ASCII from {@code lowest} to {@code ~}, without {@code "} or {@code \}. */
     static boolean quotable(String value, int lowest) {
         for (int i = 0; i < value.length(); i++) {
@@ -275,7 +289,8 @@ abstract class Parser<T> {
 
         @Override
         PathPrefixes parse(String value) {
-            return PathPrefixes.of(list(value), ignoreCase);
+            PathPrefixes prefixes = PathPrefixes.of(list(value), ignoreCase);
+            return isOneLine(prefixes.toString()) ? prefixes : null;
         }
     }
 
@@ -286,7 +301,8 @@ abstract class Parser<T> {
 
         @Override
         OriginAllowList parse(String value) {
-            return value.trim().equals("*") ? OriginAllowList.any() : OriginAllowList.of(list(value));
+            OriginAllowList origins = value.trim().equals("*") ? OriginAllowList.any() : OriginAllowList.of(list(value));
+            return isOneLine(origins.toString()) ? origins : null;
         }
     }
 
@@ -297,7 +313,8 @@ abstract class Parser<T> {
 
         @Override
         HostAllowList parse(String value) {
-            return value.trim().equals("*") ? HostAllowList.any() : HostAllowList.of(list(value));
+            HostAllowList hosts = value.trim().equals("*") ? HostAllowList.any() : HostAllowList.of(list(value));
+            return isOneLine(hosts.toString()) ? hosts : null;
         }
     }
 
@@ -361,13 +378,27 @@ abstract class Parser<T> {
             }
             int[] ports = new int[entries.size()];
             for (int i = 0; i < ports.length; i++) {
-                ports[i] = Integer.parseInt(entries.get(i));
+                String port = entries.get(i);
+                // ASCII digits only: Integer.parseInt also takes a sign and other scripts' digits.
+                if (port.length() > 5 || !asciiDigits(port)) {
+                    return null;
+                }
+                ports[i] = Integer.parseInt(port);
                 if (ports[i] < 1 || ports[i] > 65535) {
                     return null;
                 }
             }
             Arrays.sort(ports);
             return ports;
+        }
+
+        private static boolean asciiDigits(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

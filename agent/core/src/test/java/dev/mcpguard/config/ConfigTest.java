@@ -454,6 +454,16 @@ class ConfigTest {
             MCPGUARD_BIND                  | 1
             MCPGUARD_BIND                  | 0x7f000001
             MCPGUARD_BIND                  | ''
+            MCPGUARD_BIND                  | 1-2::
+            MCPGUARD_BIND                  | [::1/2147483648]
+            MCPGUARD_BIND                  | ::1/128
+            MCPGUARD_BIND                  | fe80::1%no-such-interface
+            MCPGUARD_ALLOWED_HOSTS         | [1-2::]
+            MCPGUARD_ALLOWED_HOSTS         | [::1/2147483648]:80
+            MCPGUARD_ALLOWED_ORIGINS       | http://[1-2::]
+            MCPGUARD_ALLOWED_ORIGINS       | http://[::1/2147483648]
+            MCPGUARD_BIND_PORTS            | +80
+            MCPGUARD_BIND_PORTS            | ８０
             MCPGUARD_BIND_PORTS            | 0
             MCPGUARD_BIND_PORTS            | x
             MCPGUARD_BIND_PORTS            | 80,
