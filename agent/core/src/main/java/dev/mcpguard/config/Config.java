@@ -7,7 +7,9 @@ import dev.mcpguard.core.GuardSettings;
 import dev.mcpguard.net.HostAllowList;
 import dev.mcpguard.net.OriginAllowList;
 import dev.mcpguard.net.PathPrefixes;
+import dev.mcpguard.net.PeerAddresses;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +44,7 @@ public final class Config {
     private final List<String> relayHeaders;
     private final OriginAllowList origins;
     private final HostAllowList hosts;
-    private final InetAddress bindAddress;
+    private final String bind;
     private final int[] bindPorts;
     private final boolean refuseUngatedListeners;
     private final boolean denyOnError;
@@ -96,7 +98,7 @@ public final class Config {
         origins = allowedOrigins == null ? OriginAllowList.loopbackDefault() : allowedOrigins;
         HostAllowList allowedHosts = Knob.ALLOWED_HOSTS.read(source);
         hosts = allowedHosts == null ? HostAllowList.loopbackDefault() : allowedHosts;
-        bindAddress = Knob.BIND.read(source);
+        bind = Knob.BIND.read(source);
         bindPorts = Knob.BIND_PORTS.read(source);
         refuseUngatedListeners = !Knob.UNGATED_LISTENERS.read(source);
         denyOnError = Knob.ON_ERROR.read(source);
@@ -236,13 +238,18 @@ public final class Config {
         return hosts;
     }
 
-    /** {@code MCPGUARD_BIND} as {@code check} and the banner show it: canonical, IPv6 in brackets. */
+    /** {@code MCPGUARD_BIND}, canonical: IPv6 in brackets. */
     public String bind() {
-        return Parser.IpLiteral.text(bindAddress);
+        return bind;
     }
 
+    /** {@link #bind()} as an address; made only when needed, since InetAddress is costly to initialize. */
     public InetAddress bindAddress() {
-        return bindAddress;
+        try {
+            return InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("MCPGUARD_BIND was validated as an address of this host: " + bind, e);
+        }
     }
 
     /** The governed ports, sorted, or {@code null} for all. */
@@ -312,8 +319,8 @@ public final class Config {
             warnings.add("MCPGUARD_MAX_BODY_BYTES=" + ByteSize.format(maxBodyBytes) + " is above the default "
                     + ByteSize.format(defaultMaxBodyBytes));
         }
-        if (!bindAddress.isLoopbackAddress()) {
-            warnings.add("MCPGUARD_BIND=" + bind() + ": server sockets may listen beyond loopback");
+        if (!PeerAddresses.isLoopback(bind)) {
+            warnings.add("MCPGUARD_BIND=" + bind + ": server sockets may listen beyond loopback");
         }
         return Collections.unmodifiableList(warnings);
     }
@@ -337,7 +344,7 @@ public final class Config {
                 + ", trust prod loopback=" + (trustProdLoopback ? "on" : "off")
                 + (relayHeaders.isEmpty() ? "" : ", more relay headers=" + String.join(",", relayHeaders)));
         lines.add("origin: allowed origins=" + origins + "; allowed hosts=" + hosts);
-        lines.add("bind: " + bind() + ", ports=" + (bindPorts == null ? "all" : Arrays.toString(bindPorts))
+        lines.add("bind: " + bind + ", ports=" + (bindPorts == null ? "all" : Arrays.toString(bindPorts))
                 + ", ungated listeners=" + (refuseUngatedListeners ? "refuse" : "warn"));
         lines.add("on error: " + (denyOnError ? "deny (503)" : "allow") + ", log: " + (jsonLog ? "json" : "text")
                 + (logAllowed ? ", allowed requests too" : ", refusals only"));

@@ -5,7 +5,6 @@ import dev.mcpguard.core.GateName;
 import dev.mcpguard.net.HostAllowList;
 import dev.mcpguard.net.OriginAllowList;
 import dev.mcpguard.net.PathPrefixes;
-import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -63,7 +62,7 @@ public final class Knob<T> {
     public static final Knob<HostAllowList> ALLOWED_HOSTS = unset("ALLOWED_HOSTS",
             "loopback names on a loopback listener, else any", new Parser.Hosts(),
             "host names or IP literals, port optional, comma-separated, or `*`");
-    public static final Knob<InetAddress> BIND = withDefault("BIND", "127.0.0.1", new Parser.IpLiteral(),
+    public static final Knob<String> BIND = withDefault("BIND", "127.0.0.1", new Parser.IpLiteral(),
             "an IP literal (no host names, ranges or prefix lengths): the widest address a server socket may listen on");
     public static final Knob<int[]> BIND_PORTS = unset("BIND_PORTS", "all", new Parser.Ports(),
             "comma-separated ports whose binds the BIND gate governs");
@@ -95,8 +94,9 @@ public final class Knob<T> {
 
     private Knob(String name, String defaultValue, String whenUnset, Parser<T> parser, String description,
                  boolean secret) {
-        this.envName = "MCPGUARD_" + name;
-        this.propertyName = "mcpguard." + name.toLowerCase(Locale.ROOT).replace('_', '.');
+        // concat, not +: each shape of + costs an invokedynamic bootstrap, and this runs in premain.
+        this.envName = "MCPGUARD_".concat(name);
+        this.propertyName = "mcpguard.".concat(name.toLowerCase(Locale.ROOT).replace('_', '.'));
         this.defaultValue = defaultValue;
         this.whenUnset = whenUnset;
         this.parser = parser;
@@ -113,8 +113,8 @@ public final class Knob<T> {
     }
 
     private static Knob<GateMode> gateMode(GateName gate) {
-        return unset(gate.name() + "_MODE", "the global mode", new Parser.Mode(),
-                "the " + gate.name() + " gate's mode, overriding `MCPGUARD_MODE` for it");
+        return unset(gate.name().concat("_MODE"), "the global mode", new Parser.Mode(),
+                "the ".concat(gate.name()).concat(" gate's mode, overriding `MCPGUARD_MODE` for it"));
     }
 
     /** Every knob, in the order {@code --help} and README list them. */

@@ -9,7 +9,6 @@ import dev.mcpguard.net.OriginAllowList;
 import dev.mcpguard.net.PathPrefixes;
 import dev.mcpguard.net.PeerAddresses;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -113,7 +112,7 @@ abstract class Parser<T> {
         private final String second;
 
         Choice(String first, String second) {
-            super(first + " or " + second);
+            super(first.concat(" or ").concat(second)); // not +: see Knob's constructor
             this.first = first;
             this.second = second;
         }
@@ -319,48 +318,44 @@ abstract class Parser<T> {
     }
 
     /**
-     * An IPv4 dotted quad or an IPv6 literal (brackets and zone allowed), as the address a
-     * socket binds to. A zone must name an interface of this host: the address is made here, so
-     * a literal the JVM cannot bind to is an invalid knob, not a failure at the first bind.
+     * An IPv4 dotted quad or an IPv6 literal (brackets and zone allowed), in its canonical form:
+     * IPv6 in brackets. A zone must name an interface of this host, as the JVM requires when it
+     * makes the address: what is valid here always binds.
      */
-    static final class IpLiteral extends Parser<InetAddress> {
+    static final class IpLiteral extends Parser<String> {
         IpLiteral() {
             super("an IPv4 or IPv6 address literal, such as 127.0.0.1, ::1 or 0.0.0.0");
         }
 
         @Override
-        InetAddress parse(String value) {
+        String parse(String value) {
             String text = value.trim();
-            try {
-                if (text.indexOf(':') < 0) {
-                    // Without the IP library: the default is validated in premain, where it costs start-up time.
-                    return PeerAddresses.isDottedQuad(text) ? InetAddress.getByAddress(octets(text)) : null;
-                }
-                String canonical = PeerAddresses.canonicalLiteral(text);
-                // Bracketed, so never a name lookup; a zone must name an interface of this host.
-                return canonical == null ? null : InetAddress.getByName(canonical);
-            } catch (UnknownHostException e) {
+            if (text.indexOf(':') < 0) {
+                // Neither the IP library nor InetAddress, whose class initialization alone costs
+                // milliseconds: the default is validated in premain of every JVM.
+                return PeerAddresses.isDottedQuad(text) ? canonicalDottedQuad(text) : null;
+            }
+            String canonical = PeerAddresses.canonicalLiteral(text);
+            if (canonical == null) {
                 return null;
             }
+            if (canonical.indexOf('%') >= 0) {
+                try {
+                    InetAddress.getByName(canonical); // bracketed: never a name lookup
+                } catch (UnknownHostException e) {
+                    return null; // a zone naming no interface here
+                }
+            }
+            return canonical;
         }
 
-        private static byte[] octets(String dottedQuad) {
-            String[] octets = dottedQuad.split("\\.");
-            byte[] address = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                address[i] = (byte) Integer.parseInt(octets[i]);
+        /** Without leading zeros. */
+        private static String canonicalDottedQuad(String dottedQuad) {
+            StringBuilder canonical = new StringBuilder(15);
+            for (String octet : dottedQuad.split("\\.")) {
+                canonical.append(canonical.length() == 0 ? "" : ".").append(Integer.parseInt(octet));
             }
-            return address;
-        }
-
-        /** The address as {@code check} and the banner show it: canonical, IPv6 in brackets. */
-        static String text(InetAddress address) {
-            String host = address.getHostAddress();
-            if (!(address instanceof Inet6Address)) {
-                return host;
-            }
-            String canonical = PeerAddresses.canonicalLiteral(host);
-            return canonical != null ? canonical : "[" + host + "]";
+            return canonical.toString();
         }
     }
 
