@@ -51,6 +51,7 @@ public final class Config {
     private final boolean logAllowed;
     private final boolean jsonLog;
     private final List<String> unknownKnobs;
+    private final List<String> setKnobs;
 
     private Config(KnobSource source) {
         GateMode global = Knob.MODE.read(source);
@@ -105,6 +106,14 @@ public final class Config {
         logAllowed = Knob.LOG_ALLOWED.read(source);
         jsonLog = Knob.LOG_FORMAT.read(source);
         unknownKnobs = source.unknownNames();
+        List<String> set = new ArrayList<>();
+        for (Knob<?> knob : Knob.all()) {
+            String value = source.get(knob);
+            if (value != null) {
+                set.add(source.origin(knob) + "=" + (knob.secret() ? "<redacted>" : ConfigException.printable(value)));
+            }
+        }
+        setKnobs = Collections.unmodifiableList(set);
     }
 
     public static Config load(KnobSource source) {
@@ -276,6 +285,11 @@ public final class Config {
 
     public List<String> unknownKnobs() {
         return unknownKnobs;
+    }
+
+    /** The knobs set, in definition order, as {@code name=value} (secrets redacted, one line each). */
+    public List<String> setKnobs() {
+        return setKnobs;
     }
 
     private int tokenCount() {

@@ -517,6 +517,17 @@ class ConfigTest {
     // ---- warnings and the summary ----
 
     @Test
+    void theKnobsSetAreListedAsSetInDefinitionOrderSecretsRedacted() {
+        Properties properties = new Properties();
+        properties.setProperty("mcpguard.realm", "corp");
+        Config config = load(env("MCPGUARD_REALM", "ignored", "MCPGUARD_TOKEN", SECRET, "MCPGUARD_MODE", "log-only"),
+                properties);
+
+        assertThat(config.setKnobs())
+                .containsExactly("MCPGUARD_MODE=log-only", "MCPGUARD_TOKEN=<redacted>", "mcpguard.realm=corp");
+    }
+
+    @Test
     void unknownKnobsAreListedByNameOnly() {
         Properties properties = new Properties();
         properties.setProperty("mcpguard.fo.o", "x");
