@@ -4,12 +4,10 @@ import dev.mcpguard.testing.TestGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.Action;
 import dev.mcpguard.core.FakeRequest;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
-import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
 import dev.mcpguard.testing.StrictJson;
 import java.io.ByteArrayOutputStream;

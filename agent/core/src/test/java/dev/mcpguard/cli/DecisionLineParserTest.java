@@ -8,7 +8,6 @@ import dev.mcpguard.audit.DecisionLog;
 import dev.mcpguard.core.FakeRequest;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
-import dev.mcpguard.core.Guard;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpguard.audit.AuditTrail;
 import dev.mcpguard.audit.DecisionLog;
-import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.FakeRequest;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;

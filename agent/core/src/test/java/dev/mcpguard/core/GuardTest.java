@@ -3,7 +3,6 @@ package dev.mcpguard.core;
 import dev.mcpguard.testing.TestGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpguard.net.PathPrefixes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +27,7 @@ class GuardTest {
     private TestGuard guard() {
         return TestGuard.builder()
                 .sink(sink)
-                .knob("MCPGUARD_MAX_BODY_BYTES", String.valueOf(1024))
+                .knob("MCPGUARD_MAX_BODY_BYTES", "1024")
                 .knob("MCPGUARD_TOKEN", TOKEN)
                 .knob("MCPGUARD_ENV", "dev")
                 .knob("MCPGUARD_LOOPBACK_PATHS", "/inspector");

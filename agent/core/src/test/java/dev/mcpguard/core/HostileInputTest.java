@@ -3,7 +3,6 @@ package dev.mcpguard.core;
 import dev.mcpguard.testing.TestGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpguard.net.PathPrefixes;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ class HostileInputTest {
     private Guard guard() {
         return TestGuard.builder()
                 .sink(sink)
-                .knob("MCPGUARD_MAX_BODY_BYTES", String.valueOf(1024))
+                .knob("MCPGUARD_MAX_BODY_BYTES", "1024")
                 .knob("MCPGUARD_TOKEN", TOKEN)
                 .knob("MCPGUARD_ENV", "dev")
                 .knob("MCPGUARD_LOOPBACK_PATHS", "/inspector")

@@ -4,7 +4,6 @@ import dev.mcpguard.testing.TestGuard;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
@@ -63,7 +62,7 @@ class GatePlacementTest {
     @BeforeEach
     void activateGuard() {
         previousGuard = ActiveGuard.get();
-        ActiveGuard.set(TestGuard.builder().sink(sink).knob("MCPGUARD_MAX_BODY_BYTES", String.valueOf(1024))
+        ActiveGuard.set(TestGuard.builder().sink(sink).knob("MCPGUARD_MAX_BODY_BYTES", "1024")
                 .knob("MCPGUARD_TOKEN", TOKEN).build());
     }
 

@@ -4,7 +4,6 @@ import dev.mcpguard.testing.TestGuard;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
