@@ -12,8 +12,9 @@ import java.util.Locale;
 
 /**
  * Every knob the agent reads, each defined once: name, default, parser, description, secrecy.
- * Config parsing, {@code check}, {@code --help}, {@code attach} and README's knob table all
- * come from these definitions. Each knob is an environment variable {@code MCPGUARD_X_Y} or the
+ * Config parsing, {@code check}, {@code --help}, {@code attach}, the banner's list of knobs set
+ * and README's knob table (checked by {@code ReadmeKnobTableTest}) all come from these
+ * definitions: adding a knob is one definition here plus its use. Each knob is an environment variable {@code MCPGUARD_X_Y} or the
  * system property {@code mcpguard.x.y}; the system property wins.
  *
  * <p>A default is written as an operator would write the value and goes through the same
@@ -32,13 +33,13 @@ public final class Knob<T> {
     public static final Knob<GateMode> BIND_MODE = gateMode(GateName.BIND);
     public static final Knob<Long> MAX_BODY_BYTES = withDefault("MAX_BODY_BYTES", "4MiB", new ByteSize(),
             "largest request body: a positive integer, optional unit `B`, `KiB`, `MiB`, `GiB`, `KB`, `MB`, `GB`");
-    public static final Knob<List<byte[]>> TOKEN = new Knob<>("TOKEN", null, "unset", new Parser.Tokens(),
-            "accepted bearer tokens, comma-separated (rotation: `old,new`)", true);
-    public static final Knob<List<byte[]>> TOKEN_FILE = new Knob<>("TOKEN_FILE", null, "unset", new Parser.TokenFile(),
+    public static final Knob<List<byte[]>> TOKEN = secret("TOKEN", new Parser.Tokens(),
+            "accepted bearer tokens, comma-separated (rotation: `old,new`)");
+    public static final Knob<List<byte[]>> TOKEN_FILE = secret("TOKEN_FILE", new Parser.TokenFile(),
             "file of accepted tokens, one a line (`#` and blank lines ignored); re-read every second, a broken file "
-                    + "keeps the last good set", true);
-    public static final Knob<List<byte[]>> TOKEN_SHA256 = new Knob<>("TOKEN_SHA256", null, "unset",
-            new Parser.Sha256Digests(), "hex SHA-256 digests of accepted tokens, comma-separated", true);
+                    + "keeps the last good set");
+    public static final Knob<List<byte[]>> TOKEN_SHA256 = secret("TOKEN_SHA256", new Parser.Sha256Digests(),
+            "hex SHA-256 digests of accepted tokens, comma-separated");
     public static final Knob<Boolean> NO_AUTH = withDefault("NO_AUTH", "off", new Parser.Flag(),
             "flag: explicit opt-out of authentication (warned at start)");
     public static final Knob<String> REALM = withDefault("REALM", "mcp", new Parser.Realm(),
@@ -110,6 +111,11 @@ public final class Knob<T> {
 
     private static <T> Knob<T> unset(String name, String whenUnset, Parser<T> parser, String description) {
         return new Knob<>(name, null, whenUnset, parser, description, false);
+    }
+
+    /** Unset by default, and its value never shown. */
+    private static <T> Knob<T> secret(String name, Parser<T> parser, String description) {
+        return new Knob<>(name, null, "unset", parser, description, true);
     }
 
     private static Knob<GateMode> gateMode(GateName gate) {

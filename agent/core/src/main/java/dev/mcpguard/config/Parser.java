@@ -320,7 +320,7 @@ abstract class Parser<T> {
     /**
      * An IPv4 dotted quad or an IPv6 literal (brackets and zone allowed), in its canonical form:
      * IPv6 in brackets. A zone must name an interface of this host, as the JVM requires when it
-     * makes the address: what is valid here always binds.
+     * makes the address: the agent can always make the address the BIND gate narrows binds to.
      */
     static final class IpLiteral extends Parser<String> {
         IpLiteral() {
