@@ -7,9 +7,9 @@ import java.util.Set;
 import dev.mcpguard.audit.OperatorLog;
 
 /**
- * The startup report: one INFO block with the effective configuration (secrets redacted), then
- * one WARN line per relaxation and per unknown knob, and an ERROR when authentication fails
- * closed. The servers actually instrumented are reported as their classes load.
+ * The startup report: one INFO block with the knobs set and the effective configuration
+ * (secrets redacted), then one WARN line per relaxation and per unknown knob, and an ERROR when
+ * authentication fails closed. The servers actually instrumented are reported as their classes load.
  */
 final class Banner {
 
@@ -19,6 +19,9 @@ final class Banner {
     /** @param how {@code started} or {@code attached} */
     static void print(OperatorLog log, String version, String how, Config config, List<ServerInstrumentation> servers) {
         StringBuilder block = new StringBuilder("mcpguard ").append(version).append(' ').append(how);
+        for (String set : config.setKnobs()) {
+            block.append(System.lineSeparator()).append("  set ").append(set);
+        }
         for (String line : config.summary()) {
             block.append(System.lineSeparator()).append("  ").append(line);
         }

@@ -12,9 +12,9 @@ import dev.mcpguard.audit.DecisionLog;
 import dev.mcpguard.config.Config;
 import dev.mcpguard.config.ConfigException;
 import dev.mcpguard.config.KnobSource;
+import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.BindPolicy;
-import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
 import java.io.File;
@@ -23,7 +23,6 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,15 +85,16 @@ public final class Installer {
         }
         OperatorLog log = OperatorLog.stderr();
         AuditTrail audit = new AuditTrail(new DecisionLog(config.jsonLog(), () -> System.err), config.logAllowed(), log);
-        ActiveGuard.set(guard(config, audit));
+        AcceptedTokens tokens = config.acceptedTokens();
+        ActiveGuard.set(guard(config, tokens, audit));
         BindPolicy bindPolicy = new BindPolicy(config.bindAddress(), config.bindPorts(), config.mode(GateName.BIND));
         BindGate.install(bindPolicy, log);
-        TokenFileWatcher.start(config, log);
+        TokenFileWatcher.start(config, tokens, log);
         List<ServerInstrumentation> servers = instrumentations();
         String version = version(agentJar);
         Banner.print(log, version, attached ? "attached" : "started", config, servers);
         HelperInjector.openClassLoader(instrumentation);
-        GatesMBeanRegistration jmx = GatesMBeanRegistration.start(audit.counters(), modes(config), log);
+        GatesMBeanRegistration jmx = GatesMBeanRegistration.start(audit.counters(), config.gateModes(), log);
         InstrumentationListener listener = new InstrumentationListener(log, families(servers), jmx::serverInstrumented);
         UngatedListeners.install(new ListenerOwners(listener, servers), config.refuseUngatedListeners(), log);
         instrument(instrumentation, agentJar, servers, listener, publish, log);
@@ -108,35 +108,9 @@ public final class Installer {
         }
     }
 
-    static Guard guard(Config config, AuditTrail audit) {
-        Guard.Builder builder = Guard.builder()
-                .maxBodyBytes(config.maxBodyBytes())
-                .tokens(config.tokens())
-                .realm(config.realm())
-                .resourceMetadataUrl(config.resourceMetadataUrl())
-                .publicPaths(config.publicPaths())
-                .loopbackPaths(config.loopbackPaths())
-                .prod(config.prod())
-                .trustProdLoopback(config.trustProdLoopback())
-                .relayHeaders(config.relayHeaders())
-                .origins(config.origins())
-                .hosts(config.hosts())
-                .denyOnError(config.denyOnError())
-                .sink(audit);
-        modes(config).forEach(builder::mode);
-        return builder.build();
-    }
-
-    /** The knobs' modes, with AUTH off under MCPGUARD_NO_AUTH. */
-    static Map<GateName, GateMode> modes(Config config) {
-        Map<GateName, GateMode> modes = new EnumMap<>(GateName.class);
-        for (GateName gate : GateName.values()) {
-            modes.put(gate, config.mode(gate));
-        }
-        if (config.noAuth()) {
-            modes.put(GateName.AUTH, GateMode.OFF);
-        }
-        return modes;
+    /** @param tokens the set {@link TokenFileWatcher} refreshes, shared with the guard */
+    static Guard guard(Config config, AcceptedTokens tokens, AuditTrail audit) {
+        return new Guard(config.guardSettings(tokens), audit);
     }
 
     static List<ServerInstrumentation> instrumentations() throws ReflectiveOperationException {

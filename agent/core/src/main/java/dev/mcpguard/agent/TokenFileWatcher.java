@@ -24,20 +24,25 @@ final class TokenFileWatcher implements Runnable {
     private List<byte[]> current;
     private String lastProblem;
 
-    private TokenFileWatcher(Path file, List<byte[]> fixedDigests, AcceptedTokens accepted, OperatorLog log) {
+    private TokenFileWatcher(Path file, List<byte[]> current, List<byte[]> fixedDigests, AcceptedTokens accepted,
+                             OperatorLog log) {
         this.file = file;
+        this.current = current;
         this.fixedDigests = fixedDigests;
         this.accepted = accepted;
         this.log = log;
-        this.current = Config.readTokenFile(file);
     }
 
-    static void start(Config config, OperatorLog log) {
+    /**
+     * @param accepted the set the guard reads, built from {@code config}: from now on this
+     *                 watcher replaces its digests whenever the token file changes
+     */
+    static void start(Config config, AcceptedTokens accepted, OperatorLog log) {
         if (config.tokenFile() == null) {
             return;
         }
-        Thread thread = new Thread(new TokenFileWatcher(config.tokenFile(), config.fixedTokenDigests(), config.tokens(), log),
-                "mcpguard-token-file");
+        Thread thread = new Thread(new TokenFileWatcher(config.tokenFile(), config.fileTokenDigests(),
+                config.fixedTokenDigests(), accepted, log), "mcpguard-token-file");
         thread.setDaemon(true);
         thread.start();
     }

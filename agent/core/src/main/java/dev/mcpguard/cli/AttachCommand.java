@@ -88,7 +88,7 @@ final class AttachCommand {
     /** The knobs set here, by environment name; a token file's path made absolute for the other JVM. */
     static Map<String, String> knobs(KnobSource source) {
         Map<String, String> knobs = new TreeMap<>();
-        for (Knob knob : Knob.values()) {
+        for (Knob<?> knob : Knob.all()) {
             String value = source.get(knob);
             if (value != null) {
                 knobs.put(knob.envName(), knob == Knob.TOKEN_FILE ? absolute(value) : value);

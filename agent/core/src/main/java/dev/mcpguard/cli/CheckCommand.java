@@ -2,7 +2,6 @@ package dev.mcpguard.cli;
 
 import dev.mcpguard.config.Config;
 import dev.mcpguard.config.ConfigException;
-import dev.mcpguard.config.Knob;
 import dev.mcpguard.config.KnobSource;
 import java.io.PrintStream;
 import java.util.List;
@@ -33,11 +32,8 @@ final class CheckCommand {
             return Main.INVALID_CONFIGURATION;
         }
         out.println("mcpguard " + Help.version() + ": configuration valid");
-        for (Knob knob : Knob.values()) {
-            String value = source.get(knob);
-            if (value != null) {
-                out.println("  set " + source.origin(knob) + "=" + (knob.secret() ? "<redacted>" : Help.printable(value)));
-            }
+        for (String set : config.setKnobs()) {
+            out.println("  set " + set);
         }
         for (String line : config.summary()) {
             out.println("  " + line);

@@ -35,14 +35,29 @@ final class Help {
         out.println();
         out.println("knobs: environment variables, or system properties mcpguard.x.y (they win); a bad value stops the JVM");
         int width = 0;
-        for (Knob knob : Knob.values()) {
+        for (Knob<?> knob : Knob.all()) {
             width = Math.max(width, knob.envName().length());
         }
-        for (Knob knob : Knob.values()) {
-            out.printf("  %-" + width + "s  %s (default: %s)%n", knob.envName(), knob.meaning(), knob.defaultDescription());
+        for (Knob<?> knob : Knob.all()) {
+            out.printf("  %-" + width + "s  %s (default: %s)%n", knob.envName(), plain(knob.description()),
+                    plain(defaultText(knob)));
         }
         out.println();
         out.println("exit status: 0 ok, 1 failed, 2 usage error, 78 invalid knob");
+    }
+
+    /** The default column of README's knob table and of this text: markdown, values in backticks. */
+    static String defaultText(Knob<?> knob) {
+        String value = knob.defaultValue();
+        if (value == null) {
+            return knob.whenUnset();
+        }
+        return value.isEmpty() ? "none" : "`" + value + "`";
+    }
+
+    /** Markdown's backticks dropped, for the terminal. */
+    private static String plain(String markdown) {
+        return markdown.replace("`", "");
     }
 
     /** A user-supplied word in an error line: printable ASCII only, so it cannot drive the terminal. */

@@ -3,365 +3,170 @@ package dev.mcpguard.config;
 import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
-import dev.mcpguard.net.Ascii;
-import dev.mcpguard.net.BearerCredentials;
+import dev.mcpguard.core.GuardSettings;
 import dev.mcpguard.net.HostAllowList;
 import dev.mcpguard.net.OriginAllowList;
 import dev.mcpguard.net.PathPrefixes;
 import dev.mcpguard.net.PeerAddresses;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 /**
- * The validated knobs, immutable. {@link #load} reads every knob once at start and throws a
- * {@link ConfigException} for the first invalid one.
+ * The validated knobs, immutable, built in one pass from the {@link Knob} definitions.
+ * {@link #load} throws a {@link ConfigException} for the first invalid knob.
  */
 public final class Config {
-    static final long DEFAULT_MAX_BODY_BYTES = 4L << 20;
-    static final String DEFAULT_PUBLIC_PATHS = "/.well-known/oauth-protected-resource";
-
     /** What the banner, {@code check} and {@code attach} say when {@link #authFailsClosed()}. */
     public static final String FAIL_CLOSED_WARNING = "no token configured (MCPGUARD_TOKEN, MCPGUARD_TOKEN_FILE or "
             + "MCPGUARD_TOKEN_SHA256): every non-public request is refused with 401; set MCPGUARD_NO_AUTH=1 to opt out "
             + "of authentication";
 
-    private final GateMode[] modes = new GateMode[GateName.values().length];
-    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-    private AcceptedTokens tokens;
-    private final List<byte[]> fixedTokenDigests = new ArrayList<>();
-    private Path tokenFile;
-    private final List<String> tokenSources = new ArrayList<>();
-    private boolean noAuth;
-    private String realm = "mcp";
-    private String resourceMetadataUrl;
-    private PathPrefixes publicPaths;
-    private PathPrefixes loopbackPaths;
-    private boolean prod = true;
-    private boolean trustProdLoopback;
-    private List<String> relayHeaders = List.of();
-    private OriginAllowList origins = OriginAllowList.loopbackDefault();
-    private HostAllowList hosts = HostAllowList.loopbackDefault();
-    private String bind = "127.0.0.1";
-    private int[] bindPorts;
-    private boolean denyOnError = true;
-    private boolean refuseUngatedListeners;
-    private boolean logAllowed;
-    private boolean jsonLog = true;
-    private List<String> unknownKnobs = List.of();
+    private final GateMode[] modes;
+    private final long maxBodyBytes;
+    private final List<byte[]> fixedTokenDigests;
+    private final Path tokenFile;
+    private final List<byte[]> fileTokenDigests;
+    private final List<String> tokenSources;
+    private final boolean noAuth;
+    private final String realm;
+    private final String resourceMetadataUrl;
+    private final PathPrefixes publicPaths;
+    private final PathPrefixes loopbackPaths;
+    private final boolean prod;
+    private final boolean trustProdLoopback;
+    private final List<String> relayHeaders;
+    private final OriginAllowList origins;
+    private final HostAllowList hosts;
+    private final String bind;
+    private final int[] bindPorts;
+    private final boolean refuseUngatedListeners;
+    private final boolean denyOnError;
+    private final boolean logAllowed;
+    private final boolean jsonLog;
+    private final List<String> unknownKnobs;
+    private final List<String> setKnobs;
 
-    private Config() {
-    }
-
-    public static Config load(KnobSource source) {
-        Config config = new Config();
-        try {
-            config.read(source);
-        } catch (ConfigException e) {
-            throw e.namedAs(source);
-        }
-        return config;
-    }
-
-    private void read(KnobSource source) {
-        GateMode global = GateMode.ENFORCE;
-        String value = source.get(Knob.MODE);
-        if (value != null) {
-            global = mode(Knob.MODE, value);
-        }
+    private Config(KnobSource source) {
+        GateMode global = Knob.MODE.read(source);
+        modes = new GateMode[GateName.values().length];
         for (GateName gate : GateName.values()) {
-            Knob knob = Knob.valueOf(gate.name() + "_MODE");
-            String gateValue = source.get(knob);
-            modes[gate.ordinal()] = gateValue == null ? global : mode(knob, gateValue);
+            GateMode mode = Knob.modeOf(gate).read(source);
+            modes[gate.ordinal()] = mode == null ? global : mode;
         }
-        if ((value = source.get(Knob.MAX_BODY_BYTES)) != null) {
-            maxBodyBytes = ByteSize.parse(Knob.MAX_BODY_BYTES, value);
+        maxBodyBytes = Knob.MAX_BODY_BYTES.read(source);
+
+        List<String> sources = new ArrayList<>();
+        List<byte[]> fixed = new ArrayList<>();
+        List<byte[]> fromToken = Knob.TOKEN.read(source);
+        if (fromToken != null) {
+            fixed.addAll(fromToken);
+            sources.add(Knob.TOKEN.envName());
         }
-        readTokens(source);
-        noAuth = flag(source, Knob.NO_AUTH);
-        if (noAuth && tokens != null) {
+        fileTokenDigests = Knob.TOKEN_FILE.read(source);
+        tokenFile = fileTokenDigests == null ? null : Path.of(source.get(Knob.TOKEN_FILE));
+        if (tokenFile != null) {
+            sources.add(Knob.TOKEN_FILE.envName());
+        }
+        List<byte[]> fromSha256 = Knob.TOKEN_SHA256.read(source);
+        if (fromSha256 != null) {
+            fixed.addAll(fromSha256);
+            sources.add(Knob.TOKEN_SHA256.envName());
+        }
+        fixedTokenDigests = Collections.unmodifiableList(fixed);
+        tokenSources = Collections.unmodifiableList(sources);
+        noAuth = Knob.NO_AUTH.read(source);
+        if (noAuth && !tokenSources.isEmpty()) {
             throw ConfigException.invalid(Knob.NO_AUTH, source.get(Knob.NO_AUTH),
                     "off while a token knob (" + String.join(", ", tokenSources) + ") is set: choose one");
         }
-        if ((value = source.get(Knob.REALM)) != null) {
-            realm = realm(value);
-        }
-        if ((value = source.get(Knob.RESOURCE_METADATA_URL)) != null) {
-            resourceMetadataUrl = metadataUrl(value);
-        }
-        value = source.get(Knob.PUBLIC_PATHS);
-        publicPaths = prefixes(Knob.PUBLIC_PATHS, value == null ? DEFAULT_PUBLIC_PATHS : value, false);
-        value = source.get(Knob.LOOPBACK_PATHS);
-        loopbackPaths = prefixes(Knob.LOOPBACK_PATHS, value == null ? "" : value, true);
-        if ((value = source.get(Knob.ENV)) != null) {
-            prod = choice(Knob.ENV, value, "prod", "dev");
-        }
-        trustProdLoopback = flag(source, Knob.TRUST_PROD_LOOPBACK);
-        if ((value = source.get(Knob.RELAY_HEADERS)) != null) {
-            relayHeaders = headerNames(Knob.RELAY_HEADERS, value);
-        }
-        if ((value = source.get(Knob.ALLOWED_ORIGINS)) != null) {
-            origins = origins(value);
-        }
-        if ((value = source.get(Knob.ALLOWED_HOSTS)) != null) {
-            hosts = hosts(value);
-        }
-        if ((value = source.get(Knob.BIND)) != null) {
-            bind = PeerAddresses.canonicalLiteral(value.trim());
-            if (bind == null) {
-                throw ConfigException.invalid(Knob.BIND, value, "an IPv4 or IPv6 address literal, such as 127.0.0.1, ::1 or 0.0.0.0");
-            }
-        }
-        if ((value = source.get(Knob.BIND_PORTS)) != null) {
-            bindPorts = ports(value);
-        }
-        if ((value = source.get(Knob.UNGATED_LISTENERS)) != null) {
-            refuseUngatedListeners = !choice(Knob.UNGATED_LISTENERS, value, "warn", "refuse");
-        }
-        if ((value = source.get(Knob.ON_ERROR)) != null) {
-            denyOnError = choice(Knob.ON_ERROR, value, "deny", "allow");
-        }
-        logAllowed = flag(source, Knob.LOG_ALLOWED);
-        if ((value = source.get(Knob.LOG_FORMAT)) != null) {
-            jsonLog = choice(Knob.LOG_FORMAT, value, "json", "text");
-        }
+
+        realm = Knob.REALM.read(source);
+        resourceMetadataUrl = Knob.RESOURCE_METADATA_URL.read(source);
+        publicPaths = Knob.PUBLIC_PATHS.read(source);
+        loopbackPaths = Knob.LOOPBACK_PATHS.read(source);
+        prod = Knob.ENV.read(source);
+        trustProdLoopback = Knob.TRUST_PROD_LOOPBACK.read(source);
+        List<String> moreRelayHeaders = Knob.RELAY_HEADERS.read(source);
+        relayHeaders = moreRelayHeaders == null ? List.of() : moreRelayHeaders;
+        OriginAllowList allowedOrigins = Knob.ALLOWED_ORIGINS.read(source);
+        origins = allowedOrigins == null ? OriginAllowList.loopbackDefault() : allowedOrigins;
+        HostAllowList allowedHosts = Knob.ALLOWED_HOSTS.read(source);
+        hosts = allowedHosts == null ? HostAllowList.loopbackDefault() : allowedHosts;
+        bind = Knob.BIND.read(source);
+        bindPorts = Knob.BIND_PORTS.read(source);
+        refuseUngatedListeners = !Knob.UNGATED_LISTENERS.read(source);
+        denyOnError = Knob.ON_ERROR.read(source);
+        logAllowed = Knob.LOG_ALLOWED.read(source);
+        jsonLog = Knob.LOG_FORMAT.read(source);
         unknownKnobs = source.unknownNames();
-    }
-
-    private void readTokens(KnobSource source) {
-        List<byte[]> digests = new ArrayList<>();
-        String value = source.get(Knob.TOKEN);
-        if (value != null) {
-            String allowed = "one or more bearer tokens (RFC 6750 b64token), comma-separated";
-            for (String token : nonEmptyList(Knob.TOKEN, value, allowed)) {
-                if (!BearerCredentials.isToken(token, 0, token.length())) {
-                    throw ConfigException.invalid(Knob.TOKEN, value, allowed);
-                }
-                fixedTokenDigests.add(AcceptedTokens.sha256(token));
+        List<String> set = new ArrayList<>();
+        for (Knob<?> knob : Knob.all()) {
+            String value = source.get(knob);
+            if (value != null) {
+                set.add(source.origin(knob) + "=" + (knob.secret() ? "<redacted>" : ConfigException.printable(value)));
             }
-            tokenSources.add(Knob.TOKEN.envName());
         }
-        if ((value = source.get(Knob.TOKEN_FILE)) != null) {
-            tokenFile = Path.of(value);
-            digests.addAll(TokenFile.read(Knob.TOKEN_FILE, value));
-            tokenSources.add(Knob.TOKEN_FILE.envName());
-        }
-        if ((value = source.get(Knob.TOKEN_SHA256)) != null) {
-            String allowed = "comma-separated hex SHA-256 digests (64 hex digits each)";
-            for (String hex : nonEmptyList(Knob.TOKEN_SHA256, value, allowed)) {
-                byte[] digest = hex(hex);
-                if (digest == null) {
-                    throw ConfigException.invalid(Knob.TOKEN_SHA256, value, allowed);
-                }
-                fixedTokenDigests.add(digest);
-            }
-            tokenSources.add(Knob.TOKEN_SHA256.envName());
-        }
-        digests.addAll(fixedTokenDigests);
-        tokens = tokenSources.isEmpty() ? null : AcceptedTokens.of(digests);
+        setKnobs = Collections.unmodifiableList(set);
     }
 
-    private static GateMode mode(Knob knob, String value) {
-        GateMode mode = GateMode.fromKnobValue(value);
-        if (mode == null) {
-            throw ConfigException.invalid(knob, value, "enforce, log-only or off");
-        }
-        return mode;
-    }
-
-    /** Flags: 1/true/yes/on, or 0/false/no/off/empty, any case. */
-    private static boolean flag(KnobSource source, Knob knob) {
-        String value = source.get(knob);
-        if (value == null) {
-            return false;
-        }
-        switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "1":
-            case "true":
-            case "yes":
-            case "on":
-                return true;
-            case "":
-            case "0":
-            case "false":
-            case "no":
-            case "off":
-                return false;
-            default:
-                throw ConfigException.invalid(knob, value, "a flag: 1, true, yes, on or 0, false, no, off, empty");
-        }
-    }
-
-    /** @return {@code true} for the first choice, {@code false} for the second */
-    private static boolean choice(Knob knob, String value, String first, String second) {
-        String v = value.trim();
-        if (v.equalsIgnoreCase(first)) {
-            return true;
-        }
-        if (v.equalsIgnoreCase(second)) {
-            return false;
-        }
-        throw ConfigException.invalid(knob, value, first + " or " + second);
-    }
-
-    private static String realm(String value) {
-        boolean valid = !value.isEmpty();
-        for (int i = 0; i < value.length() && valid; i++) {
-            char c = value.charAt(i);
-            valid = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-        }
-        if (!valid) {
-            throw ConfigException.invalid(Knob.REALM, value, "printable ASCII without quotes or backslashes");
-        }
-        return value;
-    }
-
-    private static String metadataUrl(String value) {
-        String allowed = "an absolute http or https URL";
+    public static Config load(KnobSource source) {
         try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme();
-            boolean valid = uri.isAbsolute() && uri.getHost() != null
-                    && ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
-                    && value.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\');
-            if (!valid) {
-                throw ConfigException.invalid(Knob.RESOURCE_METADATA_URL, value, allowed);
-            }
-            return value;
-        } catch (URISyntaxException e) {
-            throw ConfigException.invalid(Knob.RESOURCE_METADATA_URL, value, allowed);
+            return new Config(source);
+        } catch (ConfigException e) {
+            throw e.namedAs(source);
         }
-    }
-
-    private static PathPrefixes prefixes(Knob knob, String value, boolean ignoreCase) {
-        try {
-            return PathPrefixes.of(list(value), ignoreCase);
-        } catch (IllegalArgumentException e) {
-            throw ConfigException.invalid(knob, value, "comma-separated path prefixes, each starting with / (empty for none)");
-        }
-    }
-
-    private static OriginAllowList origins(String value) {
-        if (value.trim().equals("*")) {
-            return OriginAllowList.any();
-        }
-        try {
-            return OriginAllowList.of(list(value));
-        } catch (IllegalArgumentException e) {
-            throw ConfigException.invalid(Knob.ALLOWED_ORIGINS, value, "comma-separated origins scheme://host[:port], or *");
-        }
-    }
-
-    private static HostAllowList hosts(String value) {
-        if (value.trim().equals("*")) {
-            return HostAllowList.any();
-        }
-        try {
-            return HostAllowList.of(list(value));
-        } catch (IllegalArgumentException e) {
-            throw ConfigException.invalid(Knob.ALLOWED_HOSTS, value, "comma-separated host names or IP literals, port optional, or *");
-        }
-    }
-
-    /** Field names (RFC 9110 tokens), lower-cased: the gates compare them ignoring case. */
-    private static List<String> headerNames(Knob knob, String value) {
-        String allowed = "comma-separated header field names";
-        List<String> names = nonEmptyList(knob, value, allowed);
-        List<String> lowerCase = new ArrayList<>(names.size());
-        for (String name : names) {
-            for (int i = 0; i < name.length(); i++) {
-                if (!Ascii.isTokenChar(name.charAt(i))) {
-                    throw ConfigException.invalid(knob, value, allowed);
-                }
-            }
-            lowerCase.add(name.toLowerCase(Locale.ROOT));
-        }
-        return List.copyOf(lowerCase);
-    }
-
-    private static int[] ports(String value) {
-        String allowed = "comma-separated ports 1-65535";
-        List<String> entries = nonEmptyList(Knob.BIND_PORTS, value, allowed);
-        int[] ports = new int[entries.size()];
-        for (int i = 0; i < ports.length; i++) {
-            try {
-                ports[i] = Integer.parseInt(entries.get(i));
-            } catch (NumberFormatException e) {
-                ports[i] = -1;
-            }
-            if (ports[i] < 1 || ports[i] > 65535) {
-                throw ConfigException.invalid(Knob.BIND_PORTS, value, allowed);
-            }
-        }
-        Arrays.sort(ports);
-        return ports;
-    }
-
-    private static List<String> nonEmptyList(Knob knob, String value, String allowed) {
-        try {
-            List<String> entries = list(value);
-            if (!entries.isEmpty()) {
-                return entries;
-            }
-        } catch (IllegalArgumentException e) {
-            // an empty entry: reported below like any other malformed value
-        }
-        throw ConfigException.invalid(knob, value, allowed);
-    }
-
-    /** Comma-separated, each entry trimmed; empty for an empty value; an empty entry is an error. */
-    static List<String> list(String value) {
-        if (value.trim().isEmpty()) {
-            return List.of();
-        }
-        List<String> entries = new ArrayList<>();
-        for (String entry : value.split(",", -1)) {
-            String trimmed = entry.trim();
-            if (trimmed.isEmpty()) {
-                throw new IllegalArgumentException("empty entry");
-            }
-            entries.add(trimmed);
-        }
-        return entries;
-    }
-
-    private static byte[] hex(String text) {
-        if (text.length() != 64) {
-            return null;
-        }
-        byte[] bytes = new byte[32];
-        for (int i = 0; i < 32; i++) {
-            int high = Ascii.hexDigit(text.charAt(2 * i));
-            int low = Ascii.hexDigit(text.charAt(2 * i + 1));
-            if (high < 0 || low < 0) {
-                return null;
-            }
-            bytes[i] = (byte) (high << 4 | low);
-        }
-        return bytes;
     }
 
     public GateMode mode(GateName gate) {
         return modes[gate.ordinal()];
     }
 
+    /** The modes the gates run in: the knobs', with AUTH off under {@code MCPGUARD_NO_AUTH}. */
+    public Map<GateName, GateMode> gateModes() {
+        Map<GateName, GateMode> effective = new EnumMap<>(GateName.class);
+        for (GateName gate : GateName.values()) {
+            effective.put(gate, modes[gate.ordinal()]);
+        }
+        if (noAuth) {
+            effective.put(GateName.AUTH, GateMode.OFF);
+        }
+        return effective;
+    }
+
+    /**
+     * What the guard is built from.
+     *
+     * @param tokens from {@link #acceptedTokens()}: the set a token file watcher refreshes, if any
+     */
+    public GuardSettings guardSettings(AcceptedTokens tokens) {
+        return new GuardSettings(gateModes(), maxBodyBytes, tokens, realm, resourceMetadataUrl, publicPaths,
+                loopbackPaths, prod, trustProdLoopback, relayHeaders, origins, hosts, denyOnError);
+    }
+
     public long maxBodyBytes() {
         return maxBodyBytes;
     }
 
-    /** The accepted tokens, or {@code null} when no token knob is set. */
-    public AcceptedTokens tokens() {
-        return tokens;
+    /**
+     * A new set of the tokens accepted at start, or {@code null} when no token knob is set. The
+     * guard and the token file watcher share one; this configuration never changes with it.
+     */
+    public AcceptedTokens acceptedTokens() {
+        if (tokenSources.isEmpty()) {
+            return null;
+        }
+        List<byte[]> all = new ArrayList<>(fixedTokenDigests);
+        if (fileTokenDigests != null) {
+            all.addAll(fileTokenDigests);
+        }
+        return AcceptedTokens.of(all);
     }
 
     /** {@code MCPGUARD_TOKEN_FILE}, or {@code null}: the agent re-reads it when it changes. */
@@ -369,10 +174,19 @@ public final class Config {
         return tokenFile;
     }
 
+    /** The digests the token file held when it was read at start; empty without one. */
+    public List<byte[]> fileTokenDigests() {
+        return copies(fileTokenDigests == null ? List.of() : fileTokenDigests);
+    }
+
     /** The digests of {@code MCPGUARD_TOKEN} and {@code MCPGUARD_TOKEN_SHA256}, which a file reload keeps. */
     public List<byte[]> fixedTokenDigests() {
-        List<byte[]> copy = new ArrayList<>();
-        for (byte[] digest : fixedTokenDigests) {
+        return copies(fixedTokenDigests);
+    }
+
+    private static List<byte[]> copies(List<byte[]> digests) {
+        List<byte[]> copy = new ArrayList<>(digests.size());
+        for (byte[] digest : digests) {
             copy.add(digest.clone());
         }
         return copy;
@@ -384,7 +198,7 @@ public final class Config {
      * @throws ConfigException when it is unreadable, empty or holds a malformed token
      */
     public static List<byte[]> readTokenFile(Path file) {
-        return TokenFile.read(Knob.TOKEN_FILE, file.toString());
+        return copies(Knob.TOKEN_FILE.parse(file.toString()));
     }
 
     public boolean noAuth() {
@@ -393,7 +207,7 @@ public final class Config {
 
     /** No token and no explicit opt-out: every non-public request is refused. */
     public boolean authFailsClosed() {
-        return tokens == null && !noAuth;
+        return tokenSources.isEmpty() && !noAuth;
     }
 
     public String realm() {
@@ -433,16 +247,17 @@ public final class Config {
         return hosts;
     }
 
+    /** {@code MCPGUARD_BIND}, canonical: IPv6 in brackets. */
     public String bind() {
         return bind;
     }
 
-    /** {@link #bind()} as an address (a literal: no name lookup happens). */
+    /** {@link #bind()} as an address; made only when needed, since InetAddress is costly to initialize. */
     public InetAddress bindAddress() {
         try {
             return InetAddress.getByName(bind);
         } catch (UnknownHostException e) {
-            throw new IllegalStateException("a validated IP literal did not parse: " + bind, e);
+            throw new IllegalStateException("MCPGUARD_BIND was validated as an address of this host: " + bind, e);
         }
     }
 
@@ -470,6 +285,15 @@ public final class Config {
 
     public List<String> unknownKnobs() {
         return unknownKnobs;
+    }
+
+    /** The knobs set, in definition order, as {@code name=value} (secrets redacted, one line each). */
+    public List<String> setKnobs() {
+        return setKnobs;
+    }
+
+    private int tokenCount() {
+        return fixedTokenDigests.size() + (fileTokenDigests == null ? 0 : fileTokenDigests.size());
     }
 
     /** One WARN line each: every way this configuration is weaker than the defaults. */
@@ -500,12 +324,14 @@ public final class Config {
         if (hosts.isAny()) {
             warnings.add("MCPGUARD_ALLOWED_HOSTS=*: no DNS-rebinding check on Host");
         }
-        if (!publicPaths.toString().equals(DEFAULT_PUBLIC_PATHS) && !publicPaths.isEmpty()) {
+        if (!publicPaths.toString().equals(Knob.PUBLIC_PATHS.parsedDefault().toString())
+                && !publicPaths.isEmpty()) {
             warnings.add("MCPGUARD_PUBLIC_PATHS exempts " + publicPaths + " from authentication");
         }
-        if (maxBodyBytes > DEFAULT_MAX_BODY_BYTES) {
+        long defaultMaxBodyBytes = Knob.MAX_BODY_BYTES.parsedDefault();
+        if (maxBodyBytes > defaultMaxBodyBytes) {
             warnings.add("MCPGUARD_MAX_BODY_BYTES=" + ByteSize.format(maxBodyBytes) + " is above the default "
-                    + ByteSize.format(DEFAULT_MAX_BODY_BYTES));
+                    + ByteSize.format(defaultMaxBodyBytes));
         }
         if (!PeerAddresses.isLoopback(bind)) {
             warnings.add("MCPGUARD_BIND=" + bind + ": server sockets may listen beyond loopback");
@@ -522,8 +348,8 @@ public final class Config {
         }
         lines.add(gateModes.toString());
         lines.add("auth: " + (noAuth ? "disabled (MCPGUARD_NO_AUTH)"
-                : tokens == null ? "FAIL-CLOSED, no token configured"
-                : tokens.size() + " accepted token(s) <redacted> from " + String.join(", ", tokenSources))
+                : tokenSources.isEmpty() ? "FAIL-CLOSED, no token configured"
+                : tokenCount() + " accepted token(s) <redacted> from " + String.join(", ", tokenSources))
                 + ", realm=" + realm
                 + (resourceMetadataUrl == null ? "" : ", resource_metadata=" + resourceMetadataUrl)
                 + ", public paths=" + publicPaths);
@@ -537,38 +363,5 @@ public final class Config {
         lines.add("on error: " + (denyOnError ? "deny (503)" : "allow") + ", log: " + (jsonLog ? "json" : "text")
                 + (logAllowed ? ", allowed requests too" : ", refusals only"));
         return lines;
-    }
-
-    /** Reads {@code MCPGUARD_TOKEN_FILE}: one token a line; blank and {@code #} lines ignored. */
-    static final class TokenFile {
-        private static final String ALLOWED =
-                "a readable file with one bearer token (RFC 6750 b64token) a line, blank and # lines ignored";
-
-        private TokenFile() {
-        }
-
-        static List<byte[]> read(Knob knob, String file) {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
-            } catch (IOException | RuntimeException e) {
-                throw ConfigException.invalid(knob, file, ALLOWED);
-            }
-            List<byte[]> digests = new ArrayList<>();
-            for (String line : lines) {
-                String token = line.strip();
-                if (token.isEmpty() || token.startsWith("#")) {
-                    continue;
-                }
-                if (!BearerCredentials.isToken(token, 0, token.length())) {
-                    throw ConfigException.invalid(knob, file, ALLOWED);
-                }
-                digests.add(AcceptedTokens.sha256(token));
-            }
-            if (digests.isEmpty()) {
-                throw ConfigException.invalid(knob, file, ALLOWED);
-            }
-            return digests;
-        }
     }
 }

@@ -7,11 +7,11 @@ package dev.mcpguard.config;
 public final class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final transient Knob knob;
+    private final transient Knob<?> knob;
     private final transient String value;
     private final transient String allowed;
 
-    private ConfigException(Knob knob, String name, String value, String allowed) {
+    private ConfigException(Knob<?> knob, String name, String value, String allowed) {
         super("mcpguard: invalid " + name + "=" + (knob.secret() ? "<redacted>" : '"' + printable(value) + '"')
                 + ": expected " + allowed, null, false, false);
         this.knob = knob;
@@ -19,7 +19,7 @@ public final class ConfigException extends RuntimeException {
         this.allowed = allowed;
     }
 
-    static ConfigException invalid(Knob knob, String value, String allowed) {
+    static ConfigException invalid(Knob<?> knob, String value, String allowed) {
         return new ConfigException(knob, knob.envName(), value, allowed);
     }
 
@@ -29,12 +29,15 @@ public final class ConfigException extends RuntimeException {
         return name.equals(knob.envName()) ? this : new ConfigException(knob, name, value, allowed);
     }
 
-    /** Keeps the error on one line whatever the value holds. */
-    private static String printable(String value) {
+    /**
+     * Keeps the error on one line whatever the value holds: C0 and C1 controls (NEL among them)
+     * and the Unicode line and paragraph separators are escaped.
+     */
+    static String printable(String value) {
         StringBuilder out = new StringBuilder(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029) {
                 out.append(String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);

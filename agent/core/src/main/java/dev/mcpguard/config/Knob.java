@@ -1,60 +1,147 @@
 package dev.mcpguard.config;
 
+import dev.mcpguard.core.GateMode;
+import dev.mcpguard.core.GateName;
+import dev.mcpguard.net.HostAllowList;
+import dev.mcpguard.net.OriginAllowList;
+import dev.mcpguard.net.PathPrefixes;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Every knob the agent reads. Each is an environment variable {@code MCPGUARD_X_Y} or the system
- * property {@code mcpguard.x.y}; the system property wins.
+ * Every knob the agent reads, each defined once: name, default, parser, description, secrecy.
+ * Config parsing, {@code check}, {@code --help}, {@code attach}, the banner's list of knobs set
+ * and README's knob table (checked by {@code ReadmeKnobTableTest}) all come from these
+ * definitions: adding a knob is one definition here plus its use. Each knob is an environment variable {@code MCPGUARD_X_Y} or the
+ * system property {@code mcpguard.x.y}; the system property wins.
+ *
+ * <p>A default is written as an operator would write the value and goes through the same
+ * parser. A knob without one is unset until an operator sets it, and says what that means.
+ *
+ * @param <T> what the knob's parser makes of its value
  */
-public enum Knob {
-    MODE("enforce", "enforce, log-only or off, for every gate"),
-    PATH_MODE("MCPGUARD_MODE", "mode of the PATH gate"),
-    LOOPBACK_MODE("MCPGUARD_MODE", "mode of the LOOPBACK gate"),
-    ORIGIN_MODE("MCPGUARD_MODE", "mode of the ORIGIN gate"),
-    AUTH_MODE("MCPGUARD_MODE", "mode of the AUTH gate"),
-    BODY_MODE("MCPGUARD_MODE", "mode of the BODY gate"),
-    BIND_MODE("MCPGUARD_MODE", "mode of the BIND gate"),
-    MAX_BODY_BYTES("4MiB", "largest request body, e.g. 1048576, 512KiB, 4 MiB, 10MB"),
-    TOKEN(true, "unset", "accepted bearer tokens, comma-separated (rotation: old,new)"),
-    TOKEN_FILE(true, "unset", "file of accepted tokens, one a line"),
-    TOKEN_SHA256(true, "unset", "hex SHA-256 digests of accepted tokens, comma-separated"),
-    NO_AUTH("off", "flag: explicit opt-out of bearer auth"),
-    REALM("mcp", "realm in WWW-Authenticate"),
-    RESOURCE_METADATA_URL("unset", "absolute http(s) URL for resource_metadata in WWW-Authenticate"),
-    PUBLIC_PATHS("/.well-known/oauth-protected-resource", "path prefixes exempt from AUTH only"),
-    LOOPBACK_PATHS("unset", "path prefixes served only to loopback peers"),
-    ENV("prod", "prod or dev"),
-    TRUST_PROD_LOOPBACK("off", "flag: loopback peers, relays included, may reach loopback paths in prod"),
-    RELAY_HEADERS("unset", "more header names that mark a loopback peer as a relay, comma-separated"),
-    ALLOWED_ORIGINS("loopback origins", "origins scheme://host[:port], comma-separated, or *"),
-    ALLOWED_HOSTS("loopback names on a loopback listener, else any", "host names or IP literals, port optional, or *"),
-    BIND("127.0.0.1", "widest IP address a server socket may listen on"),
-    BIND_PORTS("all", "ports whose binds the BIND gate governs, comma-separated"),
-    UNGATED_LISTENERS("warn", "a listening socket no gated server family owns: warn (one ERROR line) or refuse (the bind fails)"),
-    ON_ERROR("deny", "a gate that fails internally: deny (503) or allow"),
-    LOG_ALLOWED("off", "flag: log allowed requests too"),
-    LOG_FORMAT("json", "json or text");
+public final class Knob<T> {
+    public static final Knob<GateMode> MODE = withDefault("MODE", "enforce", new Parser.Mode(),
+            "`enforce`, `log-only` or `off`, for every gate");
+    public static final Knob<GateMode> PATH_MODE = gateMode(GateName.PATH);
+    public static final Knob<GateMode> LOOPBACK_MODE = gateMode(GateName.LOOPBACK);
+    public static final Knob<GateMode> ORIGIN_MODE = gateMode(GateName.ORIGIN);
+    public static final Knob<GateMode> AUTH_MODE = gateMode(GateName.AUTH);
+    public static final Knob<GateMode> BODY_MODE = gateMode(GateName.BODY);
+    public static final Knob<GateMode> BIND_MODE = gateMode(GateName.BIND);
+    public static final Knob<Long> MAX_BODY_BYTES = withDefault("MAX_BODY_BYTES", "4MiB", new ByteSize(),
+            "largest request body: a positive integer, optional unit `B`, `KiB`, `MiB`, `GiB`, `KB`, `MB`, `GB`");
+    public static final Knob<List<byte[]>> TOKEN = secret("TOKEN", new Parser.Tokens(),
+            "accepted bearer tokens, comma-separated (rotation: `old,new`)");
+    public static final Knob<List<byte[]>> TOKEN_FILE = secret("TOKEN_FILE", new Parser.TokenFile(),
+            "file of accepted tokens, one a line (`#` and blank lines ignored); re-read every second, a broken file "
+                    + "keeps the last good set");
+    public static final Knob<List<byte[]>> TOKEN_SHA256 = secret("TOKEN_SHA256", new Parser.Sha256Digests(),
+            "hex SHA-256 digests of accepted tokens, comma-separated");
+    public static final Knob<Boolean> NO_AUTH = withDefault("NO_AUTH", "off", new Parser.Flag(),
+            "flag: explicit opt-out of authentication (warned at start)");
+    public static final Knob<String> REALM = withDefault("REALM", "mcp", new Parser.Realm(),
+            "realm in `WWW-Authenticate`");
+    public static final Knob<String> RESOURCE_METADATA_URL = unset("RESOURCE_METADATA_URL", "unset",
+            new Parser.MetadataUrl(),
+            "an absolute http(s) URL; adds `resource_metadata=\"…\"` to `WWW-Authenticate` (RFC 9728)");
+    public static final Knob<PathPrefixes> PUBLIC_PATHS = withDefault("PUBLIC_PATHS",
+            "/.well-known/oauth-protected-resource", new Parser.Prefixes(false),
+            "path prefixes exempt from auth only (empty = none)");
+    public static final Knob<PathPrefixes> LOOPBACK_PATHS = withDefault("LOOPBACK_PATHS", "", new Parser.Prefixes(true),
+            "path prefixes served only to loopback peers");
+    public static final Knob<Boolean> ENV = withDefault("ENV", "prod", new Parser.Choice("prod", "dev"),
+            "`prod` or `dev`");
+    public static final Knob<Boolean> TRUST_PROD_LOOPBACK = withDefault("TRUST_PROD_LOOPBACK", "off", new Parser.Flag(),
+            "flag: loopback peers, same-host proxies included, may reach loopback paths in prod (warned at start)");
+    public static final Knob<List<String>> RELAY_HEADERS = unset("RELAY_HEADERS", "unset", new Parser.HeaderNames(),
+            "more header names that mark a loopback peer as a relay, comma-separated");
+    public static final Knob<OriginAllowList> ALLOWED_ORIGINS = unset("ALLOWED_ORIGINS", "loopback origins",
+            new Parser.Origins(), "origins `scheme://host[:port]`, comma-separated, or `*`");
+    public static final Knob<HostAllowList> ALLOWED_HOSTS = unset("ALLOWED_HOSTS",
+            "loopback names on a loopback listener, else any", new Parser.Hosts(),
+            "host names or IP literals, port optional, comma-separated, or `*`");
+    public static final Knob<String> BIND = withDefault("BIND", "127.0.0.1", new Parser.IpLiteral(),
+            "an IP literal (no host names, ranges or prefix lengths): the widest address a server socket may listen on");
+    public static final Knob<int[]> BIND_PORTS = unset("BIND_PORTS", "all", new Parser.Ports(),
+            "comma-separated ports whose binds the BIND gate governs");
+    public static final Knob<Boolean> UNGATED_LISTENERS = withDefault("UNGATED_LISTENERS", "warn",
+            new Parser.Choice("warn", "refuse"),
+            "a listening socket no gated server owns: `warn` (one ERROR line) or `refuse` (its bind fails; a Netty "
+                    + "listener's connections are closed)");
+    public static final Knob<Boolean> ON_ERROR = withDefault("ON_ERROR", "deny", new Parser.Choice("deny", "allow"),
+            "a gate that fails internally: `deny` (503) or `allow`; a server version the agent does not fit is refused "
+                    + "either way");
+    public static final Knob<Boolean> LOG_ALLOWED = withDefault("LOG_ALLOWED", "off", new Parser.Flag(),
+            "flag: log allowed requests too");
+    public static final Knob<Boolean> LOG_FORMAT = withDefault("LOG_FORMAT", "json", new Parser.Choice("json", "text"),
+            "`json` or `text`");
 
+    private static final List<Knob<?>> ALL = Collections.unmodifiableList(Arrays.asList(
+            MODE, PATH_MODE, LOOPBACK_MODE, ORIGIN_MODE, AUTH_MODE, BODY_MODE, BIND_MODE, MAX_BODY_BYTES,
+            TOKEN, TOKEN_FILE, TOKEN_SHA256, NO_AUTH, REALM, RESOURCE_METADATA_URL, PUBLIC_PATHS, LOOPBACK_PATHS,
+            ENV, TRUST_PROD_LOOPBACK, RELAY_HEADERS, ALLOWED_ORIGINS, ALLOWED_HOSTS, BIND, BIND_PORTS,
+            UNGATED_LISTENERS, ON_ERROR, LOG_ALLOWED, LOG_FORMAT));
+
+    private final String envName;
+    private final String propertyName;
+    private final String defaultValue;
+    private final String whenUnset;
+    private final Parser<T> parser;
+    private final String description;
     private final boolean secret;
-    private final String defaultDescription;
-    private final String meaning;
 
-    Knob(String defaultDescription, String meaning) {
-        this(false, defaultDescription, meaning);
+    private Knob(String name, String defaultValue, String whenUnset, Parser<T> parser, String description,
+                 boolean secret) {
+        // concat, not +: each shape of + costs an invokedynamic bootstrap, and this runs in premain.
+        this.envName = "MCPGUARD_".concat(name);
+        this.propertyName = "mcpguard.".concat(name.toLowerCase(Locale.ROOT).replace('_', '.'));
+        this.defaultValue = defaultValue;
+        this.whenUnset = whenUnset;
+        this.parser = parser;
+        this.description = description;
+        this.secret = secret;
     }
 
-    Knob(boolean secret, String defaultDescription, String meaning) {
-        this.secret = secret;
-        this.defaultDescription = defaultDescription;
-        this.meaning = meaning;
+    private static <T> Knob<T> withDefault(String name, String defaultValue, Parser<T> parser, String description) {
+        return new Knob<>(name, defaultValue, null, parser, description, false);
+    }
+
+    private static <T> Knob<T> unset(String name, String whenUnset, Parser<T> parser, String description) {
+        return new Knob<>(name, null, whenUnset, parser, description, false);
+    }
+
+    /** Unset by default, and its value never shown. */
+    private static <T> Knob<T> secret(String name, Parser<T> parser, String description) {
+        return new Knob<>(name, null, "unset", parser, description, true);
+    }
+
+    private static Knob<GateMode> gateMode(GateName gate) {
+        return unset(gate.name().concat("_MODE"), "the global mode", new Parser.Mode(),
+                "the ".concat(gate.name()).concat(" gate's mode, overriding `MCPGUARD_MODE` for it"));
+    }
+
+    /** Every knob, in the order {@code --help} and README list them. */
+    public static List<Knob<?>> all() {
+        return ALL;
+    }
+
+    /** {@code MCPGUARD_<GATE>_MODE}. */
+    public static Knob<GateMode> modeOf(GateName gate) {
+        // The per-gate knobs follow MODE in GateName order.
+        @SuppressWarnings("unchecked")
+        Knob<GateMode> knob = (Knob<GateMode>) ALL.get(1 + gate.ordinal());
+        return knob;
     }
 
     public String envName() {
-        return "MCPGUARD_" + name();
+        return envName;
     }
 
     public String propertyName() {
-        return "mcpguard." + name().toLowerCase(Locale.ROOT).replace('_', '.');
+        return propertyName;
     }
 
     /** Token knobs: their values never appear in any output. */
@@ -62,11 +149,59 @@ public enum Knob {
         return secret;
     }
 
-    public String defaultDescription() {
-        return defaultDescription;
+    /** The default as an operator would write it, or {@code null} for a knob that is unset by default. */
+    public String defaultValue() {
+        return defaultValue;
     }
 
-    public String meaning() {
-        return meaning;
+    /** {@link #defaultValue()} parsed, or {@code null} for a knob that is unset by default. */
+    public T parsedDefault() {
+        return defaultValue == null ? null : parse(defaultValue);
+    }
+
+    /** What the knob means while unset (markdown), or {@code null} when it has a {@link #defaultValue()}. */
+    public String whenUnset() {
+        return whenUnset;
+    }
+
+    /** What the knob does and what it takes (markdown: values in backticks). */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * The knob's value from {@code source}: its default when unset, {@code null} for a knob
+     * without one.
+     *
+     * @throws ConfigException naming this knob when the value is invalid
+     */
+    public T read(KnobSource source) {
+        String value = source.get(this);
+        if (value != null) {
+            return parse(value);
+        }
+        return parsedDefault();
+    }
+
+    /**
+     * @throws ConfigException naming this knob, the only exception any value can cause
+     */
+    public T parse(String value) {
+        T parsed;
+        try {
+            parsed = parser.parse(value);
+        } catch (RuntimeException malformed) {
+            // Whatever a hostile value makes a parser throw, the operator sees the one line.
+            parsed = null;
+        }
+        if (parsed == null) {
+            throw ConfigException.invalid(this, value, parser.expected(value));
+        }
+        return parsed;
+    }
+
+    @Override
+    public String toString() {
+        return envName;
     }
 }

@@ -24,13 +24,13 @@ public final class KnobSource {
     }
 
     /** The value, or {@code null} when the knob is set nowhere. */
-    public String get(Knob knob) {
+    public String get(Knob<?> knob) {
         String property = properties.getProperty(knob.propertyName());
         return property != null ? property : env.get(knob.envName());
     }
 
     /** Where the value comes from, for the banner. */
-    public String origin(Knob knob) {
+    public String origin(Knob<?> knob) {
         return properties.getProperty(knob.propertyName()) != null ? knob.propertyName() : knob.envName();
     }
 
@@ -51,7 +51,7 @@ public final class KnobSource {
     }
 
     private static boolean isKnown(String name, boolean envName) {
-        for (Knob knob : Knob.values()) {
+        for (Knob<?> knob : Knob.all()) {
             if (name.equals(envName ? knob.envName() : knob.propertyName())) {
                 return true;
             }

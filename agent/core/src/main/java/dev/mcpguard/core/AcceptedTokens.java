@@ -12,7 +12,13 @@ import java.util.List;
  */
 public final class AcceptedTokens {
     private static final int DIGEST_LENGTH = 32;
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** Not {@code withInitial(Scratch::new)}: the knobs are validated in premain, where a lambda costs start-up time. */
+    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>() {
+        @Override
+        protected Scratch initialValue() {
+            return new Scratch();
+        }
+    };
 
     /** Swapped whole on rotation: a request sees the old set or the new one, never a mix. */
     private volatile byte[][] digests;

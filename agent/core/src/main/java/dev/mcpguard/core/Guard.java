@@ -1,9 +1,7 @@
 package dev.mcpguard.core;
 
 import dev.mcpguard.net.PathNormalizer;
-import dev.mcpguard.net.PathPrefixes;
-import dev.mcpguard.net.HostAllowList;
-import dev.mcpguard.net.OriginAllowList;
+import java.util.Objects;
 
 /**
  * Walks a request through the gates in contract order. An enforcing gate's refusal ends the
@@ -20,25 +18,27 @@ public final class Guard {
     private final DecisionSink sink;
     private final boolean denyOnError;
 
-    private Guard(Builder builder) {
-        this.bodyGate = new BodyGate(builder.maxBodyBytes);
+    /** @param sink where every decision goes */
+    public Guard(GuardSettings settings, DecisionSink sink) {
+        this.bodyGate = new BodyGate(settings.maxBodyBytes());
         this.gates = new Gate[] {
             new PathGate(),
-            new LoopbackGate(builder.loopbackPaths, builder.prod, builder.trustProdLoopback, builder.relayHeaders),
-            new OriginGate(builder.origins, builder.hosts),
-            new AuthGate(builder.tokens, builder.publicPaths),
+            new LoopbackGate(settings.loopbackPaths(), settings.prod(), settings.trustProdLoopback(),
+                    settings.relayHeaders()),
+            new OriginGate(settings.origins(), settings.hosts()),
+            new AuthGate(settings.tokens(), settings.publicPaths()),
             bodyGate,
         };
         this.modes = new GateMode[gates.length];
         for (int i = 0; i < gates.length; i++) {
-            modes[i] = builder.modes[gates[i].name().ordinal()];
+            modes[i] = settings.mode(gates[i].name());
         }
-        this.refusals = new Refusals(builder.realm, builder.resourceMetadataUrl);
-        this.sink = builder.sink;
-        GateMode bodyMode = builder.modes[GateName.BODY.ordinal()];
+        this.refusals = new Refusals(settings.realm(), settings.resourceMetadataUrl());
+        this.sink = Objects.requireNonNull(sink, "a decision sink is required");
+        GateMode bodyMode = settings.mode(GateName.BODY);
         this.bodyLimit = bodyMode == GateMode.OFF ? null : new BodyMeter.Limit(bodyGate.maxBodyBytes(),
-                bodyMode == GateMode.ENFORCE, refusals.of(Reason.BODY_TOO_LARGE), sink);
-        this.denyOnError = builder.denyOnError;
+                bodyMode == GateMode.ENFORCE, refusals.of(Reason.BODY_TOO_LARGE), this.sink);
+        this.denyOnError = settings.denyOnError();
     }
 
     /** Whether any request gate is on (enforcing or log-only): else a listener it cannot read is no loss. */
@@ -49,10 +49,6 @@ public final class Guard {
             }
         }
         return false;
-    }
-
-    public static Builder builder() {
-        return new Builder();
     }
 
     /** Gates one request. Never throws for a gate's failure: that is {@code MCPGUARD_ON_ERROR}'s call. */
@@ -149,106 +145,5 @@ public final class Guard {
 
     private static String withoutQuery(String rawPath) {
         return rawPath == null ? "" : rawPath.substring(0, PathNormalizer.endOfPath(rawPath));
-    }
-
-    /** Everything the gates are built from; the agent fills it from the validated knobs. */
-    public static final class Builder {
-        private final GateMode[] modes = new GateMode[GateName.values().length];
-        private long maxBodyBytes = 4L << 20;
-        private AcceptedTokens tokens;
-        private String realm = "mcp";
-        private String resourceMetadataUrl;
-        private PathPrefixes publicPaths = PathPrefixes.of(java.util.List.of(), false);
-        private PathPrefixes loopbackPaths = PathPrefixes.of(java.util.List.of(), true);
-        private boolean prod = true;
-        private boolean trustProdLoopback;
-        private java.util.List<String> relayHeaders = java.util.List.of();
-        private OriginAllowList origins = OriginAllowList.loopbackDefault();
-        private HostAllowList hosts = HostAllowList.loopbackDefault();
-        private boolean denyOnError = true;
-        private DecisionSink sink;
-
-        private Builder() {
-            java.util.Arrays.fill(modes, GateMode.ENFORCE);
-        }
-
-        public Builder mode(GateName gate, GateMode mode) {
-            modes[gate.ordinal()] = mode;
-            return this;
-        }
-
-        public Builder maxBodyBytes(long maxBodyBytes) {
-            this.maxBodyBytes = maxBodyBytes;
-            return this;
-        }
-
-        /** @param tokens the accepted tokens, {@code null} when none is configured (fail closed) */
-        public Builder tokens(AcceptedTokens tokens) {
-            this.tokens = tokens;
-            return this;
-        }
-
-        public Builder realm(String realm) {
-            this.realm = realm;
-            return this;
-        }
-
-        public Builder resourceMetadataUrl(String resourceMetadataUrl) {
-            this.resourceMetadataUrl = resourceMetadataUrl;
-            return this;
-        }
-
-        public Builder publicPaths(PathPrefixes publicPaths) {
-            this.publicPaths = publicPaths;
-            return this;
-        }
-
-        public Builder loopbackPaths(PathPrefixes loopbackPaths) {
-            this.loopbackPaths = loopbackPaths;
-            return this;
-        }
-
-        public Builder prod(boolean prod) {
-            this.prod = prod;
-            return this;
-        }
-
-        public Builder trustProdLoopback(boolean trustProdLoopback) {
-            this.trustProdLoopback = trustProdLoopback;
-            return this;
-        }
-
-        /** @param relayHeaders header names, lower case, that mark a relay besides the contract's list */
-        public Builder relayHeaders(java.util.List<String> relayHeaders) {
-            this.relayHeaders = relayHeaders;
-            return this;
-        }
-
-        public Builder origins(OriginAllowList origins) {
-            this.origins = origins;
-            return this;
-        }
-
-        public Builder hosts(HostAllowList hosts) {
-            this.hosts = hosts;
-            return this;
-        }
-
-        public Builder denyOnError(boolean denyOnError) {
-            this.denyOnError = denyOnError;
-            return this;
-        }
-
-        public Builder sink(DecisionSink sink) {
-            this.sink = sink;
-            return this;
-        }
-
-        public Guard build() {
-            if (sink == null) {
-                throw new IllegalStateException("a decision sink is required");
-            }
-            return new Guard(this);
-        }
     }
 }

@@ -68,6 +68,11 @@ public final class PeerAddresses {
         return parse(text) != null;
     }
 
+    /** {@code true} for a strict dotted quad: four decimal octets, nothing else. */
+    public static boolean isDottedQuad(String text) {
+        return firstOctetOfDottedQuad(text) >= 0;
+    }
+
     /** An IP literal in its canonical form, IPv6 in brackets; {@code null} when not a literal. */
     public static String canonicalLiteral(String text) {
         IPAddress parsed = parse(text);

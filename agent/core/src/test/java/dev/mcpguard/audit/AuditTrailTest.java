@@ -1,5 +1,6 @@
 package dev.mcpguard.audit;
 
+import dev.mcpguard.testing.TestGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpguard.core.Action;
@@ -8,12 +9,10 @@ import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Reason;
-import dev.mcpguard.net.PathPrefixes;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,8 +44,8 @@ class AuditTrailTest {
     @ValueSource(booleans = {false, true})
     void countsEveryDecisionAndLogsAllowedOnlyWhenAsked(boolean logAllowed) {
         AuditTrail trail = trail(logAllowed);
-        Guard guard = Guard.builder().sink(trail).mode(GateName.ORIGIN, GateMode.LOG_ONLY)
-                .publicPaths(PathPrefixes.of(List.of("/.well-known/oauth-protected-resource"), false)).build();
+        Guard guard = TestGuard.builder().sink(trail).mode(GateName.ORIGIN, GateMode.LOG_ONLY)
+                .knob("MCPGUARD_PUBLIC_PATHS", "/.well-known/oauth-protected-resource").build();
 
         guard.check(FakeRequest.builder().header("Origin", "null").build(), "test"); // would_block + blocked
         guard.check(FakeRequest.builder().target("/.well-known/oauth-protected-resource").build(), "test"); // allowed

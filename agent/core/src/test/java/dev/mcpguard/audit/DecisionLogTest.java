@@ -1,14 +1,13 @@
 package dev.mcpguard.audit;
 
+import dev.mcpguard.testing.TestGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.Action;
 import dev.mcpguard.core.FakeRequest;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
-import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
 import dev.mcpguard.testing.StrictJson;
 import java.io.ByteArrayOutputStream;
@@ -42,7 +41,7 @@ class DecisionLogTest {
     /** Gates the request in the mode, then writes every decision recorded for it. */
     private String log(boolean json, GateMode mode, FakeRequest.Builder request) {
         RecordingSink sink = new RecordingSink();
-        Guard.Builder guard = Guard.builder().sink(sink).tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256(TOKEN))));
+        TestGuard guard = TestGuard.builder().sink(sink).knob("MCPGUARD_TOKEN", TOKEN);
         for (GateName gate : GateName.values()) {
             guard.mode(gate, mode);
         }
@@ -197,7 +196,7 @@ class DecisionLogTest {
         ByteArrayOutputStream later = new ByteArrayOutputStream();
         PrintStream[] current = {out};
         RecordingSink sink = new RecordingSink();
-        Guard.builder().sink(sink).build().check(request().build(), "netty");
+        TestGuard.builder().sink(sink).build().check(request().build(), "netty");
         DecisionLog log = new DecisionLog(true, () -> current[0]);
         RecordingSink.Decision decision = sink.decisions().get(0);
 

@@ -1,5 +1,6 @@
 package dev.mcpguard.cli;
 
+import dev.mcpguard.testing.TestGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpguard.audit.AuditTrail;
@@ -7,7 +8,6 @@ import dev.mcpguard.audit.DecisionLog;
 import dev.mcpguard.core.FakeRequest;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
-import dev.mcpguard.core.Guard;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,7 +35,7 @@ class DecisionLineParserTest {
     private static List<String> written(boolean json, String path, String peer) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        Guard.Builder guard = Guard.builder()
+        TestGuard guard = TestGuard.builder()
                 .sink(new AuditTrail(new DecisionLog(json, () -> stream), true, new OperatorLog(new PrintStream(OutputStream.nullOutputStream()))));
         for (GateName gate : GateName.values()) {
             guard.mode(gate, GateMode.LOG_ONLY);

@@ -1,10 +1,10 @@
 package dev.mcpguard.cli;
 
+import dev.mcpguard.testing.TestGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpguard.audit.AuditTrail;
 import dev.mcpguard.audit.DecisionLog;
-import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.FakeRequest;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
@@ -46,7 +46,7 @@ class ReportCommandTest {
         stderr.println("2026-11-22T06:00:00.000+00:00 INFO mcpguard - mcpguard 0.1.0 started");
         stderr.println("WARNING: A Java agent has been loaded dynamically");
         AuditTrail trail = new AuditTrail(new DecisionLog(json, () -> stderr), logAllowed, new OperatorLog(new PrintStream(OutputStream.nullOutputStream())));
-        Guard.Builder guard = Guard.builder().sink(trail).tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256(TOKEN))));
+        TestGuard guard = TestGuard.builder().sink(trail).knob("MCPGUARD_TOKEN", TOKEN);
         for (GateName gate : GateName.values()) {
             guard.mode(gate, mode);
         }

@@ -23,7 +23,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** Design §3: every knob's valid forms, defaults and invalid forms. */
 class ConfigTest {
@@ -49,7 +48,8 @@ class ConfigTest {
     }
 
     private static boolean accepts(Config config, String token) {
-        return config.tokens() != null && config.tokens().accepts(token, 0, token.length());
+        AcceptedTokens tokens = config.acceptedTokens();
+        return tokens != null && tokens.accepts(token, 0, token.length());
     }
 
     private Path file(String content) throws IOException {
@@ -82,7 +82,7 @@ class ConfigTest {
             assertThat(config.mode(gate)).as(gate.name()).isEqualTo(GateMode.ENFORCE);
         }
         assertThat(config.maxBodyBytes()).isEqualTo(4L * 1024 * 1024);
-        assertThat(config.tokens()).isNull();
+        assertThat(config.acceptedTokens()).isNull();
         assertThat(config.noAuth()).isFalse();
         assertThat(config.authFailsClosed()).isTrue();
         assertThat(config.realm()).isEqualTo("mcp");
@@ -215,7 +215,7 @@ class ConfigTest {
         Config config = load("MCPGUARD_NO_AUTH", "1");
 
         assertThat(config.authFailsClosed()).isFalse();
-        assertThat(config.tokens()).isNull();
+        assertThat(config.acceptedTokens()).isNull();
     }
 
     @Test
@@ -238,7 +238,7 @@ class ConfigTest {
         Config config = load("MCPGUARD_TOKEN", "old, new", "MCPGUARD_TOKEN_FILE", file.toString(),
                 "MCPGUARD_TOKEN_SHA256", HexFormat.of().withUpperCase().formatHex(AcceptedTokens.sha256("hashed-token")));
 
-        assertThat(config.tokens().size()).isEqualTo(4);
+        assertThat(config.acceptedTokens().size()).isEqualTo(4);
         for (String token : new String[] {"old", "new", "file-token", "hashed-token"}) {
             assertThat(accepts(config, token)).as(token).isTrue();
         }
@@ -257,7 +257,7 @@ class ConfigTest {
 
         Config config = load("MCPGUARD_TOKEN_FILE", file.toString());
 
-        assertThat(config.tokens().size()).isEqualTo(2);
+        assertThat(config.acceptedTokens().size()).isEqualTo(2);
         assertThat(accepts(config, "old-token")).isTrue();
         assertThat(accepts(config, "new-token")).isTrue();
         assertThat(accepts(config, "new-token-commented")).isFalse();
@@ -453,6 +453,16 @@ class ConfigTest {
             MCPGUARD_BIND                  | 1
             MCPGUARD_BIND                  | 0x7f000001
             MCPGUARD_BIND                  | ''
+            MCPGUARD_BIND                  | 1-2::
+            MCPGUARD_BIND                  | [::1/2147483648]
+            MCPGUARD_BIND                  | ::1/128
+            MCPGUARD_BIND                  | fe80::1%no-such-interface
+            MCPGUARD_ALLOWED_HOSTS         | [1-2::]
+            MCPGUARD_ALLOWED_HOSTS         | [::1/2147483648]:80
+            MCPGUARD_ALLOWED_ORIGINS       | http://[1-2::]
+            MCPGUARD_ALLOWED_ORIGINS       | http://[::1/2147483648]
+            MCPGUARD_BIND_PORTS            | +80
+            MCPGUARD_BIND_PORTS            | ８０
             MCPGUARD_BIND_PORTS            | 0
             MCPGUARD_BIND_PORTS            | x
             MCPGUARD_BIND_PORTS            | 80,
@@ -475,14 +485,46 @@ class ConfigTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Knob.class)
-    void everyKnobHasItsEnvironmentAndPropertyName(Knob knob) {
-        assertThat(knob.envName()).isEqualTo("MCPGUARD_" + knob.name());
-        assertThat(knob.propertyName()).isEqualTo("mcpguard." + knob.name().toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
-        assertThat(knob.secret()).isEqualTo(knob.name().startsWith("TOKEN"));
+    @MethodSource("knobs")
+    void everyKnobHasItsEnvironmentAndPropertyName(Knob<?> knob) {
+        String name = knob.envName().substring("MCPGUARD_".length());
+        assertThat(name).matches("[A-Z0-9]+(_[A-Z0-9]+)*");
+        assertThat(knob.propertyName()).isEqualTo("mcpguard." + name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
+        assertThat(knob.secret()).isEqualTo(name.startsWith("TOKEN"));
+    }
+
+    static Stream<Knob<?>> knobs() {
+        return Knob.all().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("knobs")
+    void everyKnobHasADefaultItsParserTakesOrSaysWhatUnsetMeans(Knob<?> knob) {
+        assertThat(knob.defaultValue() == null).as("no default: says what unset means").isEqualTo(knob.whenUnset() != null);
+        if (knob.defaultValue() != null) {
+            assertThat(knob.parsedDefault()).isNotNull();
+        }
+        assertThat(knob.description()).isNotBlank().doesNotContain("\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(GateName.class)
+    void everyGateHasItsModeKnob(GateName gate) {
+        assertThat(Knob.modeOf(gate).envName()).isEqualTo("MCPGUARD_" + gate.name() + "_MODE");
     }
 
     // ---- warnings and the summary ----
+
+    @Test
+    void theKnobsSetAreListedAsSetInDefinitionOrderSecretsRedacted() {
+        Properties properties = new Properties();
+        properties.setProperty("mcpguard.realm", "corp");
+        Config config = load(env("MCPGUARD_REALM", "ignored", "MCPGUARD_TOKEN", SECRET, "MCPGUARD_MODE", "log-only"),
+                properties);
+
+        assertThat(config.setKnobs())
+                .containsExactly("MCPGUARD_MODE=log-only", "MCPGUARD_TOKEN=<redacted>", "mcpguard.realm=corp");
+    }
 
     @Test
     void unknownKnobsAreListedByNameOnly() {

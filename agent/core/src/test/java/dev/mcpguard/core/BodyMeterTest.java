@@ -6,6 +6,7 @@ import static dev.mcpguard.core.BodyMeter.Answer.REFUSE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import dev.mcpguard.testing.TestGuard;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +22,10 @@ class BodyMeterTest {
     private final RecordingSink sink = new RecordingSink();
 
     private Guard guard(GateMode bodyMode) {
-        return Guard.builder()
+        return TestGuard.builder()
                 .sink(sink)
-                .maxBodyBytes(LIMIT)
-                .tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256("t"))))
+                .knob("MCPGUARD_MAX_BODY_BYTES", Long.toString(LIMIT))
+                .knob("MCPGUARD_TOKEN", "t")
                 .mode(GateName.AUTH, GateMode.OFF)
                 .mode(GateName.BODY, bodyMode)
                 .build();

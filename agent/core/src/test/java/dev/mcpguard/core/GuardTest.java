@@ -1,8 +1,8 @@
 package dev.mcpguard.core;
 
+import dev.mcpguard.testing.TestGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpguard.net.PathPrefixes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -24,17 +24,17 @@ class GuardTest {
     private final RecordingSink sink = new RecordingSink();
 
     /** dev, loopback paths /inspector, one token, a 1024-byte limit, every gate enforcing. */
-    private Guard.Builder guard() {
-        return Guard.builder()
+    private TestGuard guard() {
+        return TestGuard.builder()
                 .sink(sink)
-                .maxBodyBytes(1024)
-                .tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256(TOKEN))))
-                .prod(false)
-                .loopbackPaths(PathPrefixes.of(List.of("/inspector"), true));
+                .knob("MCPGUARD_MAX_BODY_BYTES", "1024")
+                .knob("MCPGUARD_TOKEN", TOKEN)
+                .knob("MCPGUARD_ENV", "dev")
+                .knob("MCPGUARD_LOOPBACK_PATHS", "/inspector");
     }
 
     private Guard guard(GateMode mode) {
-        Guard.Builder builder = guard();
+        TestGuard builder = guard();
         REQUEST_GATES.forEach(gate -> builder.mode(gate, mode));
         return builder.build();
     }
@@ -228,7 +228,7 @@ class GuardTest {
     @ParameterizedTest
     @EnumSource(names = {"PATH", "LOOPBACK", "ORIGIN", "AUTH", "BODY"})
     void anEnforcingGateStopsTheWalk(GateName first) {
-        Guard.Builder builder = guard();
+        TestGuard builder = guard();
         REQUEST_GATES.stream().filter(gate -> gate.ordinal() < first.ordinal())
                 .forEach(gate -> builder.mode(gate, GateMode.OFF));
 
@@ -316,7 +316,7 @@ class GuardTest {
 
     @Test
     void prodRefusesLoopbackPathsEvenToDirectLoopbackPeers() {
-        Guard guard = guard().prod(true).build();
+        Guard guard = guard().knob("MCPGUARD_ENV", "prod").build();
 
         for (String peer : new String[] {"127.0.0.1", "::1", "unix", "10.0.0.1"}) {
             sink.clear();
@@ -329,7 +329,7 @@ class GuardTest {
 
     @Test
     void trustProdLoopbackAdmitsLoopbackPeersAndRelaysButNotOthers() {
-        Guard guard = guard().prod(true).trustProdLoopback(true).build();
+        Guard guard = guard().knob("MCPGUARD_ENV", "prod").knob("MCPGUARD_TRUST_PROD_LOOPBACK", "1").build();
 
         assertThat(guard.check(valid().target("/inspector").build(), STACK).allowed()).isTrue();
         assertThat(guard.check(valid().target("/inspector").peer("::ffff:127.0.0.1").build(), STACK).allowed()).isTrue();
@@ -350,7 +350,7 @@ class GuardTest {
 
     @Test
     void relayHeadersCanBeAddedByName() {
-        Guard guard = guard().prod(false).relayHeaders(List.of("x-my-edge-client")).build();
+        Guard guard = guard().knob("MCPGUARD_ENV", "dev").knob("MCPGUARD_RELAY_HEADERS", "x-my-edge-client").build();
 
         assertThat(guard.check(valid().target("/inspector").header("X-My-Edge-Client", "").build(), STACK)
                 .refusal().reason()).isEqualTo(Reason.LOOPBACK_ONLY);
@@ -370,7 +370,7 @@ class GuardTest {
 
     @Test
     void withoutLoopbackPathsTheLoopbackGateIsSilent() {
-        Guard guard = guard().prod(true).loopbackPaths(PathPrefixes.of(List.of(), true)).build();
+        Guard guard = guard().knob("MCPGUARD_ENV", "prod").knob("MCPGUARD_LOOPBACK_PATHS", "").build();
 
         assertThat(guard.check(valid().target("/inspector").peer("10.0.0.1").build(), STACK).allowed()).isTrue();
     }
@@ -379,7 +379,7 @@ class GuardTest {
 
     @Test
     void publicPathsAreExemptFromAuthOnlyAndMatchCaseSensitively() {
-        Guard guard = guard().publicPaths(PathPrefixes.of(List.of("/.well-known/oauth-protected-resource"), false)).build();
+        Guard guard = guard().knob("MCPGUARD_PUBLIC_PATHS", "/.well-known/oauth-protected-resource").build();
 
         assertThat(guard.check(valid().target("/.well-known/oauth-protected-resource/mcp")
                 .withoutHeader("Authorization").build(), STACK).allowed()).isTrue();
@@ -395,7 +395,7 @@ class GuardTest {
         "/.well-known/oauth-protected-resource;x", "/.well-known/oauth-protected-resource/%6Dcp",
         "/.well-known//oauth-protected-resource", "/%2Ewell-known/oauth-protected-resource"})
     void aPublicPathIsExemptOnlyInItsNormalForm(String target) {
-        Guard guard = guard().publicPaths(PathPrefixes.of(List.of("/.well-known/oauth-protected-resource"), false)).build();
+        Guard guard = guard().knob("MCPGUARD_PUBLIC_PATHS", "/.well-known/oauth-protected-resource").build();
 
         Verdict verdict = guard.check(valid().target(target).withoutHeader("Authorization").build(), STACK);
 
@@ -415,7 +415,7 @@ class GuardTest {
 
     @Test
     void noTokenConfiguredFailsClosed() {
-        Guard guard = guard().tokens(null).build();
+        Guard guard = guard().without("MCPGUARD_TOKEN").build();
 
         assertThat(guard.check(valid().build(), STACK).refusal().reason()).isEqualTo(Reason.INVALID_TOKEN);
         assertThat(guard.check(valid().withoutHeader("Authorization").build(), STACK).refusal().reason())
@@ -424,7 +424,7 @@ class GuardTest {
 
     @Test
     void anyConfiguredTokenIsAccepted() {
-        Guard guard = guard().tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256("old"), AcceptedTokens.sha256("new"))))
+        Guard guard = guard().knob("MCPGUARD_TOKEN", "old,new")
                 .build();
 
         for (String token : new String[] {"old", "new"}) {
@@ -436,7 +436,7 @@ class GuardTest {
 
     @Test
     void everyAuthRefusalCarriesItsChallenge() {
-        Guard guard = guard().realm("corp").resourceMetadataUrl("https://mcp.example/.well-known/oauth-protected-resource")
+        Guard guard = guard().knob("MCPGUARD_REALM", "corp").knob("MCPGUARD_RESOURCE_METADATA_URL", "https://mcp.example/.well-known/oauth-protected-resource")
                 .build();
 
         Refusal refusal = guard.check(valid().withoutHeader("Authorization").header("Authorization", "Bearer x").build(), STACK)
@@ -512,7 +512,7 @@ class GuardTest {
     @ParameterizedTest(name = "{2}")
     @MethodSource("failingHeaders")
     void aThrowingGateIsSkippedWhenAllowingOnError(String header, String value, GateName gate) {
-        Verdict verdict = guard().denyOnError(false).build().check(failingOn(header, value), STACK);
+        Verdict verdict = guard().knob("MCPGUARD_ON_ERROR", "allow").build().check(failingOn(header, value), STACK);
 
         assertThat(verdict.allowed()).isTrue();
         assertThat(sink.lines()).containsExactly("allowed");
@@ -533,7 +533,7 @@ class GuardTest {
     void theWalkGoesOnAfterAThrowingGateWhenAllowingOnError() {
         FakeRequest request = valid().failingHeader("authorization").header("Content-Length", "2000").build();
 
-        Verdict verdict = guard().denyOnError(false).build().check(request, STACK);
+        Verdict verdict = guard().knob("MCPGUARD_ON_ERROR", "allow").build().check(request, STACK);
 
         assertThat(verdict.refusal().reason()).isEqualTo(Reason.BODY_TOO_LARGE);
         assertThat(sink.lines()).containsExactly("blocked body/body_too_large/413");
@@ -565,22 +565,22 @@ class GuardTest {
         assertThat(denied.refusal().toString()).isEqualTo("path/gate_error/503");
         assertThat(sink.lines()).containsExactly("blocked path/gate_error/503");
 
-        Verdict allowed = guard().denyOnError(false).build().checkOrFail(broken, "jetty");
+        Verdict allowed = guard().knob("MCPGUARD_ON_ERROR", "allow").build().checkOrFail(broken, "jetty");
         assertThat(allowed.allowed()).isTrue();
         assertThat(allowed.bodyMeter()).isNull();
     }
 
     @Test
     void adapterFailedAllowsWhenAllowingOnError() {
-        assertThat(guard().denyOnError(false).build().adapterFailed("netty", new RuntimeException())).isNull();
+        assertThat(guard().knob("MCPGUARD_ON_ERROR", "allow").build().adapterFailed("netty", new RuntimeException())).isNull();
         assertThat(sink.lines()).isEmpty();
         assertThat(sink.failures()).extracting(RecordingSink.Failure::where).containsExactly("netty adapter");
     }
 
     @Test
     void aSinkIsRequired() {
-        org.assertj.core.api.Assertions.assertThatIllegalStateException()
-                .isThrownBy(() -> Guard.builder().build());
+        org.assertj.core.api.Assertions.assertThatNullPointerException()
+                .isThrownBy(() -> new Guard(TestGuard.builder().settings(), null));
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.mcpguard.core;
 
+import dev.mcpguard.testing.TestGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpguard.net.PathPrefixes;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -20,12 +20,12 @@ class HostileInputTest {
     private final RecordingSink sink = new RecordingSink();
 
     private Guard guard() {
-        return Guard.builder()
+        return TestGuard.builder()
                 .sink(sink)
-                .maxBodyBytes(1024)
-                .tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256(TOKEN))))
-                .prod(false)
-                .loopbackPaths(PathPrefixes.of(List.of("/inspector"), true))
+                .knob("MCPGUARD_MAX_BODY_BYTES", "1024")
+                .knob("MCPGUARD_TOKEN", TOKEN)
+                .knob("MCPGUARD_ENV", "dev")
+                .knob("MCPGUARD_LOOPBACK_PATHS", "/inspector")
                 .build();
     }
 

@@ -1,9 +1,9 @@
 package dev.mcpguard.netty;
 
+import dev.mcpguard.testing.TestGuard;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
@@ -62,8 +62,8 @@ class GatePlacementTest {
     @BeforeEach
     void activateGuard() {
         previousGuard = ActiveGuard.get();
-        ActiveGuard.set(Guard.builder().sink(sink).maxBodyBytes(1024)
-                .tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256(TOKEN)))).build());
+        ActiveGuard.set(TestGuard.builder().sink(sink).knob("MCPGUARD_MAX_BODY_BYTES", "1024")
+                .knob("MCPGUARD_TOKEN", TOKEN).build());
     }
 
     @AfterEach

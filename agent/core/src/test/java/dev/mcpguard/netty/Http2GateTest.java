@@ -1,9 +1,9 @@
 package dev.mcpguard.netty;
 
+import dev.mcpguard.testing.TestGuard;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
@@ -131,10 +131,10 @@ class Http2GateTest {
 
     /** One token, a {@value #LIMIT}-byte body limit, every request gate in {@code mode}. */
     private Guard guard(GateMode mode) {
-        Guard.Builder builder = Guard.builder()
+        TestGuard builder = TestGuard.builder()
                 .sink(sink)
-                .maxBodyBytes(LIMIT)
-                .tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256(TOKEN))));
+                .knob("MCPGUARD_MAX_BODY_BYTES", String.valueOf(LIMIT))
+                .knob("MCPGUARD_TOKEN", TOKEN);
         for (GateName gate : List.of(GateName.PATH, GateName.LOOPBACK, GateName.ORIGIN, GateName.AUTH, GateName.BODY)) {
             builder.mode(gate, mode);
         }

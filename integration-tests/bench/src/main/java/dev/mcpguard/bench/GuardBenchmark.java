@@ -2,19 +2,19 @@ package dev.mcpguard.bench;
 
 import dev.mcpguard.audit.AuditTrail;
 import dev.mcpguard.audit.DecisionLog;
-import dev.mcpguard.core.AcceptedTokens;
+import dev.mcpguard.config.Config;
+import dev.mcpguard.config.KnobSource;
 import dev.mcpguard.core.Action;
 import dev.mcpguard.core.DecisionSink;
-import dev.mcpguard.core.GateMode;
-import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
-import dev.mcpguard.net.PathPrefixes;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -119,16 +119,13 @@ public class GuardBenchmark {
         }
     }
 
+    /** Configured by knobs, as the agent is: every gate enforcing, the rest the product's defaults. */
     static Guard guard(DecisionSink sink) {
-        Guard.Builder builder = Guard.builder()
-                .maxBodyBytes(2L << 20)
-                .tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256(TOKEN))))
-                .loopbackPaths(PathPrefixes.of(List.of("/inspector"), true))
-                .sink(sink);
-        for (GateName gate : GateName.values()) {
-            builder.mode(gate, GateMode.ENFORCE);
-        }
-        return builder.build();
+        Config config = Config.load(new KnobSource(Map.of(
+                "MCPGUARD_MAX_BODY_BYTES", "2MiB",
+                "MCPGUARD_TOKEN", TOKEN,
+                "MCPGUARD_LOOPBACK_PATHS", "/inspector"), new Properties()));
+        return new Guard(config.guardSettings(config.acceptedTokens()), sink);
     }
 
     /**

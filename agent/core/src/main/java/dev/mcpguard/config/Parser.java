@@ -1,0 +1,424 @@
+package dev.mcpguard.config;
+
+import dev.mcpguard.core.AcceptedTokens;
+import dev.mcpguard.core.GateMode;
+import dev.mcpguard.net.Ascii;
+import dev.mcpguard.net.BearerCredentials;
+import dev.mcpguard.net.HostAllowList;
+import dev.mcpguard.net.OriginAllowList;
+import dev.mcpguard.net.PathPrefixes;
+import dev.mcpguard.net.PeerAddresses;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a knob's text into its value, strictly: what a parser accepts is exactly what the agent
+ * can start with, since {@code check} and the agent share it. Plain classes rather than lambdas:
+ * the agent validates every knob in {@code premain}, where each lambda costs start-up time.
+ *
+ * @param <T> the value
+ */
+abstract class Parser<T> {
+    private final String expected;
+
+    Parser(String expected) {
+        this.expected = expected;
+    }
+
+    /**
+     * @return the value, or {@code null} when the text is invalid; an exception thrown here
+     *         counts as invalid too
+     */
+    abstract T parse(String value);
+
+    /** What is allowed, for the error line about {@code value}. */
+    String expected(String value) {
+        return expected;
+    }
+
+    /** Comma-separated, each entry trimmed; empty for an empty value; an empty entry is an error. */
+    static List<String> list(String value) {
+        if (value.trim().isEmpty()) {
+            return List.of();
+        }
+        List<String> entries = new ArrayList<>();
+        for (String entry : value.split(",", -1)) {
+            String trimmed = entry.trim();
+            if (trimmed.isEmpty()) {
+                throw new IllegalArgumentException("empty entry");
+            }
+            entries.add(trimmed);
+        }
+        return entries;
+    }
+
+    /** {@link #list}, or {@code null} when it is empty. */
+    static List<String> nonEmptyList(String value) {
+        List<String> entries = list(value);
+        return entries.isEmpty() ? null : entries;
+    }
+
+    static final class Mode extends Parser<GateMode> {
+        Mode() {
+            super("enforce, log-only or off");
+        }
+
+        @Override
+        GateMode parse(String value) {
+            return GateMode.fromKnobValue(value);
+        }
+    }
+
+    /** Flags: 1/true/yes/on, or 0/false/no/off/empty, any case. */
+    static final class Flag extends Parser<Boolean> {
+        Flag() {
+            super("a flag: 1, true, yes, on or 0, false, no, off, empty");
+        }
+
+        @Override
+        Boolean parse(String value) {
+            switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "1":
+                case "true":
+                case "yes":
+                case "on":
+                    return Boolean.TRUE;
+                case "":
+                case "0":
+                case "false":
+                case "no":
+                case "off":
+                    return Boolean.FALSE;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /** One of two words, any case: {@code true} for the first. */
+    static final class Choice extends Parser<Boolean> {
+        private final String first;
+        private final String second;
+
+        Choice(String first, String second) {
+            super(first.concat(" or ").concat(second)); // not +: see Knob's constructor
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        Boolean parse(String value) {
+            String v = value.trim();
+            if (v.equalsIgnoreCase(first)) {
+                return Boolean.TRUE;
+            }
+            return v.equalsIgnoreCase(second) ? Boolean.FALSE : null;
+        }
+    }
+
+    /** Digests of comma-separated bearer tokens. */
+    static final class Tokens extends Parser<List<byte[]>> {
+        Tokens() {
+            super("one or more bearer tokens (RFC 6750 b64token), comma-separated");
+        }
+
+        @Override
+        List<byte[]> parse(String value) {
+            List<String> tokens = nonEmptyList(value);
+            if (tokens == null) {
+                return null;
+            }
+            List<byte[]> digests = new ArrayList<>(tokens.size());
+            for (String token : tokens) {
+                if (!BearerCredentials.isToken(token, 0, token.length())) {
+                    return null;
+                }
+                digests.add(AcceptedTokens.sha256(token));
+            }
+            return Collections.unmodifiableList(digests);
+        }
+    }
+
+    /** The digests of a token file's tokens: one a line, blank and {@code #} lines ignored. */
+    static final class TokenFile extends Parser<List<byte[]>> {
+        TokenFile() {
+            super("a readable file with one bearer token (RFC 6750 b64token) a line, blank and # lines ignored");
+        }
+
+        @Override
+        List<byte[]> parse(String file) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return null;
+            }
+            List<byte[]> digests = new ArrayList<>();
+            for (String line : lines) {
+                String token = line.strip();
+                if (token.isEmpty() || token.startsWith("#")) {
+                    continue;
+                }
+                if (!BearerCredentials.isToken(token, 0, token.length())) {
+                    return null;
+                }
+                digests.add(AcceptedTokens.sha256(token));
+            }
+            return digests.isEmpty() ? null : Collections.unmodifiableList(digests);
+        }
+    }
+
+    static final class Sha256Digests extends Parser<List<byte[]>> {
+        Sha256Digests() {
+            super("comma-separated hex SHA-256 digests (64 hex digits each)");
+        }
+
+        @Override
+        List<byte[]> parse(String value) {
+            List<String> entries = nonEmptyList(value);
+            if (entries == null) {
+                return null;
+            }
+            List<byte[]> digests = new ArrayList<>(entries.size());
+            for (String hex : entries) {
+                byte[] digest = hex(hex);
+                if (digest == null) {
+                    return null;
+                }
+                digests.add(digest);
+            }
+            return Collections.unmodifiableList(digests);
+        }
+
+        private static byte[] hex(String text) {
+            if (text.length() != 64) {
+                return null;
+            }
+            byte[] bytes = new byte[32];
+            for (int i = 0; i < 32; i++) {
+                int high = Ascii.hexDigit(text.charAt(2 * i));
+                int low = Ascii.hexDigit(text.charAt(2 * i + 1));
+                if (high < 0 || low < 0) {
+                    return null;
+                }
+                bytes[i] = (byte) (high << 4 | low);
+            }
+            return bytes;
+        }
+    }
+
+    /** A quoted-string's content in {@code WWW-Authenticate}: nothing to escape, nothing to break the header. */
+    static final class Realm extends Parser<String> {
+        Realm() {
+            super("printable ASCII without quotes or backslashes");
+        }
+
+        @Override
+        String parse(String value) {
+            return !value.isEmpty() && quotable(value, 0x20) ? value : null;
+        }
+    }
+
+    static final class MetadataUrl extends Parser<String> {
+        MetadataUrl() {
+            super("an absolute http or https URL");
+        }
+
+        @Override
+        String parse(String value) {
+            if (!quotable(value, 0x21)) {
+                return null;
+            }
+            URI uri;
+            try {
+                uri = new URI(value);
+            } catch (URISyntaxException e) {
+                return null;
+            }
+            String scheme = uri.getScheme();
+            boolean valid = uri.isAbsolute() && uri.getHost() != null
+                    && ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme));
+            return valid ? value : null;
+        }
+    }
+
+    /**
+     * Whether the text, as {@code check} and the banner print it, stays on its line: no C0 or C1
+     * control (a C1 CSI drives terminals too), no Unicode line or paragraph separator.
+     */
+    static boolean isOneLine(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** ASCII from {@code lowest} to {@code ~}, without {@code "} or {@code \}. */
+    static boolean quotable(String value, int lowest) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < lowest || c >= 0x7f || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static final class Prefixes extends Parser<PathPrefixes> {
+        private final boolean ignoreCase;
+
+        Prefixes(boolean ignoreCase) {
+            super("comma-separated path prefixes, each starting with / (empty for none)");
+            this.ignoreCase = ignoreCase;
+        }
+
+        @Override
+        PathPrefixes parse(String value) {
+            PathPrefixes prefixes = PathPrefixes.of(list(value), ignoreCase);
+            return isOneLine(prefixes.toString()) ? prefixes : null;
+        }
+    }
+
+    static final class Origins extends Parser<OriginAllowList> {
+        Origins() {
+            super("comma-separated origins scheme://host[:port], or *");
+        }
+
+        @Override
+        OriginAllowList parse(String value) {
+            OriginAllowList origins = value.trim().equals("*") ? OriginAllowList.any() : OriginAllowList.of(list(value));
+            return isOneLine(origins.toString()) ? origins : null;
+        }
+    }
+
+    static final class Hosts extends Parser<HostAllowList> {
+        Hosts() {
+            super("comma-separated host names or IP literals, port optional, or *");
+        }
+
+        @Override
+        HostAllowList parse(String value) {
+            HostAllowList hosts = value.trim().equals("*") ? HostAllowList.any() : HostAllowList.of(list(value));
+            return isOneLine(hosts.toString()) ? hosts : null;
+        }
+    }
+
+    /**
+     * An IPv4 dotted quad or an IPv6 literal (brackets and zone allowed), in its canonical form:
+     * IPv6 in brackets. A zone must name an interface of this host, as the JVM requires when it
+     * makes the address: the agent can always make the address the BIND gate narrows binds to.
+     */
+    static final class IpLiteral extends Parser<String> {
+        IpLiteral() {
+            super("an IPv4 or IPv6 address literal, such as 127.0.0.1, ::1 or 0.0.0.0");
+        }
+
+        @Override
+        String parse(String value) {
+            String text = value.trim();
+            if (text.indexOf(':') < 0) {
+                // Neither the IP library nor InetAddress, whose class initialization alone costs
+                // milliseconds: the default is validated in premain of every JVM.
+                return PeerAddresses.isDottedQuad(text) ? canonicalDottedQuad(text) : null;
+            }
+            String canonical = PeerAddresses.canonicalLiteral(text);
+            if (canonical == null) {
+                return null;
+            }
+            if (canonical.indexOf('%') >= 0) {
+                try {
+                    InetAddress.getByName(canonical); // bracketed: never a name lookup
+                } catch (UnknownHostException e) {
+                    return null; // a zone naming no interface here
+                }
+            }
+            return canonical;
+        }
+
+        /** Without leading zeros. */
+        private static String canonicalDottedQuad(String dottedQuad) {
+            StringBuilder canonical = new StringBuilder(15);
+            for (String octet : dottedQuad.split("\\.")) {
+                canonical.append(canonical.length() == 0 ? "" : ".").append(Integer.parseInt(octet));
+            }
+            return canonical.toString();
+        }
+    }
+
+    /** Sorted ports. */
+    static final class Ports extends Parser<int[]> {
+        Ports() {
+            super("comma-separated ports 1-65535");
+        }
+
+        @Override
+        int[] parse(String value) {
+            List<String> entries = nonEmptyList(value);
+            if (entries == null) {
+                return null;
+            }
+            int[] ports = new int[entries.size()];
+            for (int i = 0; i < ports.length; i++) {
+                String port = entries.get(i);
+                // ASCII digits only: Integer.parseInt also takes a sign and other scripts' digits.
+                if (port.length() > 5 || !asciiDigits(port)) {
+                    return null;
+                }
+                ports[i] = Integer.parseInt(port);
+                if (ports[i] < 1 || ports[i] > 65535) {
+                    return null;
+                }
+            }
+            Arrays.sort(ports);
+            return ports;
+        }
+
+        private static boolean asciiDigits(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Field names (RFC 9110 tokens), lower-cased: the gates compare them ignoring case. */
+    static final class HeaderNames extends Parser<List<String>> {
+        HeaderNames() {
+            super("comma-separated header field names");
+        }
+
+        @Override
+        List<String> parse(String value) {
+            List<String> names = nonEmptyList(value);
+            if (names == null) {
+                return null;
+            }
+            List<String> lowerCase = new ArrayList<>(names.size());
+            for (String name : names) {
+                for (int i = 0; i < name.length(); i++) {
+                    if (!Ascii.isTokenChar(name.charAt(i))) {
+                        return null;
+                    }
+                }
+                lowerCase.add(name.toLowerCase(Locale.ROOT));
+            }
+            return List.copyOf(lowerCase);
+        }
+    }
+}

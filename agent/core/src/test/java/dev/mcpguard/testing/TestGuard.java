@@ -1,0 +1,57 @@
+package dev.mcpguard.testing;
+
+import dev.mcpguard.config.Config;
+import dev.mcpguard.config.KnobSource;
+import dev.mcpguard.core.DecisionSink;
+import dev.mcpguard.core.GateMode;
+import dev.mcpguard.core.GateName;
+import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.GuardSettings;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A {@link Guard} for tests, configured as an operator would: by knobs, through the agent's own
+ * parsing, so a test gets the product's defaults for everything it does not set.
+ */
+public final class TestGuard {
+    private final Map<String, String> env = new HashMap<>();
+    private DecisionSink sink;
+
+    private TestGuard() {
+    }
+
+    public static TestGuard builder() {
+        return new TestGuard();
+    }
+
+    /** @param name the knob's environment name, {@code MCPGUARD_...} */
+    public TestGuard knob(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    public TestGuard without(String name) {
+        env.remove(name);
+        return this;
+    }
+
+    public TestGuard mode(GateName gate, GateMode mode) {
+        return knob("MCPGUARD_" + gate.name() + "_MODE", mode.knobValue());
+    }
+
+    public TestGuard sink(DecisionSink sink) {
+        this.sink = sink;
+        return this;
+    }
+
+    public GuardSettings settings() {
+        Config config = Config.load(new KnobSource(env, new Properties()));
+        return config.guardSettings(config.acceptedTokens());
+    }
+
+    public Guard build() {
+        return new Guard(settings(), sink);
+    }
+}
