@@ -52,11 +52,9 @@ public final class GateFilter extends Filter {
             if (exchange.getResponseCode() == -1) {
                 Headers headers = exchange.getResponseHeaders();
                 headers.clear();
-                headers.set("Content-Type", Refusal.CONTENT_TYPE);
-                headers.set("Cache-Control", Refusal.CACHE_CONTROL);
-                headers.set("Connection", "close");
-                if (refusal.wwwAuthenticate() != null) {
-                    headers.set("WWW-Authenticate", refusal.wwwAuthenticate());
+                int count = refusal.headerCount(true);
+                for (int i = 0; i < count; i++) {
+                    headers.set(refusal.headerName(i), refusal.headerValue(i));
                 }
                 exchange.sendResponseHeaders(refusal.status(), refusal.body().length);
                 // Not closed here: closing the response stream drains the request body.

@@ -11,7 +11,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Connection;
@@ -255,12 +254,10 @@ public final class Http2Gate implements Http2FrameListener {
 
     private static Http2Headers head(Refusal refusal) {
         Http2Headers headers = new DefaultHttp2Headers()
-                .status(HttpResponseStatus.valueOf(refusal.status()).codeAsText())
-                .set(HttpHeaderNames.CONTENT_TYPE, Refusal.CONTENT_TYPE)
-                .set(HttpHeaderNames.CACHE_CONTROL, Refusal.CACHE_CONTROL)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, refusal.body().length);
-        if (refusal.wwwAuthenticate() != null) {
-            headers.set(HttpHeaderNames.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
+                .status(HttpResponseStatus.valueOf(refusal.status()).codeAsText());
+        int count = refusal.headerCount(false);
+        for (int i = 0; i < count; i++) {
+            headers.set(refusal.lowerCaseHeaderName(i), refusal.headerValue(i));
         }
         return headers;
     }

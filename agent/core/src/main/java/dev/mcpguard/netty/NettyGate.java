@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -273,13 +272,10 @@ public final class NettyGate extends ChannelDuplexHandler {
         // The body array is shared by every refusal of its kind: Netty only reads it.
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(refusal.status()), Unpooled.wrappedBuffer(refusal.body()));
-        HttpHeaders headers = response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, Refusal.CONTENT_TYPE)
-                .set(HttpHeaderNames.CACHE_CONTROL, Refusal.CACHE_CONTROL)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, refusal.body().length);
-        if (refusal.wwwAuthenticate() != null) {
-            headers.set(HttpHeaderNames.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
+        HttpHeaders headers = response.headers();
+        int count = refusal.headerCount(true);
+        for (int i = 0; i < count; i++) {
+            headers.set(refusal.lowerCaseHeaderName(i), refusal.headerValue(i));
         }
         return response;
     }
