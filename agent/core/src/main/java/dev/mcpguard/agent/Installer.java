@@ -50,7 +50,7 @@ public final class Installer {
             "dev.mcpguard.netty.NettyHttp2Instrumentation",
             "dev.mcpguard.netty.NettyListenerInstrumentation",
             "dev.mcpguard.undertow.UndertowInstrumentation",
-            "dev.mcpguard.jdkhttp.JdkHttpServerInstrumentation",
+            "dev.mcpguard.jdkhttp.JdkHttpInstrumentation",
             "dev.mcpguard.quic.QuicInstrumentation",
             "dev.mcpguard.bind.BindInstrumentation");
 

@@ -14,12 +14,12 @@ import java.io.InputStream;
  */
 final class BodyLimitedInputStream extends FilterInputStream {
     private final HttpExchange exchange;
-    private final JdkRequestView view;
+    private final JdkHttpRequestView view;
     private final Guard guard;
     private long read;
     private boolean cut;
 
-    BodyLimitedInputStream(InputStream body, HttpExchange exchange, JdkRequestView view, Guard guard) {
+    BodyLimitedInputStream(InputStream body, HttpExchange exchange, JdkHttpRequestView view, Guard guard) {
         super(body);
         this.exchange = exchange;
         this.view = view;
@@ -59,9 +59,9 @@ final class BodyLimitedInputStream extends FilterInputStream {
     private void count(long bytes) throws IOException {
         long before = read;
         read += bytes;
-        if (guard.bodyRead(before, read, view, GateFilter.STACK)) {
+        if (guard.bodyRead(before, read, view, JdkHttpGate.STACK)) {
             cut = true;
-            GateFilter.refuse(exchange, guard.bodyTooLarge());
+            JdkHttpGate.refuse(exchange, guard.bodyTooLarge());
             throw new BodyLimitExceeded(guard.maxBodyBytes());
         }
     }

@@ -49,7 +49,7 @@ public final class NettyGate extends ChannelDuplexHandler {
     static final String STACK = "netty";
     /**
      * Set on a connection when a request asking to upgrade passed the gates: if the server
-     * upgrades to h2c, that request comes back to {@link Http2Gate} as stream 1, gated already.
+     * upgrades to h2c, that request comes back to {@link NettyHttp2Gate} as stream 1, gated already.
      */
     static final AttributeKey<Boolean> UPGRADE_GATED = AttributeKey.valueOf("mcpguard.upgrade-gated");
     private static final long LINGER_MILLIS = 1000;
@@ -74,7 +74,7 @@ public final class NettyGate extends ChannelDuplexHandler {
     private boolean refusing;
     /**
      * No HTTP/1.x codec in front any more (the connection upgraded): everything passes. Requests
-     * that an HTTP/2 adapter turns into {@code HttpRequest}s were gated as streams by {@link Http2Gate}.
+     * that an HTTP/2 adapter turns into {@code HttpRequest}s were gated as streams by {@link NettyHttp2Gate}.
      * Set by {@link GatePlacement}, possibly before the channel is registered, hence volatile.
      */
     private volatile boolean unplugged;

@@ -29,7 +29,7 @@ public final class QuicInstrumentation implements ServerInstrumentation {
 
     @Override
     public List<String> helperClassNames() {
-        return List.of(); // QuicRefusal is on the bootstrap class path and names no Netty type
+        return List.of(); // QuicGate is on the bootstrap class path and names no Netty type
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.io.OutputStream;
  * The first filter of every context of a JDK {@code HttpServer}: gates each exchange before any
  * application filter or handler. Injected into the server's (platform) class loader; holds no policy.
  */
-public final class GateFilter extends Filter {
+public final class JdkHttpGate extends Filter {
     static final String STACK = "jdk-httpserver";
 
     @Override
@@ -31,7 +31,7 @@ public final class GateFilter extends Filter {
 
     private static boolean refused(HttpExchange exchange) {
         Guard guard = ActiveGuard.get();
-        JdkRequestView view = new JdkRequestView(exchange);
+        JdkHttpRequestView view = new JdkHttpRequestView(exchange);
         Verdict verdict = guard.checkOrFail(view, STACK);
         if (verdict.allowed()) {
             if (verdict.countsBody()) {
