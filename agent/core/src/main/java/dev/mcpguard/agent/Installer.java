@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -96,7 +95,7 @@ public final class Installer {
         Banner.print(log, version, attached ? "attached" : "started", config, servers);
         HelperInjector.openClassLoader(instrumentation);
         GatesMBeanRegistration jmx = GatesMBeanRegistration.start(audit.counters(), modes(config), log);
-        InstrumentationListener listener = new InstrumentationListener(log, families(servers), jmx::serverInstrumented);
+        InstrumentationListener listener = new InstrumentationListener(log, servers, jmx::serverInstrumented);
         UngatedListeners.install(new ListenerOwners(listener, servers), config.refuseUngatedListeners(), log);
         instrument(instrumentation, agentJar, servers, listener);
         return attached ? AttachReport.lines(version, config, bindPolicy, listener) : List.of();
@@ -157,16 +156,6 @@ public final class Installer {
             }
         }
         return loaded.toArray(new Class<?>[0]);
-    }
-
-    private static Map<String, String> families(List<ServerInstrumentation> servers) {
-        Map<String, String> familyByType = new HashMap<>();
-        for (ServerInstrumentation server : servers) {
-            for (ServerInstrumentation.Hook hook : server.hooks()) {
-                familyByType.put(hook.typeName(), server.family());
-            }
-        }
-        return familyByType;
     }
 
     private static void instrument(Instrumentation instrumentation, File agentJar, List<ServerInstrumentation> servers,

@@ -23,6 +23,11 @@ public final class JdkHttpInstrumentation implements ServerInstrumentation {
     }
 
     @Override
+    public List<String> listenerPackages() {
+        return List.of("sun.net.httpserver.");
+    }
+
+    @Override
     public String supportedVersions() {
         return "the JDK's com.sun.net.httpserver, Java 17 and later";
     }

@@ -14,7 +14,7 @@ import java.util.List;
  * Both the incubator codec (Netty 4.1) and Netty 4.2's.
  */
 public final class QuicInstrumentation implements ServerInstrumentation {
-    public static final String FAMILY = "quic (refused)";
+    private static final String FAMILY = "quic (refused)";
     private static final String ADVICE = "dev.mcpguard.quic.QuicBuildAdvice";
 
     @Override
