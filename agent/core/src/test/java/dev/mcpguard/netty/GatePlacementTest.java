@@ -4,9 +4,9 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpguard.core.AcceptedTokens;
-import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
+import dev.mcpguard.testing.StaticState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -61,15 +61,14 @@ class GatePlacementTest {
 
     @BeforeEach
     void activateGuard() {
-        previousGuard = ActiveGuard.get();
-        ActiveGuard.set(Guard.builder().sink(sink).maxBodyBytes(1024)
+        previousGuard = StaticState.swapGuard(Guard.builder().sink(sink).maxBodyBytes(1024)
                 .tokens(AcceptedTokens.of(List.of(AcceptedTokens.sha256(TOKEN)))).build());
     }
 
     @AfterEach
     void restoreGuard() {
         channels.forEach(EmbeddedChannel::finishAndReleaseAll);
-        ActiveGuard.set(previousGuard);
+        StaticState.swapGuard(previousGuard);
         assertThat(sink.failures()).as("internal failures reported").isEmpty();
     }
 

@@ -4,11 +4,11 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpguard.core.AcceptedTokens;
-import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
+import dev.mcpguard.testing.StaticState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -118,14 +118,14 @@ class NettyHttp2GateTest {
 
     @BeforeEach
     void activateGuard() {
-        previousGuard = ActiveGuard.get();
-        ActiveGuard.set(guard(GateMode.ENFORCE)); // read by each NettyHttp2Gate when the advice creates it
+        // read by each NettyHttp2Gate when the advice creates it
+        previousGuard = StaticState.swapGuard(guard(GateMode.ENFORCE));
     }
 
     @AfterEach
     void restoreGuard() {
         servers.forEach(server -> server.channel.finishAndReleaseAll());
-        ActiveGuard.set(previousGuard);
+        StaticState.swapGuard(previousGuard);
         assertThat(sink.failures()).as("internal failures reported").isEmpty();
     }
 
@@ -441,7 +441,7 @@ class NettyHttp2GateTest {
     @ParameterizedTest
     @EnumSource(Model.class)
     void logOnlyLetsTheRefusedRequestsReachTheApplication(Model model) {
-        ActiveGuard.set(guard(GateMode.LOG_ONLY));
+        StaticState.swapGuard(guard(GateMode.LOG_ONLY));
         Server server = start(model);
 
         server.headers(3, anonymous("GET"), true);
