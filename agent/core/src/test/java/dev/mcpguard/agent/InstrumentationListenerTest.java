@@ -1,6 +1,5 @@
 package dev.mcpguard.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -20,10 +19,11 @@ class InstrumentationListenerTest {
 
     private final AtomicInteger serversInstrumented = new AtomicInteger();
     private final InstrumentationListener listener = new InstrumentationListener(NOPLogger.NOP_LOGGER, List.of(
-            new Family("sockets", SOCKET_TYPE, false, List.of()),
-            new Family("server", SERVER_TYPE, true, List.of("connections accepted before the attach are not gated")),
-            new Family("server", OTHER_SERVER_TYPE, true, List.of("a second limit of the same family")),
-            new Family("other", Short.class.getName(), true, List.of("a limit of a family not loaded"))),
+            new FakeInstrumentation("sockets").hooking(SOCKET_TYPE).sockets(),
+            new FakeInstrumentation("server").hooking(SERVER_TYPE)
+                    .attachLimit("connections accepted before the attach are not gated"),
+            new FakeInstrumentation("server").hooking(OTHER_SERVER_TYPE).attachLimit("a second limit of the same family"),
+            new FakeInstrumentation("other").hooking(Short.class.getName()).attachLimit("a limit of a family not loaded")),
             serversInstrumented::incrementAndGet);
 
     private void transformed(String typeName) throws ClassNotFoundException {
@@ -49,50 +49,5 @@ class InstrumentationListenerTest {
         assertThat(serversInstrumented).hasValue(1);
         assertThat(listener.attachLimits()).containsExactly("connections accepted before the attach are not gated",
                 "a second limit of the same family");
-    }
-
-    /** One instrumentation hooking one type. */
-    private static final class Family implements ServerInstrumentation {
-        private final String family;
-        private final String typeName;
-        private final boolean guardsRequests;
-        private final List<String> attachLimits;
-
-        Family(String family, String typeName, boolean guardsRequests, List<String> attachLimits) {
-            this.family = family;
-            this.typeName = typeName;
-            this.guardsRequests = guardsRequests;
-            this.attachLimits = attachLimits;
-        }
-
-        @Override
-        public String family() {
-            return family;
-        }
-
-        @Override
-        public boolean guardsRequests() {
-            return guardsRequests;
-        }
-
-        @Override
-        public List<String> attachLimits() {
-            return attachLimits;
-        }
-
-        @Override
-        public String supportedVersions() {
-            return "any";
-        }
-
-        @Override
-        public List<String> helperClassNames() {
-            return List.of();
-        }
-
-        @Override
-        public List<Hook> hooks() {
-            return List.of(new Hook(typeName, named("toString"), "unused.Advice"));
-        }
     }
 }
