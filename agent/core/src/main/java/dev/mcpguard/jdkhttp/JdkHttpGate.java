@@ -56,11 +56,15 @@ public final class JdkHttpGate extends Filter {
                 for (int i = 0; i < count; i++) {
                     headers.set(refusal.headerName(i), refusal.headerValue(i));
                 }
-                exchange.sendResponseHeaders(refusal.status(), refusal.body().length);
-                // Not closed here: closing the response stream drains the request body.
-                OutputStream body = exchange.getResponseBody();
-                body.write(refusal.body());
-                body.flush();
+                // A response to HEAD has no body (the server's stream takes none): its length is a header.
+                boolean head = "HEAD".equals(exchange.getRequestMethod());
+                exchange.sendResponseHeaders(refusal.status(), head ? -1 : refusal.body().length);
+                if (!head) {
+                    // Not closed here: closing the response stream drains the request body.
+                    OutputStream body = exchange.getResponseBody();
+                    body.write(refusal.body());
+                    body.flush();
+                }
             }
         } catch (Throwable error) {
             ActiveGuard.get().internalError(STACK + " refusal", error);
