@@ -1,12 +1,10 @@
 package dev.mcpguard.agent;
 
-import dev.mcpguard.bind.BindInstrumentation;
 import dev.mcpguard.bind.ListeningSockets;
 import dev.mcpguard.bind.UngatedListeners;
 import dev.mcpguard.config.Config;
 import dev.mcpguard.core.BindPolicy;
 import dev.mcpguard.net.PeerAddresses;
-import dev.mcpguard.netty.NettyInstrumentation;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,12 +37,10 @@ final class AttachReport {
         for (Map.Entry<String, String> type : listener.instrumented().entrySet()) {
             typesByFamily.computeIfAbsent(type.getValue(), family -> new ArrayList<>()).add(type.getKey());
         }
-        boolean server = false;
         for (Map.Entry<String, List<String>> family : typesByFamily.entrySet()) {
             lines.add("  instrumented now: " + family.getKey() + " (" + String.join(", ", family.getValue()) + ")");
-            server |= !family.getKey().equals(BindInstrumentation.FAMILY);
         }
-        if (!server) {
+        if (!listener.serverInstrumented()) {
             lines.add("  no supported server is loaded yet: one that starts later is gated as its classes load");
         }
         for (String sentence : listener.notGated()) {
@@ -54,9 +50,8 @@ final class AttachReport {
             lines.add("  NOT GATED: " + sentence);
         }
         listening(lines, bindPolicy);
-        if (typesByFamily.containsKey(NettyInstrumentation.FAMILY)) {
-            lines.add("  cannot apply after the fact: netty connections accepted before the attach are not gated; "
-                    + "new connections are");
+        for (String limit : listener.attachLimits()) {
+            lines.add("  cannot apply after the fact: " + limit);
         }
         return lines;
     }

@@ -7,6 +7,7 @@ import dev.mcpguard.core.GateName;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import dev.mcpguard.audit.OperatorLog;
 
 /**
@@ -20,6 +21,8 @@ import dev.mcpguard.audit.OperatorLog;
  */
 final class GatesMBeanRegistration implements Runnable {
     private static final long AFTER_SERVER_MILLIS = 3000;
+    /** One registration per JVM: a second would only fail, with a warning, on the name taken. */
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     private final Counters counters;
     private final Map<GateName, GateMode> modes;
@@ -32,8 +35,15 @@ final class GatesMBeanRegistration implements Runnable {
         this.log = log;
     }
 
-    /** The MBean itself is built on the registration thread too: its JMX types are part of the cost. */
+    /**
+     * The MBean itself is built on the registration thread too: its JMX types are part of the cost.
+     *
+     * @throws IllegalStateException when a registration was started already
+     */
     static GatesMBeanRegistration start(Counters counters, Map<GateName, GateMode> modes, OperatorLog log) {
+        if (!STARTED.compareAndSet(false, true)) {
+            throw new IllegalStateException("mcpguard: the MBean registration was started already; it is started once");
+        }
         GatesMBeanRegistration registration = new GatesMBeanRegistration(counters, modes, log);
         Thread thread = new Thread(registration, "mcpguard-jmx");
         thread.setDaemon(true);

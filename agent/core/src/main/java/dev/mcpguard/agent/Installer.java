@@ -51,7 +51,7 @@ public final class Installer {
             "dev.mcpguard.netty.NettyHttp2Instrumentation",
             "dev.mcpguard.netty.NettyListenerInstrumentation",
             "dev.mcpguard.undertow.UndertowInstrumentation",
-            "dev.mcpguard.jdkhttp.JdkHttpServerInstrumentation",
+            "dev.mcpguard.jdkhttp.JdkHttpInstrumentation",
             "dev.mcpguard.quic.QuicInstrumentation",
             "dev.mcpguard.bind.BindInstrumentation");
 
@@ -95,7 +95,7 @@ public final class Installer {
         Banner.print(log, version, attached ? "attached" : "started", config, servers);
         HelperInjector.openClassLoader(instrumentation);
         GatesMBeanRegistration jmx = GatesMBeanRegistration.start(audit.counters(), config.gateModes(), log);
-        InstrumentationListener listener = new InstrumentationListener(log, families(servers), jmx::serverInstrumented);
+        InstrumentationListener listener = new InstrumentationListener(log, servers, jmx::serverInstrumented);
         UngatedListeners.install(new ListenerOwners(listener, servers), config.refuseUngatedListeners(), log);
         instrument(instrumentation, agentJar, servers, listener, publish, log);
         return attached ? AttachReport.lines(version, config, bindPolicy, listener) : List.of();
@@ -130,16 +130,6 @@ public final class Installer {
             }
         }
         return loaded.toArray(new Class<?>[0]);
-    }
-
-    private static Map<String, String> families(List<ServerInstrumentation> servers) {
-        Map<String, String> familyByType = new HashMap<>();
-        for (ServerInstrumentation server : servers) {
-            for (ServerInstrumentation.Hook hook : server.hooks()) {
-                familyByType.put(hook.typeName(), server.family());
-            }
-        }
-        return familyByType;
     }
 
     private static void instrument(Instrumentation instrumentation, File agentJar, List<ServerInstrumentation> servers,

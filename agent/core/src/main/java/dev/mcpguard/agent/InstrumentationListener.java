@@ -1,7 +1,8 @@
 package dev.mcpguard.agent;
 
-import dev.mcpguard.bind.BindInstrumentation;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,22 +29,28 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
             "fi.iki.elonen.NanoHTTPD", "NanoHTTPD");
 
     private final OperatorLog log;
-    private final Map<String, String> familyByType;
+    private final List<ServerInstrumentation> servers;
+    private final Map<String, ServerInstrumentation> serverByType = new HashMap<>();
     private final Runnable onServerInstrumented;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final Map<String, String> instrumented = new ConcurrentSkipListMap<>();
     private final List<String> notGated = new CopyOnWriteArrayList<>();
 
     /** @param onServerInstrumented run after a server type (not a socket type) was instrumented */
-    InstrumentationListener(OperatorLog log, Map<String, String> familyByType, Runnable onServerInstrumented) {
+    InstrumentationListener(OperatorLog log, List<ServerInstrumentation> servers, Runnable onServerInstrumented) {
         this.log = log;
-        this.familyByType = familyByType;
+        this.servers = servers;
         this.onServerInstrumented = onServerInstrumented;
+        for (ServerInstrumentation server : servers) {
+            for (ServerInstrumentation.Hook hook : server.hooks()) {
+                serverByType.put(hook.typeName(), server);
+            }
+        }
     }
 
     /** The hooked types and the servers reported as unguarded: what this listener speaks about. */
     Set<String> watchedTypes() {
-        Set<String> names = new HashSet<>(familyByType.keySet());
+        Set<String> names = new HashSet<>(serverByType.keySet());
         names.addAll(UNGUARDED_SERVERS.keySet());
         return names;
     }
@@ -51,6 +58,27 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
     /** Type name to family, of every type instrumented so far. */
     Map<String, String> instrumented() {
         return instrumented;
+    }
+
+    /** Whether a type whose hooks gate requests was instrumented: is a server here? */
+    boolean serverInstrumented() {
+        for (String type : instrumented.keySet()) {
+            if (serverByType.get(type).guardsRequests()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What the attach cannot do for the families instrumented so far, one sentence each. */
+    List<String> attachLimits() {
+        Set<String> limits = new LinkedHashSet<>();
+        for (ServerInstrumentation server : servers) {
+            if (instrumented.containsValue(server.family())) {
+                limits.addAll(server.attachLimits());
+            }
+        }
+        return List.copyOf(limits);
     }
 
     /** What loaded and is NOT gated, one sentence each. */
@@ -61,11 +89,11 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
     @Override
     public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module,
                                  boolean loaded, DynamicType dynamicType) {
-        String family = familyByType.get(type.getName());
+        ServerInstrumentation server = serverByType.get(type.getName());
         if (reported.add(type.getName())) {
-            log.info("instrumented {}: {}", family, type.getName());
-            instrumented.put(type.getName(), family);
-            if (!BindInstrumentation.FAMILY.equals(family)) {
+            log.info("instrumented {}: {}", server.family(), type.getName());
+            instrumented.put(type.getName(), server.family());
+            if (server.guardsRequests()) {
                 onServerInstrumented.run();
             }
         }
@@ -74,9 +102,9 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
     @Override
     public void onIgnored(TypeDescription type, ClassLoader classLoader, JavaModule module, boolean loaded) {
         String name = type.getName();
-        String family = familyByType.get(name);
-        if (family != null && reported.add(name)) {
-            notGated(family + " loaded in a version mcpguard does not support (" + name
+        ServerInstrumentation server = serverByType.get(name);
+        if (server != null && reported.add(name)) {
+            notGated(server.family() + " loaded in a version mcpguard does not support (" + name
                     + " has none of the hooked methods): its requests are NOT gated");
         } else if (UNGUARDED_SERVERS.containsKey(name) && reported.add(name)) {
             notGated(UNGUARDED_SERVERS.get(name) + " loaded (" + name
@@ -104,9 +132,13 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
 
     @Override
     public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable error) {
-        log.error("could NOT instrument {} ({}): its requests are NOT gated", typeName,
-                familyByType.get(typeName), error);
-        notGated.add("could NOT instrument " + typeName + " (" + familyByType.get(typeName) + "): " + error
-                + "; its requests are NOT gated");
+        String family = family(typeName);
+        log.error("could NOT instrument {} ({}): its requests are NOT gated", typeName, family, error);
+        notGated.add("could NOT instrument " + typeName + " (" + family + "): " + error + "; its requests are NOT gated");
+    }
+
+    private String family(String typeName) {
+        ServerInstrumentation server = serverByType.get(typeName);
+        return server == null ? null : server.family();
     }
 }

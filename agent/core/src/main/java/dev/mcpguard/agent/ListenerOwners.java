@@ -10,30 +10,22 @@ import java.util.Map;
 /**
  * Which gated server family a listener's binding code belongs to, and whether that family is
  * instrumented where it runs. The packages are each family's server code, the code that opens its
- * listeners (Tomcat's shutdown port included); a family counts once one of its hooked types was
- * instrumented, and its hooked types are loaded from the binding code's class loader first, so
- * that a hooked type that a server loads only at its first request (Undertow's) is judged before
- * the listener opens.
+ * listeners ({@link ServerInstrumentation#listenerPackages()}); a family counts once one of its
+ * hooked types was instrumented, and its hooked types are loaded from the binding code's class
+ * loader first, so that a hooked type that a server loads only at its first request (Undertow's)
+ * is judged before the listener opens.
  */
 final class ListenerOwners implements UngatedListeners.Owners {
-    private static final Map<String, String> FAMILY_BY_PACKAGE = new LinkedHashMap<>();
-
-    static {
-        FAMILY_BY_PACKAGE.put("org.apache.catalina.", "tomcat");
-        FAMILY_BY_PACKAGE.put("org.apache.coyote.", "tomcat");
-        FAMILY_BY_PACKAGE.put("org.apache.tomcat.", "tomcat");
-        FAMILY_BY_PACKAGE.put("org.eclipse.jetty.", "jetty");
-        FAMILY_BY_PACKAGE.put("io.undertow.", "undertow");
-        FAMILY_BY_PACKAGE.put("sun.net.httpserver.", "jdk-httpserver");
-        FAMILY_BY_PACKAGE.put("io.netty.", UngatedListeners.NETTY);
-    }
-
+    private final Map<String, String> familyByPackage = new LinkedHashMap<>();
     private final InstrumentationListener listener;
     private final Map<String, List<String>> hookedTypesByFamily = new HashMap<>();
 
     ListenerOwners(InstrumentationListener listener, List<ServerInstrumentation> servers) {
         this.listener = listener;
         for (ServerInstrumentation server : servers) {
+            for (String prefix : server.listenerPackages()) {
+                familyByPackage.put(prefix, server.family());
+            }
             for (ServerInstrumentation.Hook hook : server.hooks()) {
                 hookedTypesByFamily.computeIfAbsent(server.family(), family -> new ArrayList<>()).add(hook.typeName());
             }
@@ -43,7 +35,7 @@ final class ListenerOwners implements UngatedListeners.Owners {
     @Override
     public String family(Class<?> type) {
         String name = type.getName();
-        for (Map.Entry<String, String> entry : FAMILY_BY_PACKAGE.entrySet()) {
+        for (Map.Entry<String, String> entry : familyByPackage.entrySet()) {
             if (name.startsWith(entry.getKey())) {
                 return entry.getValue();
             }

@@ -21,6 +21,30 @@ public interface ServerInstrumentation {
      */
     String supportedVersions();
 
+    /**
+     * Whether this family's hooks gate a server's requests: its types loading means a server is
+     * coming up. False for the BIND gate's socket hooks, which every JVM that binds loads.
+     */
+    default boolean guardsRequests() {
+        return true;
+    }
+
+    /**
+     * What an attach cannot do for this family's servers that already run, one sentence each, for
+     * the attach report once a type of the family is instrumented.
+     */
+    default List<String> attachLimits() {
+        return List.of();
+    }
+
+    /**
+     * The packages of this family's server code, the code that opens its listeners: a server
+     * socket bound from there belongs to this family (design §6). Prefixes ending in a dot.
+     */
+    default List<String> listenerPackages() {
+        return List.of();
+    }
+
     /** Helper classes injected into the server's class loader before the first advised type loads. */
     List<String> helperClassNames();
 

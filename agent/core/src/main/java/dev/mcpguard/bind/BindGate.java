@@ -20,8 +20,19 @@ public final class BindGate {
     private BindGate() {
     }
 
-    /** Set once, before the bind hooks are installed. */
-    public static void install(BindPolicy bindPolicy, OperatorLog operatorLog) {
+    /**
+     * Set once, before the bind hooks are installed: sockets already narrowed by one policy must
+     * not find the next bind judged by another.
+     *
+     * @throws IllegalStateException when a policy is installed already
+     */
+    public static synchronized void install(BindPolicy bindPolicy, OperatorLog operatorLog) {
+        if (bindPolicy == null || operatorLog == null) {
+            throw new NullPointerException("bind policy and operator log");
+        }
+        if (policy != null) {
+            throw new IllegalStateException("mcpguard: the BIND gate is installed already; it is installed once");
+        }
         log = operatorLog;
         policy = bindPolicy;
     }

@@ -15,12 +15,18 @@ import java.util.List;
  * incubator). Each of those declares its own {@code doBind(SocketAddress)} that binds and listens.
  */
 public final class BindInstrumentation implements ServerInstrumentation {
-    public static final String FAMILY = "bind";
+    private static final String FAMILY = "bind";
     private static final String ADVICE = "dev.mcpguard.bind.ChannelBindAdvice";
 
     @Override
     public String family() {
         return FAMILY;
+    }
+
+    /** Sockets, not requests: a JVM that binds one need not be a server mcpguard gates. */
+    @Override
+    public boolean guardsRequests() {
+        return false;
     }
 
     @Override

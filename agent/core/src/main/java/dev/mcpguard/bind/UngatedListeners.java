@@ -47,8 +47,18 @@ public final class UngatedListeners {
     private UngatedListeners() {
     }
 
-    /** Set once, before the bind hooks are installed. */
-    public static void install(Owners listenerOwners, boolean refuseUngated, OperatorLog operatorLog) {
+    /**
+     * Set once, before the bind hooks are installed.
+     *
+     * @throws IllegalStateException when the owners are installed already
+     */
+    public static synchronized void install(Owners listenerOwners, boolean refuseUngated, OperatorLog operatorLog) {
+        if (listenerOwners == null || operatorLog == null) {
+            throw new NullPointerException("listener owners and operator log");
+        }
+        if (owners != null) {
+            throw new IllegalStateException("mcpguard: the listener owners are installed already; they are installed once");
+        }
         log = operatorLog;
         refuse = refuseUngated;
         owners = listenerOwners;

@@ -10,8 +10,19 @@ public final class ActiveGuard {
     private ActiveGuard() {
     }
 
-    /** Set once, before any instrumentation is installed. */
-    public static void set(Guard active) {
+    /**
+     * Set once, before any instrumentation is installed: servers already gated by one guard must
+     * never find another under them.
+     *
+     * @throws IllegalStateException when a guard is set already
+     */
+    public static synchronized void set(Guard active) {
+        if (active == null) {
+            throw new NullPointerException("guard");
+        }
+        if (guard != null) {
+            throw new IllegalStateException("mcpguard: the active guard is set already; it is set once");
+        }
         guard = active;
     }
 

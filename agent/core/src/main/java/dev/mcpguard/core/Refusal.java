@@ -1,29 +1,43 @@
 package dev.mcpguard.core;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The response that refuses a request (design §5), rendered once at start so that refusing
- * allocates nothing. The body is a one-line JSON-RPC 2.0 error.
+ * allocates nothing. The body is a one-line JSON-RPC 2.0 error; the headers are one list that
+ * every adapter writes in a loop, {@code Connection: close} last.
  */
 public final class Refusal {
-    public static final String CONTENT_TYPE = "application/json";
-    public static final String CACHE_CONTROL = "no-store";
-
     private final GateName gate;
     private final Reason reason;
-    private final String bodyText;
     private final byte[] body;
-    private final String wwwAuthenticate;
+    private final String[] headerNames;
+    private final String[] lowerCaseHeaderNames;
+    private final String[] headerValues;
 
     Refusal(GateName gate, Reason reason, String wwwAuthenticate) {
         this.gate = gate;
         this.reason = reason;
-        this.wwwAuthenticate = wwwAuthenticate;
-        this.bodyText = ("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":" + code(reason.status())
+        this.body = ("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":" + code(reason.status())
                 + ",\"message\":\"" + message(reason.status()) + "\",\"data\":{\"gate\":\"" + gate.id()
-                + "\",\"error\":\"" + reason.id() + "\"}}}");
-        this.body = bodyText.getBytes(StandardCharsets.US_ASCII);
+                + "\",\"error\":\"" + reason.id() + "\"}}}").getBytes(StandardCharsets.US_ASCII);
+        List<String> names = new ArrayList<>(List.of("Content-Type", "Cache-Control", "Content-Length"));
+        List<String> values = new ArrayList<>(List.of("application/json", "no-store", Integer.toString(body.length)));
+        if (wwwAuthenticate != null) {
+            names.add("WWW-Authenticate");
+            values.add(wwwAuthenticate);
+        }
+        names.add("Connection");
+        values.add("close");
+        this.headerNames = names.toArray(new String[0]);
+        this.headerValues = values.toArray(new String[0]);
+        this.lowerCaseHeaderNames = new String[headerNames.length];
+        for (int i = 0; i < headerNames.length; i++) {
+            lowerCaseHeaderNames[i] = headerNames[i].toLowerCase(Locale.ROOT);
+        }
     }
 
     public GateName gate() {
@@ -43,14 +57,30 @@ public final class Refusal {
         return body;
     }
 
-    /** The same JSON body as text (ASCII), for servers that only offer a writer. */
-    public String bodyText() {
-        return bodyText;
+    /**
+     * How many of the headers a response over {@code http1} carries: all of them over HTTP/1, all
+     * but the last, {@code Connection}, over HTTP/2 and 3, which forbid connection-specific headers
+     * (RFC 9113 §8.2.2) and end the refused stream only.
+     */
+    public int headerCount(boolean http1) {
+        return http1 ? headerNames.length : headerNames.length - 1;
     }
 
-    /** The {@code WWW-Authenticate} value for a 401, else {@code null}. */
-    public String wwwAuthenticate() {
-        return wwwAuthenticate;
+    /**
+     * The name of header {@code index}, spelled as servers' own header tables spell it
+     * ({@code Content-Type}), so that they find their constant for it rather than make one.
+     */
+    public String headerName(int index) {
+        return headerNames[index];
+    }
+
+    /** The same name in lower case, as HTTP/2 and 3 require and Netty's header names are. */
+    public String lowerCaseHeaderName(int index) {
+        return lowerCaseHeaderNames[index];
+    }
+
+    public String headerValue(int index) {
+        return headerValues[index];
     }
 
     private static int code(int status) {

@@ -49,7 +49,7 @@ final class BodyLimitedInputStream extends FilterInputStream {
 
     private void count(long bytes) throws IOException {
         if (meter.add(bytes) == BodyMeter.Answer.REFUSE) {
-            GateFilter.refuse(exchange, meter.refusal());
+            JdkHttpGate.refuse(exchange, meter.refusal());
         }
         meter.throwIfCut();
     }

@@ -17,7 +17,7 @@ final class FiltersAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.Return List<Filter> filters) {
         if (filters != null) {
-            JdkHttpServerGate.guard(filters);
+            GatePlacement.guard(filters);
         }
     }
 }

@@ -38,7 +38,7 @@ public final class NoContext {
         try {
             FALLBACKS.put(contexts, NEW_CONTEXT.newInstance(protocol, "/", new NotFound(), server));
         } catch (Throwable error) {
-            ActiveGuard.get().internalError(GateFilter.STACK + " fallback context", error);
+            ActiveGuard.get().internalError(JdkHttpGate.STACK + " fallback context", error);
         }
     }
 
@@ -60,7 +60,7 @@ public final class NoContext {
             constructor.setAccessible(true);
             return constructor;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            ActiveGuard.get().internalError(GateFilter.STACK + " fallback context", e);
+            ActiveGuard.get().internalError(JdkHttpGate.STACK + " fallback context", e);
             return null;
         }
     }

@@ -8,7 +8,6 @@ import dev.mcpguard.core.Verdict;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -75,15 +74,11 @@ public final class JettyGate {
             response.reset();
             response.setStatus(refusal.status());
             HttpFields.Mutable headers = response.getHeaders();
-            headers.put(HttpHeader.CONTENT_TYPE, Refusal.CONTENT_TYPE);
-            headers.put(HttpHeader.CACHE_CONTROL, Refusal.CACHE_CONTROL);
-            if (response.getRequest().getConnectionMetaData().getHttpVersion().getVersion() < 20) {
-                headers.put(HttpHeader.CONNECTION, "close"); // HTTP/2 and 3 forbid it: Jetty ends the stream only
+            // Over HTTP/2 and 3 without Connection: Jetty ends the stream only.
+            int count = refusal.headerCount(response.getRequest().getConnectionMetaData().getHttpVersion().getVersion() < 20);
+            for (int i = 0; i < count; i++) {
+                headers.put(refusal.headerName(i), refusal.headerValue(i));
             }
-            if (refusal.wwwAuthenticate() != null) {
-                headers.put(HttpHeader.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
-            }
-            headers.put(HttpHeader.CONTENT_LENGTH, refusal.body().length);
             response.write(true, ByteBuffer.wrap(refusal.body()), callback);
         } catch (Throwable error) {
             ActiveGuard.get().internalError(STACK + " refusal", error);

@@ -22,6 +22,11 @@ public final class JettyInstrumentation implements ServerInstrumentation {
     }
 
     @Override
+    public List<String> listenerPackages() {
+        return List.of("org.eclipse.jetty.");
+    }
+
+    @Override
     public String supportedVersions() {
         return "Jetty 12.0 – 12.1";
     }

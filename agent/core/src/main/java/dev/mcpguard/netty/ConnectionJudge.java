@@ -15,7 +15,7 @@ import java.util.Map;
  * Judges a Netty server connection once, at the first message a decoder passes on (TLS decrypts
  * and protocol detection hands over outside that path, so this is what the protocol's own decoder
  * made of the bytes): by then a codec the agent gates has its gate in the pipeline
- * ({@link GatePlacement}), or is HTTP/2, whose decoder reads through {@link Http2Gate}. A connection
+ * ({@link GatePlacement}), or is HTTP/2, whose decoder reads through {@link NettyHttp2Gate}. A connection
  * with neither belongs to a listener no gated family owns (design §6): named once per listener,
  * closed under {@code MCPGUARD_UNGATED_LISTENERS=refuse}.
  */

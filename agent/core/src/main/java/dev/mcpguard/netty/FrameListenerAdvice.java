@@ -6,17 +6,17 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * Inlined at the start of {@code DefaultHttp2ConnectionDecoder.frameListener(listener)}: a server
- * connection's decoder gets the {@link Http2Gate} in front of whatever listener the server sets.
+ * connection's decoder gets the {@link NettyHttp2Gate} in front of whatever listener the server sets.
  */
 final class FrameListenerAdvice {
 
     private FrameListenerAdvice() {
     }
 
-    /** {@link Http2Gate#wrap} never throws and applies {@code MCPGUARD_ON_ERROR} itself. */
+    /** {@link NettyHttp2Gate#wrap} never throws and applies {@code MCPGUARD_ON_ERROR} itself. */
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Http2ConnectionDecoder decoder,
                       @Advice.Argument(value = 0, readOnly = false) Http2FrameListener listener) {
-        listener = Http2Gate.wrap(decoder, listener);
+        listener = NettyHttp2Gate.wrap(decoder, listener);
     }
 }

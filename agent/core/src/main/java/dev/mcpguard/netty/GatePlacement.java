@@ -128,7 +128,7 @@ public final class GatePlacement {
             // The codec went (an upgrade to h2c or WebSocket): the gate stays, unplugged, passing
             // everything on. Removing it here would break servers that remove handlers by the
             // names they listed before (Vert.x's h2c upgrade does), and the protocol taking over is
-            // gated where it is decoded (Http2Gate for HTTP/2, whose requests an adapter may still
+            // gated where it is decoded (NettyHttp2Gate for HTTP/2, whose requests an adapter may still
             // hand down this pipeline as HttpRequests).
             if (gate != null) {
                 gate.unplug(true);

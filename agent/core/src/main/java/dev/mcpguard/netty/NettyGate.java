@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -51,7 +50,7 @@ public final class NettyGate extends ChannelDuplexHandler {
     static final String STACK = "netty";
     /**
      * Set on a connection when a request asking to upgrade passed the gates: if the server
-     * upgrades to h2c, that request comes back to {@link Http2Gate} as stream 1, gated already.
+     * upgrades to h2c, that request comes back to {@link NettyHttp2Gate} as stream 1, gated already.
      */
     static final AttributeKey<Boolean> UPGRADE_GATED = AttributeKey.valueOf("mcpguard.upgrade-gated");
     private static final long LINGER_MILLIS = 1000;
@@ -74,7 +73,7 @@ public final class NettyGate extends ChannelDuplexHandler {
     private boolean refusing;
     /**
      * No HTTP/1.x codec in front any more (the connection upgraded): everything passes. Requests
-     * that an HTTP/2 adapter turns into {@code HttpRequest}s were gated as streams by {@link Http2Gate}.
+     * that an HTTP/2 adapter turns into {@code HttpRequest}s were gated as streams by {@link NettyHttp2Gate}.
      * Set by {@link GatePlacement}, possibly before the channel is registered, hence volatile.
      */
     private volatile boolean unplugged;
@@ -250,13 +249,10 @@ public final class NettyGate extends ChannelDuplexHandler {
         // The body array is shared by every refusal of its kind: Netty only reads it.
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(refusal.status()), Unpooled.wrappedBuffer(refusal.body()));
-        HttpHeaders headers = response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, Refusal.CONTENT_TYPE)
-                .set(HttpHeaderNames.CACHE_CONTROL, Refusal.CACHE_CONTROL)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, refusal.body().length);
-        if (refusal.wwwAuthenticate() != null) {
-            headers.set(HttpHeaderNames.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
+        HttpHeaders headers = response.headers();
+        int count = refusal.headerCount(true);
+        for (int i = 0; i < count; i++) {
+            headers.set(refusal.lowerCaseHeaderName(i), refusal.headerValue(i));
         }
         return response;
     }

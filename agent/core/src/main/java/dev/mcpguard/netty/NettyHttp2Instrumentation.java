@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Netty HTTP/2 servers (h2 over TLS, h2c by upgrade or prior knowledge): every server connection's
- * decoder reads its frames through an {@link Http2Gate}. Apart from {@link NettyInstrumentation}
+ * decoder reads its frames through an {@link NettyHttp2Gate}. Apart from {@link NettyInstrumentation}
  * because its helpers implement HTTP/2 types: they can only be defined where Netty's HTTP/2 codec is.
  */
 public final class NettyHttp2Instrumentation implements ServerInstrumentation {
@@ -29,8 +29,8 @@ public final class NettyHttp2Instrumentation implements ServerInstrumentation {
     @Override
     public List<String> helperClassNames() {
         // NettyGate holds the h2c upgrade mark both gates share; defined once per loader, whoever comes first.
-        return List.of(PACKAGE + "NettyGate", PACKAGE + "NettyRequestView", PACKAGE + "Http2RequestView",
-                PACKAGE + "Http2Gate", PACKAGE + "Http2Gate$EndRequest");
+        return List.of(PACKAGE + "NettyGate", PACKAGE + "NettyRequestView", PACKAGE + "NettyHttp2RequestView",
+                PACKAGE + "NettyHttp2Gate", PACKAGE + "NettyHttp2Gate$EndRequest");
     }
 
     @Override

@@ -11,13 +11,24 @@ import java.util.List;
  * pipeline places the gate handler right behind the server codec.
  */
 public final class NettyInstrumentation implements ServerInstrumentation {
-    public static final String FAMILY = NettyGate.STACK;
+    private static final String FAMILY = NettyGate.STACK;
 
     private static final String PACKAGE = "dev.mcpguard.netty.";
 
     @Override
     public String family() {
         return FAMILY;
+    }
+
+    /** The gate joins a pipeline when it changes: an accepted connection's pipeline was built already. */
+    @Override
+    public List<String> attachLimits() {
+        return List.of("netty connections accepted before the attach are not gated; new connections are");
+    }
+
+    @Override
+    public List<String> listenerPackages() {
+        return List.of("io.netty.");
     }
 
     @Override

@@ -8,10 +8,10 @@ final class QuicBuildAdvice {
     private QuicBuildAdvice() {
     }
 
-    /** Not suppressed: throwing the refusal is the point. {@link QuicRefusal#check} itself never throws. */
+    /** Not suppressed: throwing the refusal is the point. {@link QuicGate#check} itself never throws. */
     @Advice.OnMethodEnter
     static void enter(@Advice.This Object builder) {
-        RuntimeException refused = QuicRefusal.check(builder);
+        RuntimeException refused = QuicGate.check(builder);
         if (refused != null) {
             throw refused;
         }

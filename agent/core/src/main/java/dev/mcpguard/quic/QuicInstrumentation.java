@@ -14,7 +14,7 @@ import java.util.List;
  * Both the incubator codec (Netty 4.1) and Netty 4.2's.
  */
 public final class QuicInstrumentation implements ServerInstrumentation {
-    public static final String FAMILY = "quic (refused)";
+    private static final String FAMILY = "quic (refused)";
     private static final String ADVICE = "dev.mcpguard.quic.QuicBuildAdvice";
 
     @Override
@@ -29,7 +29,7 @@ public final class QuicInstrumentation implements ServerInstrumentation {
 
     @Override
     public List<String> helperClassNames() {
-        return List.of(); // QuicRefusal is on the bootstrap class path and names no Netty type
+        return List.of(); // QuicGate is on the bootstrap class path and names no Netty type
     }
 
     @Override

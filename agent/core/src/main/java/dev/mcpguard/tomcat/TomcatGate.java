@@ -97,17 +97,13 @@ public final class TomcatGate {
             }
             response.reset();
             response.setStatus(refusal.status());
-            response.setContentType(Refusal.CONTENT_TYPE);
-            response.setHeader("Cache-Control", Refusal.CACHE_CONTROL);
-            if (!TomcatRequestView.isHttp2(request)) {
-                // HTTP/2 forbids connection headers (RFC 9113 §8.2.2): Tomcat ends the stream, and
-                // resets it when the client is still sending, without closing the connection.
-                response.setHeader("Connection", "close");
+            // Over HTTP/2 without Connection: Tomcat ends the stream, and resets it when the client
+            // is still sending, without closing the connection.
+            int headers = refusal.headerCount(!TomcatRequestView.isHttp2(request));
+            for (int i = 0; i < headers; i++) {
+                // Content-Type and Content-Length are parsed into the response's own fields here.
+                response.setHeader(refusal.headerName(i), refusal.headerValue(i));
             }
-            if (refusal.wwwAuthenticate() != null) {
-                response.setHeader("WWW-Authenticate", refusal.wwwAuthenticate());
-            }
-            response.setContentLength(refusal.body().length);
             // Written to the Coyote response: the servlet stream types differ between javax and
             // jakarta Tomcats, and the writer would add a charset to the content type.
             response.getCoyoteResponse().doWrite(ByteBuffer.wrap(refusal.body()));

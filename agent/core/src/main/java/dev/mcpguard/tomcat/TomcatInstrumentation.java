@@ -23,6 +23,12 @@ public final class TomcatInstrumentation implements ServerInstrumentation {
         return TomcatGate.STACK;
     }
 
+    /** Catalina's too: it opens the shutdown port. */
+    @Override
+    public List<String> listenerPackages() {
+        return List.of("org.apache.catalina.", "org.apache.coyote.", "org.apache.tomcat.");
+    }
+
     @Override
     public String supportedVersions() {
         return "Tomcat 9.0 – 11.0";

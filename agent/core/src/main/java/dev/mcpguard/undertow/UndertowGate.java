@@ -9,7 +9,7 @@ import io.undertow.server.ConduitWrapper;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
-import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.Protocols;
 import java.nio.ByteBuffer;
 import org.xnio.conduits.StreamSourceConduit;
@@ -118,15 +118,12 @@ public final class UndertowGate {
             exchange.setStatusCode(refusal.status());
             HeaderMap headers = exchange.getResponseHeaders();
             headers.clear();
-            headers.put(Headers.CONTENT_TYPE, Refusal.CONTENT_TYPE);
-            headers.put(Headers.CACHE_CONTROL, Refusal.CACHE_CONTROL);
-            if (!exchange.getProtocol().equals(Protocols.HTTP_2_0)) {
-                headers.put(Headers.CONNECTION, "close"); // HTTP/2 forbids it; Undertow ends the stream only
+            // Over HTTP/2 without Connection: Undertow ends the stream only.
+            int count = refusal.headerCount(!exchange.getProtocol().equals(Protocols.HTTP_2_0));
+            for (int i = 0; i < count; i++) {
+                // The name is found in Undertow's table of header constants: no HttpString is made.
+                headers.put(HttpString.tryFromString(refusal.headerName(i)), refusal.headerValue(i));
             }
-            if (refusal.wwwAuthenticate() != null) {
-                headers.put(Headers.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
-            }
-            headers.put(Headers.CONTENT_LENGTH, refusal.body().length);
             exchange.getResponseSender().send(ByteBuffer.wrap(refusal.body()));
         } catch (Throwable error) {
             ActiveGuard.get().internalError(STACK + " refusal", error);

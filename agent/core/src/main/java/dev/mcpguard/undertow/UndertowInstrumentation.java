@@ -22,6 +22,11 @@ public final class UndertowInstrumentation implements ServerInstrumentation {
     }
 
     @Override
+    public List<String> listenerPackages() {
+        return List.of("io.undertow.");
+    }
+
+    @Override
     public String supportedVersions() {
         return "Undertow 2.2 – 2.3";
     }

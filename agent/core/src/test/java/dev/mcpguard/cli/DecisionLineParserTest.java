@@ -21,7 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import dev.mcpguard.audit.OperatorLog;
+import dev.mcpguard.testing.QuietLog;
 import java.io.OutputStream;
 
 /** Decision lines as the real {@link DecisionLog} writes them, and everything else on stderr. */
@@ -36,7 +36,7 @@ class DecisionLineParserTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         TestGuard guard = TestGuard.builder()
-                .sink(new AuditTrail(new DecisionLog(json, () -> stream), true, new OperatorLog(new PrintStream(OutputStream.nullOutputStream()))));
+                .sink(new AuditTrail(new DecisionLog(json, () -> stream), true, QuietLog.LOG));
         for (GateName gate : GateName.values()) {
             guard.mode(gate, GateMode.LOG_ONLY);
         }

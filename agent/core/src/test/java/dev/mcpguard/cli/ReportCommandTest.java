@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import dev.mcpguard.audit.OperatorLog;
+import dev.mcpguard.testing.QuietLog;
 import java.io.OutputStream;
 
 /** The {@code report} command on logs written by the real {@link DecisionLog}. */
@@ -45,7 +45,7 @@ class ReportCommandTest {
         PrintStream stderr = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         stderr.println("2026-11-22T06:00:00.000+00:00 INFO mcpguard - mcpguard 0.1.0 started");
         stderr.println("WARNING: A Java agent has been loaded dynamically");
-        AuditTrail trail = new AuditTrail(new DecisionLog(json, () -> stderr), logAllowed, new OperatorLog(new PrintStream(OutputStream.nullOutputStream())));
+        AuditTrail trail = new AuditTrail(new DecisionLog(json, () -> stderr), logAllowed, QuietLog.LOG);
         TestGuard guard = TestGuard.builder().sink(trail).knob("MCPGUARD_TOKEN", TOKEN);
         for (GateName gate : GateName.values()) {
             guard.mode(gate, mode);

@@ -442,7 +442,7 @@ class GuardTest {
         Refusal refusal = guard.check(valid().withoutHeader("Authorization").header("Authorization", "Bearer x").build(), STACK)
                 .refusal();
 
-        assertThat(refusal.wwwAuthenticate()).isEqualTo("Bearer realm=\"corp\", resource_metadata="
+        assertThat(RefusalTest.header(refusal, "WWW-Authenticate")).isEqualTo("Bearer realm=\"corp\", resource_metadata="
                 + "\"https://mcp.example/.well-known/oauth-protected-resource\", error=\"invalid_token\"");
         assertThat(new String(refusal.body(), StandardCharsets.US_ASCII)).isEqualTo(
                 "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"Unauthorized\","
@@ -498,7 +498,7 @@ class GuardTest {
         assertThat(refusal.gate()).isEqualTo(gate);
         assertThat(refusal.reason()).isEqualTo(Reason.GATE_ERROR);
         assertThat(refusal.status()).isEqualTo(503);
-        assertThat(refusal.wwwAuthenticate()).isNull();
+        assertThat(RefusalTest.header(refusal, "WWW-Authenticate")).isNull();
         assertThat(new String(refusal.body(), StandardCharsets.US_ASCII)).isEqualTo(
                 "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":\"Gate Error\","
                         + "\"data\":{\"gate\":\"" + gate.id() + "\",\"error\":\"gate_error\"}}}");

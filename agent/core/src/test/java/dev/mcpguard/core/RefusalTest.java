@@ -3,6 +3,9 @@ package dev.mcpguard.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,6 +17,24 @@ class RefusalTest {
 
     private static String body(Refusal refusal) {
         return new String(refusal.body(), StandardCharsets.US_ASCII);
+    }
+
+    /** The value of header {@code name} in an HTTP/1 refusal, {@code null} when it has none. */
+    static String header(Refusal refusal, String name) {
+        for (int i = 0; i < refusal.headerCount(true); i++) {
+            if (refusal.headerName(i).equals(name)) {
+                return refusal.headerValue(i);
+            }
+        }
+        return null;
+    }
+
+    private static List<String> headers(Refusal refusal, boolean http1) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < refusal.headerCount(http1); i++) {
+            lines.add(refusal.headerName(i) + ": " + refusal.headerValue(i));
+        }
+        return lines;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -43,7 +64,7 @@ class RefusalTest {
         Refusal refusal = new Refusals("mcp", null).gateError(gate);
 
         assertThat(refusal.status()).isEqualTo(503);
-        assertThat(refusal.wwwAuthenticate()).isNull();
+        assertThat(header(refusal, "WWW-Authenticate")).isNull();
         assertThat(body(refusal)).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,"
                 + "\"message\":\"Gate Error\",\"data\":{\"gate\":\"" + gate.id() + "\",\"error\":\"gate_error\"}}}");
     }
@@ -58,14 +79,14 @@ class RefusalTest {
             corp | https://mcp.example/.well-known/oauth-protected-resource | INVALID_REQUEST | Bearer realm="corp", resource_metadata="https://mcp.example/.well-known/oauth-protected-resource", error="invalid_request"
             """)
     void everyUnauthorizedCarriesItsChallenge(String realm, String metadata, Reason reason, String expected) {
-        assertThat(new Refusals(realm, metadata).of(reason).wwwAuthenticate()).isEqualTo(expected);
+        assertThat(header(new Refusals(realm, metadata).of(reason), "WWW-Authenticate")).isEqualTo(expected);
     }
 
     @ParameterizedTest
     @EnumSource(value = Reason.class, names = {"MISSING_TOKEN", "INVALID_TOKEN", "INVALID_REQUEST", "GATE_ERROR"},
             mode = EnumSource.Mode.EXCLUDE)
     void onlyUnauthorizedCarriesAChallenge(Reason reason) {
-        assertThat(new Refusals("mcp", METADATA).of(reason).wwwAuthenticate()).isNull();
+        assertThat(header(new Refusals("mcp", METADATA).of(reason), "WWW-Authenticate")).isNull();
     }
 
     @ParameterizedTest
@@ -78,9 +99,32 @@ class RefusalTest {
     }
 
     @Test
-    void responseHeadersAreFixed() {
-        assertThat(Refusal.CONTENT_TYPE).isEqualTo("application/json");
-        assertThat(Refusal.CACHE_CONTROL).isEqualTo("no-store");
+    void anHttp1RefusalClosesTheConnection() {
+        Refusal refusal = new Refusals("mcp", null).of(Reason.BODY_TOO_LARGE);
+
+        assertThat(headers(refusal, true)).containsExactly("Content-Type: application/json",
+                "Cache-Control: no-store", "Content-Length: " + refusal.body().length, "Connection: close");
+    }
+
+    @Test
+    void anHttp2RefusalHasNoConnectionHeader() {
+        Refusal refusal = new Refusals("mcp", null).of(Reason.INVALID_TOKEN);
+
+        assertThat(headers(refusal, false)).containsExactly("Content-Type: application/json",
+                "Cache-Control: no-store", "Content-Length: " + refusal.body().length,
+                "WWW-Authenticate: Bearer realm=\"mcp\", error=\"invalid_token\"");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Reason.class)
+    void lowerCaseNamesSpellTheSameHeaders(Reason reason) {
+        Refusals refusals = new Refusals("mcp", METADATA);
+        Refusal refusal = reason == Reason.GATE_ERROR ? refusals.gateError(GateName.AUTH) : refusals.of(reason);
+
+        for (int i = 0; i < refusal.headerCount(true); i++) {
+            assertThat(refusal.lowerCaseHeaderName(i)).isEqualTo(refusal.headerName(i).toLowerCase(Locale.ROOT))
+                    .matches("[a-z-]+");
+        }
     }
 
     @Test

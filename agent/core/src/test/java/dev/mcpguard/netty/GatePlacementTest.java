@@ -4,9 +4,9 @@ import dev.mcpguard.testing.TestGuard;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
+import dev.mcpguard.testing.StaticState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -61,15 +61,14 @@ class GatePlacementTest {
 
     @BeforeEach
     void activateGuard() {
-        previousGuard = ActiveGuard.get();
-        ActiveGuard.set(TestGuard.builder().sink(sink).knob("MCPGUARD_MAX_BODY_BYTES", "1024")
+        previousGuard = StaticState.swapGuard(TestGuard.builder().sink(sink).knob("MCPGUARD_MAX_BODY_BYTES", "1024")
                 .knob("MCPGUARD_TOKEN", TOKEN).build());
     }
 
     @AfterEach
     void restoreGuard() {
         channels.forEach(EmbeddedChannel::finishAndReleaseAll);
-        ActiveGuard.set(previousGuard);
+        StaticState.swapGuard(previousGuard);
         assertThat(sink.failures()).as("internal failures reported").isEmpty();
     }
 

@@ -22,6 +22,11 @@ public final class Jetty10Instrumentation implements ServerInstrumentation {
     }
 
     @Override
+    public List<String> listenerPackages() {
+        return List.of("org.eclipse.jetty.");
+    }
+
+    @Override
     public String supportedVersions() {
         return "Jetty 10.0 – 11.0";
     }

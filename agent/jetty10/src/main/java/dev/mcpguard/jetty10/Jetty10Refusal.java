@@ -3,7 +3,6 @@ package dev.mcpguard.jetty10;
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.Refusal;
 import java.io.IOException;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.Response;
 
@@ -31,15 +30,11 @@ public final class Jetty10Refusal {
             }
             response.reset();
             response.setStatus(refusal.status());
-            response.setContentType(Refusal.CONTENT_TYPE);
-            response.setHeader(HttpHeader.CACHE_CONTROL, Refusal.CACHE_CONTROL);
-            if (channel.getRequest().getHttpVersion().getVersion() < 20) {
-                response.setHeader(HttpHeader.CONNECTION, "close"); // HTTP/2 forbids it: Jetty ends the stream only
+            // Over HTTP/2 without Connection: Jetty ends the stream only.
+            int headers = refusal.headerCount(channel.getRequest().getHttpVersion().getVersion() < 20);
+            for (int i = 0; i < headers; i++) {
+                response.setHeader(refusal.headerName(i), refusal.headerValue(i));
             }
-            if (refusal.wwwAuthenticate() != null) {
-                response.setHeader(HttpHeader.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
-            }
-            response.setContentLength(refusal.body().length);
             response.getHttpOutput().write(refusal.body(), 0, refusal.body().length);
             response.closeOutput();
         } catch (Throwable error) {

@@ -4,11 +4,11 @@ import dev.mcpguard.testing.TestGuard;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
+import dev.mcpguard.testing.StaticState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -71,7 +71,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@link Http2Gate} in real Netty HTTP/2 server pipelines, on {@link EmbeddedChannel}: everything
+ * {@link NettyHttp2Gate} in real Netty HTTP/2 server pipelines, on {@link EmbeddedChannel}: everything
  * runs on the calling thread, so no test waits. A client is played frame by frame: its frames are
  * encoded with {@link DefaultHttp2FrameWriter} and written inbound; what the server writes is read
  * back with {@link DefaultHttp2FrameReader}.
@@ -80,7 +80,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (Reactor Netty, gRPC) and {@code InboundHttp2ToHttpAdapter} behind {@code HttpToHttp2ConnectionHandler}.
  * Behind each an "application" records what reaches it and answers 200.
  */
-class Http2GateTest {
+class NettyHttp2GateTest {
     private static final String TOKEN = "good-token";
     private static final int LIMIT = 1024;
     private static final String UNAUTHORIZED_BODY = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,"
@@ -102,7 +102,7 @@ class Http2GateTest {
     /**
      * The gate is installed exactly as in production: the agent's own hook ({@link NettyHttp2Instrumentation},
      * its matcher and {@link FrameListenerAdvice}) is woven into Netty's {@code DefaultHttp2ConnectionDecoder}
-     * in this JVM. So every server built below gets its {@link Http2Gate} from the advice, wherever its
+     * in this JVM. So every server built below gets its {@link NettyHttp2Gate} from the advice, wherever its
      * builder calls {@code frameListener(...)}, with Netty's decorating decoders in their real places.
      * Undone after this class, so no other test sees gated decoders.
      */
@@ -118,14 +118,14 @@ class Http2GateTest {
 
     @BeforeEach
     void activateGuard() {
-        previousGuard = ActiveGuard.get();
-        ActiveGuard.set(guard(GateMode.ENFORCE)); // read by each Http2Gate when the advice creates it
+        // read by each NettyHttp2Gate when the advice creates it
+        previousGuard = StaticState.swapGuard(guard(GateMode.ENFORCE));
     }
 
     @AfterEach
     void restoreGuard() {
         servers.forEach(server -> server.channel.finishAndReleaseAll());
-        ActiveGuard.set(previousGuard);
+        StaticState.swapGuard(previousGuard);
         assertThat(sink.failures()).as("internal failures reported").isEmpty();
     }
 
@@ -441,7 +441,7 @@ class Http2GateTest {
     @ParameterizedTest
     @EnumSource(Model.class)
     void logOnlyLetsTheRefusedRequestsReachTheApplication(Model model) {
-        ActiveGuard.set(guard(GateMode.LOG_ONLY));
+        StaticState.swapGuard(guard(GateMode.LOG_ONLY));
         Server server = start(model);
 
         server.headers(3, anonymous("GET"), true);
@@ -482,12 +482,12 @@ class Http2GateTest {
                 .frameListener(new InboundHttp2ToHttpAdapterBuilder(clientConnection).maxContentLength(1 << 20).build())
                 .build();
 
-        assertThat(client.decoder().frameListener()).isNotInstanceOf(Http2Gate.class);
-        assertThat(adapterClient.decoder().frameListener()).isNotInstanceOf(Http2Gate.class);
+        assertThat(client.decoder().frameListener()).isNotInstanceOf(NettyHttp2Gate.class);
+        assertThat(adapterClient.decoder().frameListener()).isNotInstanceOf(NettyHttp2Gate.class);
         Http2FrameListener listener = new Http2FrameAdapter();
-        assertThat(Http2Gate.wrap(client.decoder(), listener)).isSameAs(listener);
+        assertThat(NettyHttp2Gate.wrap(client.decoder(), listener)).isSameAs(listener);
         // the counter-check: the same advice does wrap a server's
-        assertThat(Http2FrameCodecBuilder.forServer().build().decoder().frameListener()).isInstanceOf(Http2Gate.class);
+        assertThat(Http2FrameCodecBuilder.forServer().build().decoder().frameListener()).isInstanceOf(NettyHttp2Gate.class);
         assertThat(sink.lines()).isEmpty();
     }
 
@@ -536,7 +536,7 @@ class Http2GateTest {
         }
         Server server = new Server(new AddressedChannel(local, remote, pipeline), app);
         Http2ConnectionDecoder decoder = server.channel.pipeline().get(Http2ConnectionHandler.class).decoder();
-        assertThat(decoder.frameListener()).as("the advice wrapped the server's listener").isInstanceOf(Http2Gate.class);
+        assertThat(decoder.frameListener()).as("the advice wrapped the server's listener").isInstanceOf(NettyHttp2Gate.class);
         server.handshake(clientSettings);
         return server;
     }
@@ -557,7 +557,7 @@ class Http2GateTest {
         return server;
     }
 
-    /** A server connection on which {@link Http2Gate#wrap} fails: it is refused a property key. */
+    /** A server connection on which {@link NettyHttp2Gate#wrap} fails: it is refused a property key. */
     private static final class UngateableConnection extends DefaultHttp2Connection {
         UngateableConnection() {
             super(true);
@@ -566,7 +566,7 @@ class Http2GateTest {
         @Override
         public PropertyKey newKey() {
             if (StackWalker.getInstance().walk(frames -> frames.anyMatch(
-                    frame -> frame.getClassName().equals(Http2Gate.class.getName())))) {
+                    frame -> frame.getClassName().equals(NettyHttp2Gate.class.getName())))) {
                 throw new IllegalStateException("simulated: no key for the gate");
             }
             return super.newKey();

@@ -12,7 +12,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Connection;
@@ -42,7 +41,7 @@ import io.netty.handler.codec.http2.Http2Stream;
  * <p>The h2c upgrade's first request was an HTTP/1.1 request, gated by {@link NettyGate} before
  * the upgrade: it is not gated a second time when it comes back here as stream 1.
  */
-public final class Http2Gate implements Http2FrameListener {
+public final class NettyHttp2Gate implements Http2FrameListener {
     /** Marks a stream whose frames are dropped: refused, or cut at the body limit. */
     private static final Object REFUSED = new Object();
     /** Marks a stream whose request was let through: later HEADERS on it are trailers. */
@@ -56,7 +55,7 @@ public final class Http2Gate implements Http2FrameListener {
     /** Set when this connection could not be gated and {@code MCPGUARD_ON_ERROR=deny}: every stream gets it. */
     private final Refusal broken;
 
-    private Http2Gate(Http2FrameListener next, Http2Connection connection, Http2Connection.PropertyKey streamState,
+    private NettyHttp2Gate(Http2FrameListener next, Http2Connection connection, Http2Connection.PropertyKey streamState,
                       Refusal broken) {
         this.next = next;
         this.connection = connection;
@@ -69,7 +68,7 @@ public final class Http2Gate implements Http2FrameListener {
      * swaps its own once SETTINGS arrive) keeps the connection's stream states. Never throws.
      */
     public static Http2FrameListener wrap(Http2ConnectionDecoder decoder, Http2FrameListener listener) {
-        if (listener == null || listener instanceof Http2Gate) {
+        if (listener == null || listener instanceof NettyHttp2Gate) {
             return listener;
         }
         Http2Connection connection = decoder.connection(); // a field read: the gate's one fact it cannot do without
@@ -78,12 +77,12 @@ public final class Http2Gate implements Http2FrameListener {
                 return listener;
             }
             Http2FrameListener current = decoder.frameListener();
-            Http2Connection.PropertyKey streamState = current instanceof Http2Gate
-                    ? ((Http2Gate) current).streamState : connection.newKey();
-            return new Http2Gate(listener, connection, streamState, null);
+            Http2Connection.PropertyKey streamState = current instanceof NettyHttp2Gate
+                    ? ((NettyHttp2Gate) current).streamState : connection.newKey();
+            return new NettyHttp2Gate(listener, connection, streamState, null);
         } catch (Throwable error) {
             Refusal refusal = ActiveGuard.get().adapterFailed(NettyGate.STACK, error);
-            return refusal == null ? listener : new Http2Gate(listener, connection, null, refusal);
+            return refusal == null ? listener : new NettyHttp2Gate(listener, connection, null, refusal);
         }
     }
 
@@ -124,7 +123,7 @@ public final class Http2Gate implements Http2FrameListener {
                     stream.setProperty(streamState, ADMITTED); // the upgraded request, gated as HTTP/1.1
                     return true;
                 }
-                Http2RequestView view = new Http2RequestView(headers, ctx.channel());
+                NettyHttp2RequestView view = new NettyHttp2RequestView(headers, ctx.channel());
                 Verdict verdict = guard.checkOrFail(view, NettyGate.STACK);
                 refusal = verdict.refusal();
                 if (refusal == null) {
@@ -218,11 +217,11 @@ public final class Http2Gate implements Http2FrameListener {
      * link (NoClassDefFoundError on the HTTP/2 type the helper implements).
      */
     private static final class EndRequest implements ChannelFutureListener {
-        private final Http2Gate gate;
+        private final NettyHttp2Gate gate;
         private final ChannelHandlerContext ctx;
         private final int streamId;
 
-        EndRequest(Http2Gate gate, ChannelHandlerContext ctx, int streamId) {
+        EndRequest(NettyHttp2Gate gate, ChannelHandlerContext ctx, int streamId) {
             this.gate = gate;
             this.ctx = ctx;
             this.streamId = streamId;
@@ -254,12 +253,10 @@ public final class Http2Gate implements Http2FrameListener {
 
     private static Http2Headers head(Refusal refusal) {
         Http2Headers headers = new DefaultHttp2Headers()
-                .status(HttpResponseStatus.valueOf(refusal.status()).codeAsText())
-                .set(HttpHeaderNames.CONTENT_TYPE, Refusal.CONTENT_TYPE)
-                .set(HttpHeaderNames.CACHE_CONTROL, Refusal.CACHE_CONTROL)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, refusal.body().length);
-        if (refusal.wwwAuthenticate() != null) {
-            headers.set(HttpHeaderNames.WWW_AUTHENTICATE, refusal.wwwAuthenticate());
+                .status(HttpResponseStatus.valueOf(refusal.status()).codeAsText());
+        int count = refusal.headerCount(false);
+        for (int i = 0; i < count; i++) {
+            headers.set(refusal.lowerCaseHeaderName(i), refusal.headerValue(i));
         }
         return headers;
     }

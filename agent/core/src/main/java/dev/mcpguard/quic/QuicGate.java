@@ -9,9 +9,9 @@ import dev.mcpguard.core.Guard;
  * listener they cannot read must not serve ungated. Lives on the bootstrap class path, names no
  * Netty type. Clients of QUIC (the agent gates servers only) are left alone.
  */
-public final class QuicRefusal {
+public final class QuicGate {
 
-    private QuicRefusal() {
+    private QuicGate() {
     }
 
     /**
@@ -40,7 +40,7 @@ public final class QuicRefusal {
     private static String caller() {
         for (StackTraceElement frame : new Throwable().getStackTrace()) {
             String type = frame.getClassName();
-            if (!type.startsWith("io.netty.") && !type.equals(QuicRefusal.class.getName())) {
+            if (!type.startsWith("io.netty.") && !type.equals(QuicGate.class.getName())) {
                 return type;
             }
         }

@@ -8,11 +8,11 @@ import java.net.URI;
 import java.util.List;
 
 /** A JDK {@code HttpServer} exchange as the gates see it; the server has no forwarded-header handling. */
-final class JdkRequestView implements RequestView {
+final class JdkHttpRequestView implements RequestView {
     private final HttpExchange exchange;
     private final Headers headers;
 
-    JdkRequestView(HttpExchange exchange) {
+    JdkHttpRequestView(HttpExchange exchange) {
         this.exchange = exchange;
         this.headers = exchange.getRequestHeaders();
     }

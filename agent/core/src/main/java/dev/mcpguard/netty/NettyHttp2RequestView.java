@@ -17,7 +17,7 @@ import java.util.function.Predicate;
  * that turns header validation off would otherwise hand its application an {@code Origin} the
  * gates never saw. Pseudo-header fields start with {@code :} and never match a field name.
  */
-final class Http2RequestView implements RequestView {
+final class NettyHttp2RequestView implements RequestView {
     private final Http2Headers headers;
     private final Channel channel;
     /**
@@ -28,7 +28,7 @@ final class Http2RequestView implements RequestView {
     private final String target;
     private final String authority;
 
-    Http2RequestView(Http2Headers headers, Channel channel) {
+    NettyHttp2RequestView(Http2Headers headers, Channel channel) {
         this.headers = headers;
         this.channel = channel;
         this.method = text(headers.method());

@@ -14,12 +14,17 @@ import java.util.List;
  * alike; a request no context matches runs through a fallback context that holds the gate too, so
  * the gates answer before the server's own 404.
  */
-public final class JdkHttpServerInstrumentation implements ServerInstrumentation {
+public final class JdkHttpInstrumentation implements ServerInstrumentation {
     private static final String PACKAGE = "dev.mcpguard.jdkhttp.";
 
     @Override
     public String family() {
-        return GateFilter.STACK;
+        return JdkHttpGate.STACK;
+    }
+
+    @Override
+    public List<String> listenerPackages() {
+        return List.of("sun.net.httpserver.");
     }
 
     @Override
@@ -29,7 +34,7 @@ public final class JdkHttpServerInstrumentation implements ServerInstrumentation
 
     @Override
     public List<String> helperClassNames() {
-        return List.of(PACKAGE + "JdkHttpServerGate", PACKAGE + "GateFilter", PACKAGE + "JdkRequestView",
+        return List.of(PACKAGE + "GatePlacement", PACKAGE + "JdkHttpGate", PACKAGE + "JdkHttpRequestView",
                 PACKAGE + "BodyLimitedInputStream", PACKAGE + "UnreadBody", PACKAGE + "NoContext",
                 PACKAGE + "NoContext$NotFound");
     }

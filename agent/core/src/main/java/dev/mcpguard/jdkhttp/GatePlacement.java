@@ -4,9 +4,9 @@ import com.sun.net.httpserver.Filter;
 import java.util.List;
 
 /** Called from the advice: keeps the gate filter first in a context's filter list. */
-public final class JdkHttpServerGate {
+public final class GatePlacement {
 
-    private JdkHttpServerGate() {
+    private GatePlacement() {
     }
 
     /**
@@ -17,18 +17,18 @@ public final class JdkHttpServerGate {
      * the lock only keeps two exchanges from both moving it.
      */
     public static void guard(List<Filter> filters) {
-        if (!filters.isEmpty() && filters.get(0) instanceof GateFilter) {
+        if (!filters.isEmpty() && filters.get(0) instanceof JdkHttpGate) {
             return;
         }
         synchronized (filters) {
-            if (filters.isEmpty() || !(filters.get(0) instanceof GateFilter)) {
+            if (filters.isEmpty() || !(filters.get(0) instanceof JdkHttpGate)) {
                 // No lambda: this class is defined in the server's loader by hand, without a nest host.
                 for (int i = filters.size() - 1; i >= 0; i--) {
-                    if (filters.get(i) instanceof GateFilter) {
+                    if (filters.get(i) instanceof JdkHttpGate) {
                         filters.remove(i);
                     }
                 }
-                filters.add(0, new GateFilter());
+                filters.add(0, new JdkHttpGate());
             }
         }
     }

@@ -15,7 +15,7 @@ import java.io.OutputStream;
  * The first filter of every context of a JDK {@code HttpServer}: gates each exchange before any
  * application filter or handler. Injected into the server's (platform) class loader; holds no policy.
  */
-public final class GateFilter extends Filter {
+public final class JdkHttpGate extends Filter {
     static final String STACK = "jdk-httpserver";
 
     @Override
@@ -32,7 +32,7 @@ public final class GateFilter extends Filter {
 
     private static boolean refused(HttpExchange exchange) {
         Guard guard = ActiveGuard.get();
-        JdkRequestView view = new JdkRequestView(exchange);
+        JdkHttpRequestView view = new JdkHttpRequestView(exchange);
         Verdict verdict = guard.checkOrFail(view, STACK);
         if (verdict.allowed()) {
             BodyMeter meter = verdict.bodyMeter();
@@ -54,17 +54,19 @@ public final class GateFilter extends Filter {
             if (exchange.getResponseCode() == -1) {
                 Headers headers = exchange.getResponseHeaders();
                 headers.clear();
-                headers.set("Content-Type", Refusal.CONTENT_TYPE);
-                headers.set("Cache-Control", Refusal.CACHE_CONTROL);
-                headers.set("Connection", "close");
-                if (refusal.wwwAuthenticate() != null) {
-                    headers.set("WWW-Authenticate", refusal.wwwAuthenticate());
+                int count = refusal.headerCount(true);
+                for (int i = 0; i < count; i++) {
+                    headers.set(refusal.headerName(i), refusal.headerValue(i));
                 }
-                exchange.sendResponseHeaders(refusal.status(), refusal.body().length);
-                // Not closed here: closing the response stream drains the request body.
-                OutputStream body = exchange.getResponseBody();
-                body.write(refusal.body());
-                body.flush();
+                // A response to HEAD has no body (the server's stream takes none): its length is a header.
+                boolean head = "HEAD".equals(exchange.getRequestMethod());
+                exchange.sendResponseHeaders(refusal.status(), head ? -1 : refusal.body().length);
+                if (!head) {
+                    // Not closed here: closing the response stream drains the request body.
+                    OutputStream body = exchange.getResponseBody();
+                    body.write(refusal.body());
+                    body.flush();
+                }
             }
         } catch (Throwable error) {
             ActiveGuard.get().internalError(STACK + " refusal", error);
