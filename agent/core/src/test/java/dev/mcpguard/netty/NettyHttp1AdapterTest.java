@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.RecordingSink;
 import dev.mcpguard.testing.TestGuard;
+import dev.mcpguard.testing.WovenAdvice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;

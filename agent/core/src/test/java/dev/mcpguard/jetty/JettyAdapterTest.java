@@ -1,0 +1,153 @@
+package dev.mcpguard.jetty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcpguard.core.RecordingSink;
+import dev.mcpguard.testing.TestGuard;
+import dev.mcpguard.testing.WovenAdvice;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.http.HttpTester;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.LocalConnector;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Jetty 12 adapter as a client sees it: a real {@link Server} whose {@code handle} carries the
+ * agent's own advice, driven through a {@link LocalConnector} (HTTP/1.1 bytes in memory, no socket).
+ */
+class JettyAdapterTest {
+    private static final int LIMIT = 1024;
+    private static final String AUTHORIZED = "Host: localhost\r\nAuthorization: Bearer " + TestGuard.TOKEN + "\r\n";
+
+    private static WovenAdvice advice;
+
+    private final RecordingSink sink = new RecordingSink();
+    /** What reached the handler: "path:bodyBytes", or "path:failed" when reading the body failed. */
+    private final List<String> handled = new CopyOnWriteArrayList<>();
+    private TestGuard guard;
+    private Server server;
+    private LocalConnector connector;
+
+    @BeforeAll
+    static void weaveProductionAdvice() {
+        advice = WovenAdvice.of(new JettyInstrumentation());
+    }
+
+    @AfterAll
+    static void unweave() {
+        advice.close();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        guard = TestGuard.activate(sink, LIMIT);
+        server = new Server();
+        connector = new LocalConnector(server);
+        server.addConnector(connector);
+        server.setHandler(new Application());
+        server.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.stop();
+        guard.close();
+        assertThat(sink.failures()).as("internal failures reported").isEmpty();
+    }
+
+    @Test
+    void anUnauthenticatedRequestIsRefused401WithTheRefusalsHeadersAndNeverHandled() throws Exception {
+        HttpTester.Response response = send("GET /mcp HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        assertThat(response.getStatus()).isEqualTo(401);
+        assertThat(response.get("Content-Type")).isEqualTo("application/json");
+        assertThat(response.get("Cache-Control")).isEqualTo("no-store");
+        assertThat(response.get("WWW-Authenticate")).isEqualTo("Bearer realm=\"mcp\"");
+        assertThat(response.getContent()).startsWith("{\"jsonrpc\":\"2.0\"").contains("\"missing_token\"");
+        assertThat(response.getLongField("Content-Length")).isEqualTo(response.getContentBytes().length);
+        assertThat(handled).isEmpty();
+        assertThat(sink.lines()).containsExactly("blocked auth/missing_token/401");
+    }
+
+    @Test
+    void anAllowedRequestReachesTheHandler() throws Exception {
+        HttpTester.Response response = send("GET /mcp HTTP/1.1\r\n" + AUTHORIZED + "\r\n");
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getContent()).isEqualTo("answer:/mcp");
+        assertThat(handled).containsExactly("/mcp:0");
+        assertThat(sink.lines()).containsExactly("allowed");
+    }
+
+    @Test
+    void aDeclaredBodyOverTheLimitIsRefused413AndNeverHandled() throws Exception {
+        HttpTester.Response response = send("POST /mcp HTTP/1.1\r\n" + AUTHORIZED + "Content-Length: " + (LIMIT + 1)
+                + "\r\n\r\n" + "x".repeat(LIMIT + 1));
+
+        assertThat(response.getStatus()).isEqualTo(413);
+        assertThat(response.get("Content-Type")).isEqualTo("application/json");
+        assertThat(response.getContent()).contains("\"body_too_large\"");
+        assertThat(handled).isEmpty();
+        assertThat(sink.lines()).containsExactly("blocked body/body_too_large/413");
+    }
+
+    @Test
+    void aDeclaredBodyAtTheLimitIsHandledWhole() throws Exception {
+        HttpTester.Response response = send("POST /mcp HTTP/1.1\r\n" + AUTHORIZED + "Content-Length: " + LIMIT
+                + "\r\n\r\n" + "x".repeat(LIMIT));
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(handled).containsExactly("/mcp:" + LIMIT);
+        assertThat(sink.lines()).containsExactly("allowed");
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitFailsTheHandlersReadAndIsRefused413() throws Exception {
+        HttpTester.Response response = send("POST /mcp HTTP/1.1\r\n" + AUTHORIZED + "Transfer-Encoding: chunked\r\n\r\n"
+                + chunk(600) + chunk(600) + chunk(600) + "0\r\n\r\n");
+
+        assertThat(response.getStatus()).isEqualTo(413);
+        assertThat(response.getContent()).contains("\"body_too_large\"");
+        assertThat(handled).containsExactly("/mcp:failed");
+        assertThat(sink.lines()).containsExactly("allowed", "blocked body/body_too_large/413");
+    }
+
+    private HttpTester.Response send(String request) throws Exception {
+        HttpTester.Response response = HttpTester.parseResponse(connector.getResponse(request));
+        assertThat(response).as("a whole response").isNotNull();
+        return response;
+    }
+
+    private static String chunk(int size) {
+        return Integer.toHexString(size) + "\r\n" + "x".repeat(size) + "\r\n";
+    }
+
+    /** Reads the whole body, records what it got, and answers {@code 200 answer:<path>}. */
+    private final class Application extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = request.getHttpURI().getPath();
+            String body;
+            try {
+                body = Content.Source.asString(request);
+            } catch (Exception e) {
+                handled.add(path + ":failed");
+                callback.failed(e);
+                return true;
+            }
+            handled.add(path + ":" + body.length());
+            Content.Sink.write(response, true, "answer:" + path, callback);
+            return true;
+        }
+    }
+}
