@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class JettyAdapterTest {
     private static final int LIMIT = 1024;
-    private static final String AUTHORIZED = "Host: localhost\r\nAuthorization: Bearer " + TestGuard.TOKEN + "\r\n";
+    private static final String ANONYMOUS = "Host: localhost\r\n";
+    private static final String AUTHORIZED = ANONYMOUS + "Authorization: Bearer " + TestGuard.TOKEN + "\r\n";
 
     private static WovenAdvice advice;
 
@@ -67,7 +68,7 @@ class JettyAdapterTest {
 
     @Test
     void anUnauthenticatedRequestIsRefused401WithTheRefusalsHeadersAndNeverHandled() throws Exception {
-        HttpTester.Response response = send("GET /mcp HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        HttpTester.Response response = send("GET /mcp HTTP/1.1\r\n" + ANONYMOUS + "\r\n");
 
         assertThat(response.getStatus()).isEqualTo(401);
         assertThat(response.get("Content-Type")).isEqualTo("application/json");
@@ -122,8 +123,14 @@ class JettyAdapterTest {
         assertThat(sink.lines()).containsExactly("allowed", "blocked body/body_too_large/413");
     }
 
+    /**
+     * Sends one request and returns its response once the server has stopped: its threads are done,
+     * so whatever the handler did, after a refusal as well, is recorded by then.
+     */
     private HttpTester.Response send(String request) throws Exception {
-        HttpTester.Response response = HttpTester.parseResponse(connector.getResponse(request));
+        String raw = connector.getResponse(request);
+        server.stop();
+        HttpTester.Response response = HttpTester.parseResponse(raw);
         assertThat(response).as("a whole response").isNotNull();
         return response;
     }
