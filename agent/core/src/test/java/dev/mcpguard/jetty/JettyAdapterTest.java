@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcpguard.core.RecordingSink;
 import dev.mcpguard.testing.TestGuard;
 import dev.mcpguard.testing.WovenAdvice;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jetty.http.HttpTester;
@@ -33,7 +35,7 @@ class JettyAdapterTest {
     private static WovenAdvice advice;
 
     private final RecordingSink sink = new RecordingSink();
-    /** What reached the handler: "path:bodyBytes", or "path:failed" when reading the body failed. */
+    /** What reached the handler: "path:bodyBytes", with " then failed" when reading the body failed. */
     private final List<String> handled = new CopyOnWriteArrayList<>();
     private TestGuard guard;
     private Server server;
@@ -119,7 +121,9 @@ class JettyAdapterTest {
 
         assertThat(response.getStatus()).isEqualTo(413);
         assertThat(response.getContent()).contains("\"body_too_large\"");
-        assertThat(handled).containsExactly("/mcp:failed");
+        assertThat(handled).singleElement().asString().startsWith("/mcp:").endsWith(" then failed");
+        long read = Long.parseLong(handled.get(0).substring("/mcp:".length(), handled.get(0).indexOf(' ')));
+        assertThat(read).as("body bytes the handler got").isLessThanOrEqualTo(LIMIT);
         assertThat(sink.lines()).containsExactly("allowed", "blocked body/body_too_large/413");
     }
 
@@ -139,20 +143,23 @@ class JettyAdapterTest {
         return Integer.toHexString(size) + "\r\n" + "x".repeat(size) + "\r\n";
     }
 
-    /** Reads the whole body, records what it got, and answers {@code 200 answer:<path>}. */
+    /** Reads the whole body, records how much it got, and answers {@code 200 answer:<path>}. */
     private final class Application extends Handler.Abstract {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             String path = request.getHttpURI().getPath();
-            String body;
-            try {
-                body = Content.Source.asString(request);
-            } catch (Exception e) {
-                handled.add(path + ":failed");
+            long read = 0;
+            try (InputStream body = Content.Source.asInputStream(request)) {
+                byte[] buffer = new byte[256];
+                for (int n; (n = body.read(buffer)) >= 0; ) {
+                    read += n;
+                }
+            } catch (IOException e) {
+                handled.add(path + ":" + read + " then failed");
                 callback.failed(e);
                 return true;
             }
-            handled.add(path + ":" + body.length());
+            handled.add(path + ":" + read);
             Content.Sink.write(response, true, "answer:" + path, callback);
             return true;
         }
