@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
 import dev.mcpguard.testing.StaticState;
+import dev.mcpguard.testing.WovenAdvice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;

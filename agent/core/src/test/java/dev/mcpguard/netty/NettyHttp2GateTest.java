@@ -9,6 +9,7 @@ import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
 import dev.mcpguard.testing.StaticState;
+import dev.mcpguard.testing.WovenAdvice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;

@@ -1,4 +1,4 @@
-package dev.mcpguard.netty;
+package dev.mcpguard.testing;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
@@ -9,11 +9,12 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
 /**
- * An instrumentation's own hooks (its matchers and advice) woven into the Netty classes of this
- * JVM, as the agent weaves them into a server's: tests then build real pipelines and get the
- * gates from the advice. {@link #close} undoes it, so no other test sees woven classes.
+ * An instrumentation's own hooks (its matchers and advice) woven into the server classes of this
+ * JVM, as the agent weaves them into a server's: tests then run real servers (Netty pipelines,
+ * a Jetty with a local connector) and get the gates from the advice. {@link #close} undoes it, so
+ * no other test sees woven classes.
  */
-final class WovenAdvice implements AutoCloseable {
+public final class WovenAdvice implements AutoCloseable {
     private final Instrumentation instrumentation;
     private final ResettableClassFileTransformer transformer;
 
@@ -22,7 +23,7 @@ final class WovenAdvice implements AutoCloseable {
         this.transformer = transformer;
     }
 
-    static WovenAdvice of(ServerInstrumentation server) {
+    public static WovenAdvice of(ServerInstrumentation server) {
         Instrumentation instrumentation = ByteBuddyAgent.install();
         AgentBuilder agent = new AgentBuilder.Default()
                 .disableClassFormatChanges()
