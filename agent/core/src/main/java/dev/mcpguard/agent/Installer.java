@@ -1,10 +1,5 @@
 package dev.mcpguard.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 import dev.mcpguard.audit.AuditTrail;
 import dev.mcpguard.bind.BindGate;
 import dev.mcpguard.bind.UngatedListeners;
@@ -30,9 +25,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.jar.JarFile;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import dev.mcpguard.audit.OperatorLog;
 
@@ -135,32 +127,8 @@ public final class Installer {
     private static void instrument(Instrumentation instrumentation, File agentJar, List<ServerInstrumentation> servers,
                                    InstrumentationListener listener, Consumer<ClassFileTransformer> publish,
                                    OperatorLog log) throws IOException {
-        // Byte Buddy's Nexus would inject a class into the system class loader through
-        // sun.misc.Unsafe; advice needs no Nexus. The key is relocated with Byte Buddy, so this
-        // reaches the agent's copy only, never an application's own Byte Buddy.
-        System.setProperty("net.bytebuddy.nexus.disabled", "true");
         ClassFileLocator agentClasses = ClassFileLocator.ForJarFile.of(agentJar);
-        // Advice written against a server's API is checked by the tests that run it; validating
-        // every transformed type again costs start-up time for nothing.
-        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                // Helpers are defined by HelperInjector; Byte Buddy's own injection would reach for sun.misc.Unsafe.
-                .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE)
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(listener)
-                .ignore(nameStartsWith("dev.mcpguard.")
-                        .or(nameStartsWith("java.").and(not(named("java.net.ServerSocket"))))
-                        .or(nameStartsWith("javax."))
-                        .or(nameStartsWith("jdk."))
-                        .or(nameStartsWith("sun.").and(not(nameStartsWith("sun.net.httpserver.")
-                                .or(named("sun.nio.ch.ServerSocketChannelImpl"))
-                                .or(named("sun.nio.ch.AsynchronousServerSocketChannelImpl")))))
-                        .or(nameStartsWith("com.sun."))
-                        .or(nameStartsWith("kotlin."))
-                        .or(nameStartsWith("scala.")));
+        Weaver weaver = new Weaver(listener);
         for (ServerInstrumentation server : servers) {
             AdapterFit fit = new AdapterFit(server, agentClasses);
             HelperInjector gateHelpers = new HelperInjector(instrumentation, server.helperClassNames(),
@@ -168,13 +136,13 @@ public final class Installer {
             HelperInjector refusalHelpers = new HelperInjector(instrumentation, server.refusalHelperClassNames(),
                     server.packagesOpenedToHelpers(), agentClasses);
             for (ServerInstrumentation.Hook hook : server.hooks()) {
-                // A type only matches the version of the server it was written for; whether the
-                // adapter links against it is decided per class loader as it loads.
-                builder = builder.type(named(hook.typeName()).and(declaresMethod(hook.method())))
-                        .transform(new AdapterTransformer(fit, hook, listener, gateHelpers, refusalHelpers, agentClasses));
+                // A hook only applies to the version of the server it was written for (the
+                // type declares its method); whether the adapter links against that server is
+                // decided per class loader as the type loads.
+                weaver.add(server, hook, new AdapterTransformer(fit, hook, listener, gateHelpers, refusalHelpers, agentClasses));
             }
         }
-        publish.accept(builder.makeRaw());
+        publish.accept(weaver);
         retransformLoaded(instrumentation, listener, log);
     }
 

@@ -9,10 +9,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
 import dev.mcpguard.audit.OperatorLog;
 
 /**
@@ -20,7 +16,7 @@ import dev.mcpguard.audit.OperatorLog;
  * whose version no hook fits, a server the agent knows it cannot guard, or a failed
  * transformation. A server must never pass requests through ungated in silence.
  */
-final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
+final class InstrumentationListener {
     /** Servers with their own HTTP stack that no adapter covers, by a class every one of them loads. */
     static final Map<String, String> UNGUARDED_SERVERS = Map.of(
             "org.glassfish.grizzly.http.server.HttpServer", "Grizzly",
@@ -86,29 +82,31 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
         return notGated;
     }
 
-    @Override
-    public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module,
-                                 boolean loaded, DynamicType dynamicType) {
-        ServerInstrumentation server = serverByType.get(type.getName());
-        if (reported.add(type.getName())) {
-            log.info("instrumented {}: {}", server.family(), type.getName());
-            instrumented.put(type.getName(), server.family());
+    /** A hooked type was woven with the hooks of {@code server}. */
+    void transformed(String typeName, ServerInstrumentation server) {
+        if (reported.add(typeName)) {
+            log.info("instrumented {}: {}", server.family(), typeName);
+            instrumented.put(typeName, server.family());
             if (server.guardsRequests()) {
                 onServerInstrumented.run();
             }
         }
     }
 
-    @Override
-    public void onIgnored(TypeDescription type, ClassLoader classLoader, JavaModule module, boolean loaded) {
-        String name = type.getName();
-        ServerInstrumentation server = serverByType.get(name);
-        if (server != null && reported.add(name)) {
-            notGated(server.family() + " loaded in a version mcpguard does not support (" + name
+    /** A hooked type declares none of the hooked methods. */
+    void unsupportedVersion(String typeName) {
+        ServerInstrumentation server = serverByType.get(typeName);
+        if (server != null && reported.add(typeName)) {
+            notGated(server.family() + " loaded in a version mcpguard does not support (" + typeName
                     + " has none of the hooked methods): its requests are NOT gated");
-        } else if (UNGUARDED_SERVERS.containsKey(name) && reported.add(name)) {
-            notGated(UNGUARDED_SERVERS.get(name) + " loaded (" + name
-                    + "): mcpguard has no adapter for it, its requests are NOT gated");
+        }
+    }
+
+    /** A type of a server no adapter covers loaded. */
+    void unguarded(String typeName) {
+        String server = UNGUARDED_SERVERS.get(typeName);
+        if (server != null && reported.add(typeName)) {
+            notGated(server + " loaded (" + typeName + "): mcpguard has no adapter for it, its requests are NOT gated");
         }
     }
 
@@ -130,8 +128,8 @@ final class InstrumentationListener extends AgentBuilder.Listener.Adapter {
         notGated.add(sentence);
     }
 
-    @Override
-    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable error) {
+    /** Weaving a hooked type failed: the type loads unchanged, so its server is not gated. */
+    void failed(String typeName, Throwable error) {
         String family = family(typeName);
         log.error("could NOT instrument {} ({}): its requests are NOT gated", typeName, family, error);
         notGated.add("could NOT instrument " + typeName + " (" + family + "): " + error + "; its requests are NOT gated");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.bytebuddy.description.type.TypeDescription;
 import org.junit.jupiter.api.Test;
 import dev.mcpguard.testing.QuietLog;
 
@@ -18,16 +17,25 @@ class InstrumentationListenerTest {
     private static final String OTHER_SERVER_TYPE = Long.class.getName();
 
     private final AtomicInteger serversInstrumented = new AtomicInteger();
-    private final InstrumentationListener listener = new InstrumentationListener(QuietLog.LOG, List.of(
+    private final List<ServerInstrumentation> servers = List.of(
             new FakeInstrumentation("sockets").hooking(SOCKET_TYPE).sockets(),
             new FakeInstrumentation("server").hooking(SERVER_TYPE)
                     .attachLimit("connections accepted before the attach are not gated"),
             new FakeInstrumentation("server").hooking(OTHER_SERVER_TYPE).attachLimit("a second limit of the same family"),
-            new FakeInstrumentation("other").hooking(Short.class.getName()).attachLimit("a limit of a family not loaded")),
+            new FakeInstrumentation("other").hooking(Short.class.getName()).attachLimit("a limit of a family not loaded"));
+    private final InstrumentationListener listener = new InstrumentationListener(QuietLog.LOG, servers,
             serversInstrumented::incrementAndGet);
 
-    private void transformed(String typeName) throws ClassNotFoundException {
-        listener.onTransformation(TypeDescription.ForLoadedType.of(Class.forName(typeName)), null, null, false, null);
+    private void transformed(String typeName) {
+        for (ServerInstrumentation server : servers) {
+            for (ServerInstrumentation.Hook hook : server.hooks()) {
+                if (hook.typeName().equals(typeName)) {
+                    listener.transformed(typeName, server);
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("no fake hooks " + typeName);
     }
 
     @Test
