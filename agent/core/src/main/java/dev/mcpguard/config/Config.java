@@ -30,9 +30,11 @@ public final class Config {
 
     private final GateMode[] modes;
     private final long maxBodyBytes;
-    private final List<byte[]> fixedTokenDigests;
+    private final List<byte[]> fixedSha256Digests;
     private final Path tokenFile;
-    private final List<byte[]> fileTokenDigests;
+    /** Tokens as set; digested only when used ({@link Parser.Tokens} says why). */
+    private final List<String> fixedTokens;
+    private final List<String> fileTokens;
     private final List<String> tokenSources;
     private final boolean noAuth;
     private final String realm;
@@ -64,13 +66,13 @@ public final class Config {
 
         List<String> sources = new ArrayList<>();
         List<byte[]> fixed = new ArrayList<>();
-        List<byte[]> fromToken = Knob.TOKEN.read(source);
+        List<String> fromToken = Knob.TOKEN.read(source);
+        fixedTokens = fromToken == null ? List.of() : fromToken;
         if (fromToken != null) {
-            fixed.addAll(fromToken);
             sources.add(Knob.TOKEN.envName());
         }
-        fileTokenDigests = Knob.TOKEN_FILE.read(source);
-        tokenFile = fileTokenDigests == null ? null : Path.of(source.get(Knob.TOKEN_FILE));
+        fileTokens = Knob.TOKEN_FILE.read(source);
+        tokenFile = fileTokens == null ? null : Path.of(source.get(Knob.TOKEN_FILE));
         if (tokenFile != null) {
             sources.add(Knob.TOKEN_FILE.envName());
         }
@@ -79,7 +81,7 @@ public final class Config {
             fixed.addAll(fromSha256);
             sources.add(Knob.TOKEN_SHA256.envName());
         }
-        fixedTokenDigests = Collections.unmodifiableList(fixed);
+        fixedSha256Digests = Collections.unmodifiableList(fixed);
         tokenSources = Collections.unmodifiableList(sources);
         noAuth = Knob.NO_AUTH.read(source);
         if (noAuth && !tokenSources.isEmpty()) {
@@ -162,10 +164,8 @@ public final class Config {
         if (tokenSources.isEmpty()) {
             return null;
         }
-        List<byte[]> all = new ArrayList<>(fixedTokenDigests);
-        if (fileTokenDigests != null) {
-            all.addAll(fileTokenDigests);
-        }
+        List<byte[]> all = fixedTokenDigests();
+        all.addAll(fileTokenDigests());
         return AcceptedTokens.of(all);
     }
 
@@ -176,12 +176,22 @@ public final class Config {
 
     /** The digests the token file held when it was read at start; empty without one. */
     public List<byte[]> fileTokenDigests() {
-        return copies(fileTokenDigests == null ? List.of() : fileTokenDigests);
+        return digests(fileTokens == null ? List.of() : fileTokens);
     }
 
     /** The digests of {@code MCPGUARD_TOKEN} and {@code MCPGUARD_TOKEN_SHA256}, which a file reload keeps. */
     public List<byte[]> fixedTokenDigests() {
-        return copies(fixedTokenDigests);
+        List<byte[]> all = digests(fixedTokens);
+        all.addAll(copies(fixedSha256Digests));
+        return all;
+    }
+
+    private static List<byte[]> digests(List<String> tokens) {
+        List<byte[]> digests = new ArrayList<>(tokens.size());
+        for (String token : tokens) {
+            digests.add(AcceptedTokens.sha256(token));
+        }
+        return digests;
     }
 
     private static List<byte[]> copies(List<byte[]> digests) {
@@ -198,7 +208,7 @@ public final class Config {
      * @throws ConfigException when it is unreadable, empty or holds a malformed token
      */
     public static List<byte[]> readTokenFile(Path file) {
-        return copies(Knob.TOKEN_FILE.parse(file.toString()));
+        return digests(Knob.TOKEN_FILE.parse(file.toString()));
     }
 
     public boolean noAuth() {
@@ -293,7 +303,7 @@ public final class Config {
     }
 
     private int tokenCount() {
-        return fixedTokenDigests.size() + (fileTokenDigests == null ? 0 : fileTokenDigests.size());
+        return fixedTokens.size() + fixedSha256Digests.size() + (fileTokens == null ? 0 : fileTokens.size());
     }
 
     /** One WARN line each: every way this configuration is weaker than the defaults. */

@@ -33,9 +33,9 @@ public final class Knob<T> {
     public static final Knob<GateMode> BIND_MODE = gateMode(GateName.BIND);
     public static final Knob<Long> MAX_BODY_BYTES = withDefault("MAX_BODY_BYTES", "4MiB", new ByteSize(),
             "largest request body: a positive integer, optional unit `B`, `KiB`, `MiB`, `GiB`, `KB`, `MB`, `GB`");
-    public static final Knob<List<byte[]>> TOKEN = secret("TOKEN", new Parser.Tokens(),
+    public static final Knob<List<String>> TOKEN = secret("TOKEN", new Parser.Tokens(),
             "accepted bearer tokens, comma-separated (rotation: `old,new`)");
-    public static final Knob<List<byte[]>> TOKEN_FILE = secret("TOKEN_FILE", new Parser.TokenFile(),
+    public static final Knob<List<String>> TOKEN_FILE = secret("TOKEN_FILE", new Parser.TokenFile(),
             "file of accepted tokens, one a line (`#` and blank lines ignored); re-read every second, a broken file "
                     + "keeps the last good set");
     public static final Knob<List<byte[]>> TOKEN_SHA256 = secret("TOKEN_SHA256", new Parser.Sha256Digests(),

@@ -1,6 +1,5 @@
 package dev.mcpguard.config;
 
-import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.net.Ascii;
 import dev.mcpguard.net.BearerCredentials;
@@ -127,44 +126,46 @@ abstract class Parser<T> {
         }
     }
 
-    /** Digests of comma-separated bearer tokens. */
-    static final class Tokens extends Parser<List<byte[]>> {
+    /**
+     * Comma-separated bearer tokens. Their digests are taken when the tokens are used, not here:
+     * the JVM's start validates this knob, and the first digest initializes the security
+     * providers, most of what the agent would cost a JVM that runs no server.
+     */
+    static final class Tokens extends Parser<List<String>> {
         Tokens() {
             super("one or more bearer tokens (RFC 6750 b64token), comma-separated");
         }
 
         @Override
-        List<byte[]> parse(String value) {
+        List<String> parse(String value) {
             List<String> tokens = nonEmptyList(value);
             if (tokens == null) {
                 return null;
             }
-            List<byte[]> digests = new ArrayList<>(tokens.size());
             for (String token : tokens) {
                 if (!BearerCredentials.isToken(token, 0, token.length())) {
                     return null;
                 }
-                digests.add(AcceptedTokens.sha256(token));
             }
-            return Collections.unmodifiableList(digests);
+            return Collections.unmodifiableList(tokens);
         }
     }
 
-    /** The digests of a token file's tokens: one a line, blank and {@code #} lines ignored. */
-    static final class TokenFile extends Parser<List<byte[]>> {
+    /** A token file's tokens: one a line, blank and {@code #} lines ignored; digests as for {@link Tokens}. */
+    static final class TokenFile extends Parser<List<String>> {
         TokenFile() {
             super("a readable file with one bearer token (RFC 6750 b64token) a line, blank and # lines ignored");
         }
 
         @Override
-        List<byte[]> parse(String file) {
+        List<String> parse(String file) {
             List<String> lines;
             try {
                 lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 return null;
             }
-            List<byte[]> digests = new ArrayList<>();
+            List<String> tokens = new ArrayList<>();
             for (String line : lines) {
                 String token = line.strip();
                 if (token.isEmpty() || token.startsWith("#")) {
@@ -173,9 +174,9 @@ abstract class Parser<T> {
                 if (!BearerCredentials.isToken(token, 0, token.length())) {
                     return null;
                 }
-                digests.add(AcceptedTokens.sha256(token));
+                tokens.add(token);
             }
-            return digests.isEmpty() ? null : Collections.unmodifiableList(digests);
+            return tokens.isEmpty() ? null : Collections.unmodifiableList(tokens);
         }
     }
 
