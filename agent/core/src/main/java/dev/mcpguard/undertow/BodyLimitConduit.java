@@ -1,7 +1,9 @@
 package dev.mcpguard.undertow;
 
 import dev.mcpguard.core.BodyMeter;
+import io.undertow.server.ConduitWrapper;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.ConduitFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,6 +25,22 @@ final class BodyLimitConduit extends AbstractStreamSourceConduit<StreamSourceCon
         super(next);
         this.exchange = exchange;
         this.meter = meter;
+    }
+
+    /** Puts the conduit around the request channel when Undertow makes it (a class, not a lambda: helpers spin no classes). */
+    static final class Wrapper implements ConduitWrapper<StreamSourceConduit> {
+        private final HttpServerExchange exchange;
+        private final BodyMeter meter;
+
+        Wrapper(HttpServerExchange exchange, BodyMeter meter) {
+            this.exchange = exchange;
+            this.meter = meter;
+        }
+
+        @Override
+        public StreamSourceConduit wrap(ConduitFactory<StreamSourceConduit> factory, HttpServerExchange ignored) {
+            return new BodyLimitConduit(factory.create(), exchange, meter);
+        }
     }
 
     @Override

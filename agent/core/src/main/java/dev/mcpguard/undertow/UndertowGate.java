@@ -60,7 +60,7 @@ public final class UndertowGate {
         if (verdict.allowed()) {
             BodyMeter meter = verdict.bodyMeter();
             if (meter != null) {
-                exchange.putAttachment(BODY_METER, (factory, ignored) -> new BodyLimitConduit(factory.create(), exchange, meter));
+                exchange.putAttachment(BODY_METER, new BodyLimitConduit.Wrapper(exchange, meter));
             }
             return false;
         }

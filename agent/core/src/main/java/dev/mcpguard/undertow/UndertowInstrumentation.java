@@ -34,6 +34,7 @@ public final class UndertowInstrumentation implements ServerInstrumentation {
     @Override
     public List<String> helperClassNames() {
         return List.of(PACKAGE + "UndertowGate", PACKAGE + "UndertowRequestView", PACKAGE + "BodyLimitConduit",
+                PACKAGE + "BodyLimitConduit$Wrapper",
                 PACKAGE + "UndertowSockets", PACKAGE + "UndertowSockets$Unwrapper", PACKAGE + "UndertowSockets$Http2Transport");
     }
 
