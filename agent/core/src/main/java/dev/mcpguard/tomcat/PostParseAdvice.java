@@ -14,8 +14,6 @@ final class PostParseAdvice {
     static void exit(@Advice.Argument(0) Request request,
                      @Advice.Argument(3) Response response,
                      @Advice.Return(readOnly = false) boolean proceed) {
-        if (proceed) {
-            proceed = TomcatGate.afterParse(request, response);
-        }
+        proceed = TomcatGate.afterParse(request, response, proceed);
     }
 }

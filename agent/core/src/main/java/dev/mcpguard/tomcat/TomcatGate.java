@@ -30,12 +30,18 @@ public final class TomcatGate {
     /**
      * Called when Tomcat has parsed the request line and headers.
      *
+     * @param proceed whether Tomcat goes on with the request: when it turned it away itself, there
+     *                is nothing to gate
      * @return {@code false} when the request was refused and answered, so Tomcat must not run it
      */
-    public static boolean afterParse(Request request, Response response) {
+    public static boolean afterParse(Request request, Response response, boolean proceed) {
+        if (!proceed) {
+            // Tomcat reuses its request objects without clearing notes: no meter of an earlier request stays.
+            request.setNote(BODY_METER, null);
+            return false;
+        }
         Verdict verdict = ActiveGuard.get().checkOrFail(new TomcatRequestView(request), STACK);
-        // Set for every request gated, null included: Tomcat reuses its request objects without
-        // clearing notes. One it turns away before this point never runs the application's reads.
+        // Set for every request gated, null included, for the same reason.
         request.setNote(BODY_METER, verdict.bodyMeter());
         if (verdict.allowed()) {
             return true;
