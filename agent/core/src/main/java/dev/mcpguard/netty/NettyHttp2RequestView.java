@@ -2,7 +2,6 @@ package dev.mcpguard.netty;
 
 import dev.mcpguard.core.RequestView;
 import dev.mcpguard.net.ByteChars;
-import dev.mcpguard.net.PeerAddresses;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -17,9 +16,8 @@ import java.util.function.Predicate;
  * that turns header validation off would otherwise hand its application an {@code Origin} the
  * gates never saw. Pseudo-header fields start with {@code :} and never match a field name.
  */
-final class NettyHttp2RequestView implements RequestView {
+final class NettyHttp2RequestView extends NettyConnectionView {
     private final Http2Headers headers;
-    private final Channel channel;
     /**
      * The pseudo-header fields, read once: servers strip them from the very {@link Http2Headers}
      * they were handed (Vert.x does), while a streamed body's decision line still needs them.
@@ -29,8 +27,8 @@ final class NettyHttp2RequestView implements RequestView {
     private final String authority;
 
     NettyHttp2RequestView(Http2Headers headers, Channel channel) {
+        super(channel);
         this.headers = headers;
-        this.channel = channel;
         this.method = text(headers.method());
         this.target = text(headers.path());
         this.authority = text(headers.authority());
@@ -120,21 +118,5 @@ final class NettyHttp2RequestView implements RequestView {
             }
         }
         return false;
-    }
-
-    @Override
-    public String peerAddress() {
-        return PeerAddresses.of(channel.remoteAddress());
-    }
-
-    @Override
-    public String localAddress() {
-        return PeerAddresses.of(channel.localAddress());
-    }
-
-    /** The channel's addresses stay the socket's under the PROXY protocol; its decoder marks the channel. */
-    @Override
-    public boolean relayedConnection() {
-        return channel.hasAttr(GatePlacement.RELAYED);
     }
 }

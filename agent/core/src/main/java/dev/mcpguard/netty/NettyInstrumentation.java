@@ -39,7 +39,7 @@ public final class NettyInstrumentation implements ServerInstrumentation {
     @Override
     public List<String> helperClassNames() {
         return List.of(PACKAGE + "GatePlacement", PACKAGE + "NettyGate", PACKAGE + "ResponseSide",
-                PACKAGE + "DecodedBodyMeter", PACKAGE + "NettyRequestView");
+                PACKAGE + "DecodedBodyMeter", PACKAGE + "NettyConnectionView", PACKAGE + "NettyRequestView");
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.mcpguard.netty;
 
 import dev.mcpguard.core.RequestView;
 import dev.mcpguard.net.ByteChars;
-import dev.mcpguard.net.PeerAddresses;
 import dev.mcpguard.net.RequestTarget;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -19,15 +18,14 @@ import java.util.function.Predicate;
  * the address a PROXY-protocol header claims is kept by the application (Reactor Netty, Vert.x),
  * never set on the channel.
  */
-final class NettyRequestView implements RequestView {
+final class NettyRequestView extends NettyConnectionView {
     private final HttpRequest request;
     private final HttpHeaders headers;
-    private final Channel channel;
 
     NettyRequestView(HttpRequest request, Channel channel) {
+        super(channel);
         this.request = request;
         this.headers = request.headers();
-        this.channel = channel;
     }
 
     @Override
@@ -110,21 +108,5 @@ final class NettyRequestView implements RequestView {
             }
         }
         return false;
-    }
-
-    @Override
-    public String peerAddress() {
-        return PeerAddresses.of(channel.remoteAddress());
-    }
-
-    @Override
-    public String localAddress() {
-        return PeerAddresses.of(channel.localAddress());
-    }
-
-    /** The channel's addresses stay the socket's under the PROXY protocol; its decoder marks the channel. */
-    @Override
-    public boolean relayedConnection() {
-        return channel.hasAttr(GatePlacement.RELAYED);
     }
 }
