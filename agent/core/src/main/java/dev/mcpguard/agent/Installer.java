@@ -62,6 +62,7 @@ public final class Installer {
     public static List<String> install(Instrumentation instrumentation, File agentJar, Map<String, String> attachKnobs,
                                        Consumer<ClassFileTransformer> publish) throws Exception {
         boolean attached = attachKnobs != null;
+        IpAddressMessages.load(agentJar);
         Config config;
         try {
             config = Config.load(attached ? new KnobSource(attachKnobs, new Properties()) : KnobSource.ofProcess());
