@@ -34,6 +34,21 @@ public final class KnobSource {
         return properties.getProperty(knob.propertyName()) != null ? knob.propertyName() : knob.envName();
     }
 
+    /** Whether no {@code MCPGUARD_*} variable and no {@code mcpguard.*} property is set: every knob at its default. */
+    public boolean setsNothing() {
+        for (String name : env.keySet()) {
+            if (name.startsWith(ENV_PREFIX)) {
+                return false;
+            }
+        }
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith(PROPERTY_PREFIX)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code MCPGUARD_*} variables and {@code mcpguard.*} properties that name no knob; never their values. */
     public List<String> unknownNames() {
         TreeSet<String> unknown = new TreeSet<>();
