@@ -95,9 +95,8 @@ public final class Knob<T> {
 
     private Knob(String name, String defaultValue, String whenUnset, Parser<T> parser, String description,
                  boolean secret) {
-        // concat, not +: each shape of + costs an invokedynamic bootstrap, and this runs in premain.
-        this.envName = "MCPGUARD_".concat(name);
-        this.propertyName = "mcpguard.".concat(name.toLowerCase(Locale.ROOT).replace('_', '.'));
+        this.envName = "MCPGUARD_" + name;
+        this.propertyName = "mcpguard." + name.toLowerCase(Locale.ROOT).replace('_', '.');
         this.defaultValue = defaultValue;
         this.whenUnset = whenUnset;
         this.parser = parser;
@@ -119,8 +118,8 @@ public final class Knob<T> {
     }
 
     private static Knob<GateMode> gateMode(GateName gate) {
-        return unset(gate.name().concat("_MODE"), "the global mode", new Parser.Mode(),
-                "the ".concat(gate.name()).concat(" gate's mode, overriding `MCPGUARD_MODE` for it"));
+        return unset(gate.name() + "_MODE", "the global mode", new Parser.Mode(),
+                "the " + gate.name() + " gate's mode, overriding `MCPGUARD_MODE` for it");
     }
 
     /** Every knob, in the order {@code --help} and README list them. */

@@ -111,7 +111,7 @@ abstract class Parser<T> {
         private final String second;
 
         Choice(String first, String second) {
-            super(first.concat(" or ").concat(second)); // not +: see Knob's constructor
+            super(first + " or " + second);
             this.first = first;
             this.second = second;
         }
