@@ -17,20 +17,21 @@ RUNS=9
 JAVAS="java"
 [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]] && JAVAS="java,/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"
 OUT="$HERE/startup-results.md"
+AGENT="$ROOT/agent/target/mcpguard-agent.jar"
 for arg in "$@"; do
     case $arg in
         --stacks=*) STACKS=${arg#*=} ;;
         --runs=*) RUNS=${arg#*=} ;;
         --javas=*) JAVAS=${arg#*=} ;;
         --out=*) OUT=${arg#*=} ;;
+        --agent=*) AGENT=${arg#*=} ;;
         -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
-                   echo "Options: --stacks=a,b  --runs=N (default 9)  --javas=java,/path/to/java  --out=FILE"; exit 0 ;;
+                   echo "Options: --stacks=a,b  --runs=N (default 9)  --javas=java,/path/to/java  --agent=JAR  --out=FILE"; exit 0 ;;
         *) echo "startup.sh: unknown option $arg" >&2; exit 2 ;;
     esac
 done
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(MCPGUARD_|JAVA_TOOL_OPTIONS$|JDK_JAVA_OPTIONS$|_JAVA_OPTIONS$)' || true)
 
-AGENT="$ROOT/agent/target/mcpguard-agent.jar"
 DEMO="$ROOT/demo-app/target/demo-app.jar"
 DEMO_JAVAX="$ROOT/demo-app/javax/target/demo-app-javax.jar"
 for jar in "$AGENT" "$DEMO" "$DEMO_JAVAX"; do [[ -f $jar ]] || { echo "$jar missing: mvn -B -DskipTests package first" >&2; exit 1; }; done
