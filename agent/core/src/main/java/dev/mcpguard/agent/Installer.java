@@ -70,7 +70,8 @@ public final class Installer {
             if (attached) {
                 throw e;
             }
-            // Validated by McpGuardAgent already; only a token file changed in between gets here.
+            // Validated in premain already: only a token file changed since the JVM started gets
+            // here, and the JVM stops as it would have at its start.
             System.err.println(e.getMessage());
             System.err.flush();
             Runtime.getRuntime().halt(McpGuardAgent.INVALID_CONFIGURATION);

@@ -27,7 +27,7 @@ public final class McpGuardAgent {
     /** EX_CONFIG from sysexits.h: the JVM stops with it on an invalid knob. */
     static final int INVALID_CONFIGURATION = 78;
     private static final String INSTALLER = "dev.mcpguard.agent.Installer";
-    static final String ALREADY_ACTIVE = "mcpguard is already active in this JVM; nothing was changed";
+    private static final String ALREADY_ACTIVE = "mcpguard is already active in this JVM; nothing was changed";
     /** One start per JVM: a second attach, or an attach after -javaagent, changes nothing. */
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
@@ -37,9 +37,8 @@ public final class McpGuardAgent {
     public static void premain(String arguments, Instrumentation instrumentation) {
         // Validated here, before the application runs and while nothing has been printed: a bad
         // knob must stop the JVM with exactly one line. The installer reads the knobs again when
-        // the agent starts.
-        // With no knob set there is nothing to validate (the defaults parse, as ConfigTest shows),
-        // and the configuration classes need not load into every JVM of a container.
+        // the agent starts. With no knob set there is nothing to validate (the defaults parse, as
+        // ConfigTest shows), and the configuration classes need not load into every JVM.
         KnobSource knobs = KnobSource.ofProcess();
         if (!knobs.setsNothing()) {
             try {
@@ -76,7 +75,16 @@ public final class McpGuardAgent {
             if (!STARTED.compareAndSet(false, true)) {
                 throw new IllegalStateException(ALREADY_ACTIVE);
             }
-            AttachHandover.writeReport(directory, new LazyStart(instrumentation, knobs).startNow());
+            List<String> report;
+            try {
+                report = new LazyStart(instrumentation, knobs).startNow();
+            } catch (Exception e) {
+                // Mostly a knob the installer refused, before anything was set up: the operator may
+                // attach again (a start that failed later is refused loudly by its one-shot setters).
+                STARTED.set(false);
+                throw e;
+            }
+            AttachHandover.writeReport(directory, report);
         } catch (Exception e) {
             // Also the installer's own exceptions: its ConfigException is the bootstrap loader's class, not this one.
             String reason = e instanceof InvocationTargetException ? e.getCause().getMessage() : e.getMessage();
