@@ -29,8 +29,9 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 import dev.mcpguard.audit.OperatorLog;
 
 /**
- * Reads the knobs, builds the guard, prints the banner and installs the instrumentation, at JVM
- * start or on attach (classes already loaded are retransformed). Runs from the bootstrap class path.
+ * Starts the agent: reads the knobs, builds the guard, prints the banner and hands over the
+ * {@link Weaver}, when a JVM's first hooked class loads ({@link LazyStart}) or on attach (classes
+ * already loaded are then retransformed). Runs from the bootstrap class path.
  */
 public final class Installer {
     /** By name: some are compiled in modules of their own, against server versions that clash. */
@@ -53,11 +54,11 @@ public final class Installer {
     /**
      * Called once per JVM, by {@link LazyStart}.
      *
-     * @param attachKnobs the knobs {@code attach} handed over, or {@code null} at JVM start, which
-     *                    reads this process's environment and system properties
+     * @param attachKnobs the knobs {@code attach} handed over, or {@code null} for a JVM started
+     *                    with the agent, which reads this process's environment and system properties
      * @param publish     takes the transformer that weaves the hooks, before the hooked types
      *                    already loaded are retransformed through it
-     * @return for an attach, the report its command prints; empty at JVM start
+     * @return for an attach, the report its command prints; else empty
      */
     public static List<String> install(Instrumentation instrumentation, File agentJar, Map<String, String> attachKnobs,
                                        Consumer<ClassFileTransformer> publish) throws Exception {
@@ -150,8 +151,8 @@ public final class Installer {
 
     /**
      * The hooked and the reported types that are loaded already: the running server's on attach,
-     * at JVM start at most one the start itself loaded. Only those: describing every loaded
-     * class would cost far more.
+     * else any loaded before the Weaver was there (by the start itself, or before premain). Only
+     * those: describing every loaded class would cost far more.
      */
     private static void retransformLoaded(Instrumentation instrumentation, InstrumentationListener listener, OperatorLog log) {
         Class<?>[] loaded = loaded(instrumentation, listener.watchedTypes());

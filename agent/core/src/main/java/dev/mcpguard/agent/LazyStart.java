@@ -30,7 +30,7 @@ final class LazyStart implements ClassFileTransformer, Consumer<ClassFileTransfo
     private boolean starting;
     private boolean failed;
 
-    /** @param attachKnobs the knobs an attach handed over, {@code null} at JVM start */
+    /** @param attachKnobs the knobs an attach handed over, {@code null} for a JVM started with the agent */
     LazyStart(Instrumentation instrumentation, Map<String, String> attachKnobs) {
         this.instrumentation = instrumentation;
         this.attachKnobs = attachKnobs;
@@ -97,8 +97,9 @@ final class LazyStart implements ClassFileTransformer, Consumer<ClassFileTransfo
 
     /**
      * The installer's transformer once started; {@code null} on the starting thread's own loads
-     * (the installer retransforms any hooked type among them) and when the start failed. A JVM
-     * start that fails halts the JVM in {@link McpGuardAgent#install} with one line.
+     * (the installer retransforms any hooked type among them) and when the start failed, which
+     * stops the JVM with one line ({@link McpGuardAgent#startFailed}, or the installer for a knob
+     * that turned invalid since the JVM started).
      */
     private synchronized ClassFileTransformer start() {
         if (installed != null || starting || failed) {
