@@ -105,7 +105,7 @@ public final class Installer {
 
     /** @param tokens the set {@link TokenFileWatcher} refreshes, shared with the guard */
     static Guard guard(Config config, AcceptedTokens tokens, AuditTrail audit) {
-        return new Guard(config.guardSettings(tokens), audit);
+        return new Guard(config.guardSettings(tokens, null), audit);
     }
 
     static List<ServerInstrumentation> instrumentations() throws ReflectiveOperationException {

@@ -81,7 +81,7 @@ final class TokenFileWatcher implements Runnable {
         List<byte[]> all = new ArrayList<>(read);
         all.addAll(fixedDigests);
         int before = accepted.size();
-        accepted.replace(all);
+        accepted.replace(Config.anonymous(all));
         current = read;
         log.info("MCPGUARD_TOKEN_FILE {} changed: {} token(s) accepted now, {} before", file, all.size(), before);
     }

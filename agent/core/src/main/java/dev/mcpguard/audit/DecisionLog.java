@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 
 /**
  * One line per decision, field names from the Elastic Common Schema / OpenTelemetry
- * conventions. Only the method, the normalized path, the peer address and the decision are
- * written: never a token, a header value, the query string or a body. Every value is escaped so
+ * conventions. Only the method, the normalized path, the peer address, the principal's name and
+ * the decision are written: never a token, a header value, the query string or a body. Every value is escaped so
  * that a path holding CR/LF cannot forge a line.
  */
 public final class DecisionLog {
@@ -43,11 +43,13 @@ public final class DecisionLog {
             if (refusal != null) {
                 jsonField(line, "mcpguard.gate", refusal.gate().id());
                 jsonField(line, "mcpguard.reason", refusal.reason().id());
+                jsonField(line, "mcpguard.detail", request.detail(), true);
                 line.append(",\"http.response.status_code\":").append(refusal.status());
             }
             jsonField(line, "http.request.method", request.method());
             jsonField(line, "url.path", request.path());
             jsonField(line, "client.address", request.client());
+            jsonField(line, "user.name", principalName(request), true);
             jsonField(line, "mcpguard.stack", request.stack());
             if (isHostRefusal(refusal)) {
                 jsonField(line, "message", HOST_HINT);
@@ -60,11 +62,17 @@ public final class DecisionLog {
             if (refusal != null) {
                 textField(line, "mcpguard.gate", refusal.gate().id());
                 textField(line, "mcpguard.reason", refusal.reason().id());
+                if (request.detail() != null) {
+                    textField(line, "mcpguard.detail", request.detail());
+                }
                 textField(line, "http.response.status_code", Integer.toString(refusal.status()));
             }
             textField(line, "http.request.method", request.method());
             textField(line, "url.path", request.path());
             textField(line, "client.address", request.client());
+            if (request.principal() != null) {
+                textField(line, "user.name", request.principal().name());
+            }
             textField(line, "mcpguard.stack", request.stack());
             if (isHostRefusal(refusal)) {
                 textField(line, "message", HOST_HINT);
@@ -96,6 +104,17 @@ public final class DecisionLog {
 
     private static boolean isHostRefusal(Refusal refusal) {
         return refusal != null && refusal.reason() == Reason.HOST_NOT_ALLOWED;
+    }
+
+    private static String principalName(Verdict request) {
+        return request.principal() == null ? null : request.principal().name();
+    }
+
+    /** @param omitNull leave the field out when there is no value (fields that most lines lack) */
+    private static void jsonField(StringBuilder line, String name, String value, boolean omitNull) {
+        if (value != null || !omitNull) {
+            jsonField(line, name, value);
+        }
     }
 
     private static void jsonField(StringBuilder line, String name, String value) {

@@ -1,6 +1,9 @@
 package dev.mcpguard.config;
 
 import dev.mcpguard.core.AcceptedTokens;
+import dev.mcpguard.core.BearerAuthenticator;
+import dev.mcpguard.core.ResourceMetadata;
+import java.time.Clock;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.GuardSettings;
@@ -39,6 +42,10 @@ public final class Config {
     private final boolean noAuth;
     private final String realm;
     private final String resourceMetadataUrl;
+    private final String resource;
+    private final List<String> authorizationServers;
+    private final List<String> scopesSupported;
+    private final List<String> requiredScopes;
     private final PathPrefixes publicPaths;
     private final PathPrefixes loopbackPaths;
     private final boolean prod;
@@ -90,7 +97,17 @@ public final class Config {
         }
 
         realm = Knob.REALM.read(source);
-        resourceMetadataUrl = Knob.RESOURCE_METADATA_URL.read(source);
+        resource = Knob.RESOURCE.read(source);
+        authorizationServers = orEmpty(Knob.AUTHORIZATION_SERVERS.read(source));
+        if (!authorizationServers.isEmpty() && resource == null) {
+            throw ConfigException.invalid(Knob.AUTHORIZATION_SERVERS, source.get(Knob.AUTHORIZATION_SERVERS),
+                    "set together with MCPGUARD_RESOURCE, the URL the metadata describes");
+        }
+        scopesSupported = orEmpty(Knob.SCOPES_SUPPORTED.read(source));
+        requiredScopes = orEmpty(Knob.REQUIRED_SCOPES.read(source));
+        String metadataUrl = Knob.RESOURCE_METADATA_URL.read(source);
+        resourceMetadataUrl = metadataUrl != null || authorizationServers.isEmpty() ? metadataUrl
+                : resourceMetadata().url();
         publicPaths = Knob.PUBLIC_PATHS.read(source);
         loopbackPaths = Knob.LOOPBACK_PATHS.read(source);
         prod = Knob.ENV.read(source);
@@ -116,6 +133,10 @@ public final class Config {
             }
         }
         setKnobs = Collections.unmodifiableList(set);
+    }
+
+    private static List<String> orEmpty(List<String> list) {
+        return list == null ? List.of() : list;
     }
 
     public static Config load(KnobSource source) {
@@ -146,10 +167,31 @@ public final class Config {
      * What the guard is built from.
      *
      * @param tokens from {@link #acceptedTokens()}: the set a token file watcher refreshes, if any
+     * @param jwt    JWT validation, {@code null} when off
      */
-    public GuardSettings guardSettings(AcceptedTokens tokens) {
-        return new GuardSettings(gateModes(), maxBodyBytes, tokens, realm, resourceMetadataUrl, publicPaths,
-                loopbackPaths, prod, trustProdLoopback, relayHeaders, origins, hosts, denyOnError);
+    public GuardSettings guardSettings(AcceptedTokens tokens, BearerAuthenticator jwt) {
+        return new GuardSettings(gateModes(), maxBodyBytes, tokens, jwt, requiredScopes, realm, resourceMetadataUrl,
+                resourceMetadata(), Clock.systemUTC(), publicPaths, loopbackPaths, prod, trustProdLoopback,
+                relayHeaders, origins, hosts, denyOnError);
+    }
+
+    /** The RFC 9728 document the agent serves, or {@code null} without {@code MCPGUARD_AUTHORIZATION_SERVERS}. */
+    public ResourceMetadata resourceMetadata() {
+        return authorizationServers.isEmpty() ? null
+                : new ResourceMetadata(resource, authorizationServers, scopesSupported);
+    }
+
+    /** {@code MCPGUARD_RESOURCE}, or {@code null}. */
+    public String resource() {
+        return resource;
+    }
+
+    public List<String> authorizationServers() {
+        return authorizationServers;
+    }
+
+    public List<String> requiredScopes() {
+        return requiredScopes;
     }
 
     public long maxBodyBytes() {
@@ -166,7 +208,7 @@ public final class Config {
         }
         List<byte[]> all = fixedTokenDigests();
         all.addAll(fileTokenDigests());
-        return AcceptedTokens.of(all);
+        return AcceptedTokens.of(anonymous(all));
     }
 
     /** {@code MCPGUARD_TOKEN_FILE}, or {@code null}: the agent re-reads it when it changes. */
@@ -184,6 +226,15 @@ public final class Config {
         List<byte[]> all = digests(fixedTokens);
         all.addAll(copies(fixedSha256Digests));
         return all;
+    }
+
+    /** Tokens known by their digest alone: each named by it. */
+    public static List<AcceptedTokens.Entry> anonymous(List<byte[]> digests) {
+        List<AcceptedTokens.Entry> entries = new ArrayList<>(digests.size());
+        for (byte[] digest : digests) {
+            entries.add(AcceptedTokens.Entry.anonymous(digest));
+        }
+        return entries;
     }
 
     private static List<byte[]> digests(List<String> tokens) {

@@ -47,6 +47,17 @@ public final class Knob<T> {
     public static final Knob<String> RESOURCE_METADATA_URL = unset("RESOURCE_METADATA_URL", "unset",
             new Parser.MetadataUrl(),
             "an absolute http(s) URL; adds `resource_metadata=\"…\"` to `WWW-Authenticate` (RFC 9728)");
+    public static final Knob<String> RESOURCE = unset("RESOURCE", "unset", new Parser.ResourceUrl(),
+            "this server's resource identifier, the URL clients use (`https://mcp.example.com/mcp`): the metadata's "
+                    + "`resource` and JWTs' default audience");
+    public static final Knob<List<String>> AUTHORIZATION_SERVERS = unset("AUTHORIZATION_SERVERS", "unset",
+            new Parser.SecureUrls(), "issuer URLs, comma-separated; when set, the agent serves the RFC 9728 metadata "
+                    + "(needs `MCPGUARD_RESOURCE`)");
+    public static final Knob<List<String>> SCOPES_SUPPORTED = unset("SCOPES_SUPPORTED", "unset", new Parser.Scopes(),
+            "`scopes_supported` in that metadata, comma-separated");
+    public static final Knob<List<String>> REQUIRED_SCOPES = unset("REQUIRED_SCOPES", "unset", new Parser.Scopes(),
+            "scopes every authenticated request needs, comma-separated; a token without them gets 403 "
+                    + "`insufficient_scope`");
     public static final Knob<PathPrefixes> PUBLIC_PATHS = withDefault("PUBLIC_PATHS",
             "/.well-known/oauth-protected-resource", new Parser.Prefixes(false),
             "path prefixes exempt from auth only (empty = none)");
@@ -81,7 +92,8 @@ public final class Knob<T> {
 
     private static final List<Knob<?>> ALL = Collections.unmodifiableList(Arrays.asList(
             MODE, PATH_MODE, LOOPBACK_MODE, ORIGIN_MODE, AUTH_MODE, BODY_MODE, BIND_MODE, MAX_BODY_BYTES,
-            TOKEN, TOKEN_FILE, TOKEN_SHA256, NO_AUTH, REALM, RESOURCE_METADATA_URL, PUBLIC_PATHS, LOOPBACK_PATHS,
+            TOKEN, TOKEN_FILE, TOKEN_SHA256, NO_AUTH, REALM, RESOURCE_METADATA_URL, RESOURCE, AUTHORIZATION_SERVERS,
+            SCOPES_SUPPORTED, REQUIRED_SCOPES, PUBLIC_PATHS, LOOPBACK_PATHS,
             ENV, TRUST_PROD_LOOPBACK, RELAY_HEADERS, ALLOWED_ORIGINS, ALLOWED_HOSTS, BIND, BIND_PORTS,
             UNGATED_LISTENERS, ON_ERROR, LOG_ALLOWED, LOG_FORMAT));
 

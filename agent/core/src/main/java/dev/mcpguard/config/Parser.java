@@ -279,6 +279,123 @@ abstract class Parser<T> {
         return true;
     }
 
+    /**
+     * This server's resource identifier (RFC 8707, RFC 9728): the absolute http(s) URL clients
+     * use, without fragment or query, which also names where its metadata is served.
+     */
+    static final class ResourceUrl extends Parser<String> {
+        ResourceUrl() {
+            super("an absolute http or https URL without query or fragment, as clients use it "
+                    + "(https://mcp.example.com/mcp)");
+        }
+
+        @Override
+        String parse(String value) {
+            URI uri = httpUri(value);
+            return uri != null && uri.getRawQuery() == null ? value : null;
+        }
+    }
+
+    /**
+     * URLs the agent itself fetches from or names as authorities: https, or http to a loopback
+     * host only, where no network can read or change what is fetched.
+     */
+    static final class SecureUrls extends Parser<List<String>> {
+        SecureUrls() {
+            super("comma-separated https URLs without query or fragment (http only to 127.0.0.1, [::1] or localhost)");
+        }
+
+        @Override
+        List<String> parse(String value) {
+            List<String> urls = nonEmptyList(value);
+            if (urls == null) {
+                return null;
+            }
+            for (String url : urls) {
+                if (secureUrl(url) == null) {
+                    return null;
+                }
+            }
+            return Collections.unmodifiableList(urls);
+        }
+    }
+
+    /** One URL of {@link SecureUrls}. */
+    static final class SecureUrl extends Parser<String> {
+        SecureUrl() {
+            super("an https URL without query or fragment (http only to 127.0.0.1, [::1] or localhost)");
+        }
+
+        @Override
+        String parse(String value) {
+            return secureUrl(value);
+        }
+    }
+
+    static String secureUrl(String value) {
+        URI uri = httpUri(value);
+        if (uri == null || uri.getRawQuery() != null) {
+            return null;
+        }
+        if ("https".equalsIgnoreCase(uri.getScheme())) {
+            return value;
+        }
+        String host = uri.getHost();
+        return "127.0.0.1".equals(host) || "[::1]".equals(host) || "localhost".equalsIgnoreCase(host) ? value : null;
+    }
+
+    /** An absolute http(s) URL with a host and no fragment, or {@code null}. */
+    private static URI httpUri(String value) {
+        if (!quotable(value, 0x21)) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            return null;
+        }
+        String scheme = uri.getScheme();
+        boolean valid = uri.isAbsolute() && uri.getHost() != null && uri.getRawFragment() == null
+                && uri.getRawUserInfo() == null
+                && ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme));
+        return valid ? uri : null;
+    }
+
+    /** OAuth scope names (RFC 6749 §3.3 scope-tokens), comma-separated. */
+    static final class Scopes extends Parser<List<String>> {
+        Scopes() {
+            super("comma-separated OAuth scope names (printable ASCII, no space, '\"' or '\\')");
+        }
+
+        @Override
+        List<String> parse(String value) {
+            List<String> scopes = nonEmptyList(value);
+            if (scopes == null) {
+                return null;
+            }
+            for (String scope : scopes) {
+                if (!isScope(scope)) {
+                    return null;
+                }
+            }
+            return Collections.unmodifiableList(scopes);
+        }
+    }
+
+    static boolean isScope(String scope) {
+        if (scope.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < scope.length(); i++) {
+            char c = scope.charAt(i);
+            if (c < 0x21 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static final class Prefixes extends Parser<PathPrefixes> {
         private final boolean ignoreCase;
 

@@ -6,11 +6,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The bearer tokens the AUTH gate accepts, held only as SHA-256 digests. A presented token is
- * hashed and compared with every digest in constant time, so neither the comparison nor the
- * position of a match leaks through timing, and no token is kept in memory as text.
+ * The static bearer tokens the AUTH gate accepts, held only as SHA-256 digests, each with the
+ * principal it authenticates. A presented token is hashed and compared with every digest in
+ * constant time, so neither the comparison nor the position of a match leaks through timing, and
+ * no token is kept in memory as text.
  */
-public final class AcceptedTokens {
+public final class AcceptedTokens implements BearerAuthenticator {
     private static final int DIGEST_LENGTH = 32;
     /** Not {@code withInitial(Scratch::new)}: the knobs are validated in premain, where a lambda costs start-up time. */
     private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>() {
@@ -20,40 +21,68 @@ public final class AcceptedTokens {
         }
     };
 
+    /** One accepted token: its digest and who it authenticates. */
+    public static final class Entry {
+        private final byte[] digest;
+        private final Authentication authentication;
+
+        /** @param digest the token's 32-byte SHA-256; copied */
+        public Entry(byte[] digest, Principal principal) {
+            if (digest.length != DIGEST_LENGTH) {
+                throw new IllegalArgumentException("not a SHA-256 digest");
+            }
+            this.digest = digest.clone();
+            this.authentication = Authentication.of(principal);
+        }
+
+        /** A token known only by its digest: named {@code token:<8 hex digits>}, no scopes, no expiry. */
+        public static Entry anonymous(byte[] digest) {
+            return new Entry(digest, new Principal(Principal.nameOfDigest(digest), List.of(), Principal.NEVER, null));
+        }
+
+        public Principal principal() {
+            return authentication.principal();
+        }
+    }
+
     /** Swapped whole on rotation: a request sees the old set or the new one, never a mix. */
-    private volatile byte[][] digests;
+    private volatile Entry[] entries;
 
-    private AcceptedTokens(byte[][] digests) {
-        this.digests = digests;
+    private AcceptedTokens(Entry[] entries) {
+        this.entries = entries;
     }
 
-    /** @param digests 32-byte SHA-256 digests; copied */
-    public static AcceptedTokens of(List<byte[]> digests) {
-        return new AcceptedTokens(copy(digests));
+    public static AcceptedTokens of(List<Entry> entries) {
+        return new AcceptedTokens(entries.toArray(new Entry[0]));
     }
 
-    /** Rotation: from now on exactly these digests are accepted. */
-    public void replace(List<byte[]> newDigests) {
-        digests = copy(newDigests);
+    /** Rotation: from now on exactly these tokens are accepted. */
+    public void replace(List<Entry> newEntries) {
+        entries = newEntries.toArray(new Entry[0]);
     }
 
     public int size() {
-        return digests.length;
+        return entries.length;
     }
 
-    private static byte[][] copy(List<byte[]> digests) {
-        byte[][] copy = new byte[digests.size()][];
-        for (int i = 0; i < copy.length; i++) {
-            if (digests.get(i).length != DIGEST_LENGTH) {
-                throw new IllegalArgumentException("not a SHA-256 digest");
+    @Override
+    public Authentication authenticate(String value, int from, int to, long nowMillis) {
+        byte[] presented = digest(value, from, to);
+        Entry match = null;
+        for (Entry entry : this.entries) {
+            // every digest is compared, whatever matched before
+            if (MessageDigest.isEqual(presented, entry.digest)) {
+                match = entry;
             }
-            copy[i] = digests.get(i).clone();
         }
-        return copy;
+        if (match == null) {
+            return Authentication.UNKNOWN;
+        }
+        return match.principal().expiredAt(nowMillis) ? Authentication.EXPIRED : match.authentication;
     }
 
-    /** Whether {@code text[from, to)} (an ASCII b64token) is an accepted token. */
-    public boolean accepts(CharSequence text, int from, int to) {
+    /** The SHA-256 of {@code text[from, to)} (ASCII), in this thread's scratch buffer: use it before the next call. */
+    private static byte[] digest(CharSequence text, int from, int to) {
         Scratch scratch = SCRATCH.get();
         MessageDigest sha256 = scratch.sha256;
         // In blocks: MessageDigest.update(byte) costs several times a bulk update per byte.
@@ -72,11 +101,7 @@ public final class AcceptedTokens {
         } catch (java.security.DigestException e) {
             throw new IllegalStateException(e);
         }
-        boolean accepted = false;
-        for (byte[] digest : this.digests) {
-            accepted |= MessageDigest.isEqual(presented, digest);
-        }
-        return accepted;
+        return presented;
     }
 
     /** SHA-256 of a token's ASCII bytes, as used for {@code MCPGUARD_TOKEN_SHA256}. */

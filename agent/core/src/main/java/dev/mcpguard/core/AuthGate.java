@@ -6,21 +6,36 @@ import dev.mcpguard.net.PathNormalizer;
 import dev.mcpguard.net.PathPrefixes;
 
 /**
- * Bearer-token authentication that fails closed: with no accepted tokens every non-public
+ * Bearer-token authentication that fails closed: with no accepted credential every non-public
  * request is refused. Tokens in the query string are refused outright (they end up in access
  * logs and browser history), as are several or merged {@code Authorization} headers, which
- * servers and proxies resolve differently.
+ * servers and proxies resolve differently. A token shaped like a JWS is judged by JWT validation
+ * alone when it is on, so that a JWT that fails is never tried as a static token. An accepted
+ * token names the request's principal, which must hold {@code MCPGUARD_REQUIRED_SCOPES}.
  */
 final class AuthGate implements Gate {
     private static final String QUERY_TOKEN = "access_token";
 
-    private final AcceptedTokens tokens;
+    private final BearerAuthenticator tokens;
+    private final BearerAuthenticator jwt;
+    private final String[] requiredScopes;
     private final PathPrefixes publicPaths;
+    private final ResourceMetadata metadata;
+    private final java.time.Clock clock;
 
-    /** @param tokens the accepted tokens; {@code null} when none is configured (fail closed) */
-    AuthGate(AcceptedTokens tokens, PathPrefixes publicPaths) {
+    /**
+     * @param tokens   the static tokens; {@code null} when none is configured
+     * @param jwt      JWT validation; {@code null} when off. With neither, every token is refused (fail closed)
+     * @param metadata the document the agent serves, whose URLs are public; {@code null} for none
+     */
+    AuthGate(BearerAuthenticator tokens, BearerAuthenticator jwt, String[] requiredScopes, PathPrefixes publicPaths,
+             ResourceMetadata metadata, java.time.Clock clock) {
         this.tokens = tokens;
+        this.jwt = jwt;
+        this.requiredScopes = requiredScopes.clone();
         this.publicPaths = publicPaths;
+        this.metadata = metadata;
+        this.clock = clock;
     }
 
     @Override
@@ -29,9 +44,12 @@ final class AuthGate implements Gate {
     }
 
     @Override
-    public Reason check(RequestView request, String path) {
+    public Reason check(RequestView request, String path, Verdict verdict) {
         if (path != null && publicPaths.matches(path) && PathNormalizer.isNormal(request.rawPath())) {
             return null; // exempt only what no server can read as another path
+        }
+        if (metadata != null && metadata.serves(request.method(), request.rawPath())) {
+            return null;
         }
         if (hasQueryToken(request.rawQuery())) {
             return Reason.INVALID_REQUEST;
@@ -50,10 +68,37 @@ final class AuthGate implements Gate {
         if (start == BearerCredentials.MALFORMED) {
             return Reason.INVALID_TOKEN;
         }
-        if (tokens == null || !tokens.accepts(value, start, BearerCredentials.trimmedEnd(value))) {
+        int end = BearerCredentials.trimmedEnd(value);
+        BearerAuthenticator judge = jwt != null && isJwsShaped(value, start, end) ? jwt : tokens;
+        if (judge == null) {
             return Reason.INVALID_TOKEN;
         }
-        return null;
+        Authentication authentication = judge.authenticate(value, start, end, clock.millis());
+        Principal principal = authentication.principal();
+        if (principal == null) {
+            verdict.detail(authentication.detail());
+            return Reason.INVALID_TOKEN;
+        }
+        verdict.authenticated(principal);
+        return principal.hasScopes(requiredScopes) ? null : Reason.INSUFFICIENT_SCOPE;
+    }
+
+    /** Three non-empty base64url parts, as a JWS in compact form has; a static token may hold dots too, but not so. */
+    static boolean isJwsShaped(String value, int from, int to) {
+        int dots = 0;
+        int partStart = from;
+        for (int i = from; i < to; i++) {
+            char c = value.charAt(i);
+            if (c == '.') {
+                if (i == partStart || ++dots > 2) {
+                    return false;
+                }
+                partStart = i + 1;
+            } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return dots == 2 && partStart < to;
     }
 
     /**

@@ -22,7 +22,7 @@ final class BodyGate implements Gate {
     }
 
     @Override
-    public Reason check(RequestView request, String path) {
+    public Reason check(RequestView request, String path, Verdict verdict) {
         String only = request.onlyHeader("content-length");
         if (only == null) {
             return null;

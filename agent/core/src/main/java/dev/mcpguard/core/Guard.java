@@ -17,6 +17,7 @@ public final class Guard {
     private final Refusals refusals;
     private final DecisionSink sink;
     private final boolean denyOnError;
+    private final ResourceMetadata metadata;
 
     /** @param sink where every decision goes */
     public Guard(GuardSettings settings, DecisionSink sink) {
@@ -26,14 +27,17 @@ public final class Guard {
             new LoopbackGate(settings.loopbackPaths(), settings.prod(), settings.trustProdLoopback(),
                     settings.relayHeaders()),
             new OriginGate(settings.origins(), settings.hosts()),
-            new AuthGate(settings.tokens(), settings.publicPaths()),
+            new AuthGate(settings.tokens(), settings.jwt(), settings.requiredScopes().toArray(new String[0]),
+                    settings.publicPaths(), settings.metadata(), settings.clock()),
             bodyGate,
         };
         this.modes = new GateMode[gates.length];
         for (int i = 0; i < gates.length; i++) {
             modes[i] = settings.mode(gates[i].name());
         }
-        this.refusals = new Refusals(settings.realm(), settings.resourceMetadataUrl());
+        this.refusals = new Refusals(settings.realm(), settings.resourceMetadataUrl(),
+                settings.requiredScopes().toArray(new String[0]));
+        this.metadata = settings.metadata();
         this.sink = Objects.requireNonNull(sink, "a decision sink is required");
         GateMode bodyMode = settings.mode(GateName.BODY);
         this.bodyLimit = bodyMode == GateMode.OFF ? null : new BodyMeter.Limit(bodyGate.maxBodyBytes(),
@@ -62,7 +66,7 @@ public final class Guard {
             if (mode == GateMode.OFF) {
                 continue;
             }
-            Refusal refusal = evaluate(gates[i], request, normalized);
+            Refusal refusal = evaluate(gates[i], request, normalized, verdict);
             if (refusal == null) {
                 continue;
             }
@@ -72,6 +76,13 @@ public final class Guard {
                 return verdict;
             }
             sink.record(Action.WOULD_BLOCK, refusal, verdict);
+            verdict.detail(null);
+        }
+        if (metadata != null && metadata.serves(request.method(), rawPath)) {
+            // answered by the agent whatever the modes: the application has no such document
+            verdict.refuse(metadata.document());
+            sink.record(Action.ALLOWED, null, verdict);
+            return verdict;
         }
         // A declared length is checked up front; an encoded body's length is not what the
         // application reads once the server decodes it, so it is counted as read, too.
@@ -133,9 +144,9 @@ public final class Guard {
         sink.internalError(where, error);
     }
 
-    private Refusal evaluate(Gate gate, RequestView request, String normalized) {
+    private Refusal evaluate(Gate gate, RequestView request, String normalized, Verdict verdict) {
         try {
-            Reason reason = gate.check(request, normalized);
+            Reason reason = gate.check(request, normalized, verdict);
             return reason == null ? null : refusals.of(reason);
         } catch (Throwable e) {
             sink.internalError(gate.name().id() + " gate", e);

@@ -14,12 +14,18 @@ import java.util.Objects;
  * by the agent from the validated knobs.
  *
  * @param modes               a mode for every gate
- * @param tokens              the accepted tokens, {@code null} when none is configured (fail closed)
- * @param resourceMetadataUrl {@code null} for none
+ * @param tokens              the accepted static tokens, {@code null} when none is configured
+ * @param jwt                 JWT validation, {@code null} when off; with no tokens either, auth fails closed
+ * @param requiredScopes      scopes every authenticated request needs, empty for none
+ * @param resourceMetadataUrl {@code resource_metadata} in challenges, {@code null} for none
+ * @param metadata            the RFC 9728 document the agent serves, {@code null} for none
+ * @param clock               what expiry is judged against
  * @param relayHeaders        header names, lower case, that mark a relay besides the contract's list
  */
-public record GuardSettings(Map<GateName, GateMode> modes, long maxBodyBytes, AcceptedTokens tokens, String realm,
-                            String resourceMetadataUrl, PathPrefixes publicPaths, PathPrefixes loopbackPaths,
+public record GuardSettings(Map<GateName, GateMode> modes, long maxBodyBytes, BearerAuthenticator tokens,
+                            BearerAuthenticator jwt, List<String> requiredScopes, String realm,
+                            String resourceMetadataUrl, ResourceMetadata metadata, java.time.Clock clock,
+                            PathPrefixes publicPaths, PathPrefixes loopbackPaths,
                             boolean prod, boolean trustProdLoopback, List<String> relayHeaders,
                             OriginAllowList origins, HostAllowList hosts, boolean denyOnError) {
     public GuardSettings {
@@ -27,7 +33,9 @@ public record GuardSettings(Map<GateName, GateMode> modes, long maxBodyBytes, Ac
         if (modes.size() != GateName.values().length) {
             throw new IllegalArgumentException("a mode for every gate is required: " + modes.keySet());
         }
+        requiredScopes = List.copyOf(requiredScopes);
         Objects.requireNonNull(realm, "realm");
+        Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(publicPaths, "publicPaths");
         Objects.requireNonNull(loopbackPaths, "loopbackPaths");
         relayHeaders = List.copyOf(relayHeaders);

@@ -40,7 +40,7 @@ final class LoopbackGate implements Gate {
     }
 
     @Override
-    public Reason check(RequestView request, String path) {
+    public Reason check(RequestView request, String path, Verdict verdict) {
         if (loopbackPaths.isEmpty()) {
             return null;
         }

@@ -24,7 +24,7 @@ final class OriginGate implements Gate {
     }
 
     @Override
-    public Reason check(RequestView request, String path) {
+    public Reason check(RequestView request, String path, Verdict verdict) {
         String origin = request.onlyHeader("origin");
         if (origin != null && !allOriginsAllowed(request, origin)) {
             return Reason.ORIGIN_NOT_ALLOWED;

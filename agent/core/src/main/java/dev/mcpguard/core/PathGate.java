@@ -9,7 +9,7 @@ final class PathGate implements Gate {
     }
 
     @Override
-    public Reason check(RequestView request, String path) {
+    public Reason check(RequestView request, String path, Verdict verdict) {
         return path == null ? Reason.BAD_PATH : null;
     }
 }

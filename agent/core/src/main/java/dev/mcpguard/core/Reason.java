@@ -9,6 +9,8 @@ public enum Reason {
     MISSING_TOKEN(GateName.AUTH, 401),
     INVALID_TOKEN(GateName.AUTH, 401),
     INVALID_REQUEST(GateName.AUTH, 401),
+    /** Authenticated, but without a scope {@code MCPGUARD_REQUIRED_SCOPES} asks for (RFC 6750 §3.1). */
+    INSUFFICIENT_SCOPE(GateName.AUTH, 403),
     BODY_TOO_LARGE(GateName.BODY, 413),
     BAD_CONTENT_LENGTH(GateName.BODY, 400),
     /** A gate failed internally and {@code MCPGUARD_ON_ERROR=deny}; the gate is the one that failed. */

@@ -18,12 +18,20 @@ public final class Refusal {
     private final String[] lowerCaseHeaderNames;
     private final String[] headerValues;
 
+    private final int status;
+
     Refusal(GateName gate, Reason reason, String wwwAuthenticate) {
+        this(gate, reason, reason.status(), ("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":"
+                + code(reason.status()) + ",\"message\":\"" + message(reason.status()) + "\",\"data\":{\"gate\":\""
+                + gate.id() + "\",\"error\":\"" + reason.id() + "\"}}}").getBytes(StandardCharsets.US_ASCII),
+                wwwAuthenticate);
+    }
+
+    private Refusal(GateName gate, Reason reason, int status, byte[] body, String wwwAuthenticate) {
         this.gate = gate;
         this.reason = reason;
-        this.body = ("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":" + code(reason.status())
-                + ",\"message\":\"" + message(reason.status()) + "\",\"data\":{\"gate\":\"" + gate.id()
-                + "\",\"error\":\"" + reason.id() + "\"}}}").getBytes(StandardCharsets.US_ASCII);
+        this.status = status;
+        this.body = body;
         List<String> names = new ArrayList<>(List.of("Content-Type", "Cache-Control", "Content-Length"));
         List<String> values = new ArrayList<>(List.of("application/json", "no-store", Integer.toString(body.length)));
         if (wwwAuthenticate != null) {
@@ -40,6 +48,15 @@ public final class Refusal {
         }
     }
 
+    /**
+     * A document the agent answers with itself, in place of the application (the RFC 9728
+     * metadata): status 200, written by the adapters exactly as a refusal is, never logged as one.
+     * Its {@link #gate()} and {@link #reason()} are {@code null}.
+     */
+    static Refusal document(byte[] json) {
+        return new Refusal(null, null, 200, json, null);
+    }
+
     public GateName gate() {
         return gate;
     }
@@ -49,7 +66,7 @@ public final class Refusal {
     }
 
     public int status() {
-        return reason.status();
+        return status;
     }
 
     /** The JSON body; shared by every refusal of this kind, so callers must not modify it. */
@@ -107,6 +124,6 @@ public final class Refusal {
 
     @Override
     public String toString() {
-        return gate.id() + "/" + reason.id() + "/" + status();
+        return gate == null ? "document/" + status : gate.id() + "/" + reason.id() + "/" + status;
     }
 }

@@ -5,7 +5,8 @@ final class Refusals {
     private final Refusal[] byReason = new Refusal[Reason.values().length];
     private final Refusal[] gateErrorByGate = new Refusal[GateName.values().length];
 
-    Refusals(String realm, String resourceMetadataUrl) {
+    /** @param requiredScopes what {@code insufficient_scope}'s challenge names, empty for none */
+    Refusals(String realm, String resourceMetadataUrl, String[] requiredScopes) {
         String challenge = "Bearer realm=\"" + realm + "\""
                 + (resourceMetadataUrl == null ? "" : ", resource_metadata=\"" + resourceMetadataUrl + "\"");
         for (Reason reason : Reason.values()) {
@@ -17,6 +18,9 @@ final class Refusals {
                 wwwAuthenticate = reason == Reason.MISSING_TOKEN
                         ? challenge
                         : challenge + ", error=\"" + reason.id() + "\"";
+            } else if (reason == Reason.INSUFFICIENT_SCOPE) {
+                wwwAuthenticate = challenge + ", error=\"insufficient_scope\", scope=\"" + String.join(" ", requiredScopes)
+                        + "\"";
             }
             byReason[reason.ordinal()] = new Refusal(reason.gate(), reason, wwwAuthenticate);
         }

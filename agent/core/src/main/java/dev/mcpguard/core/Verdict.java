@@ -8,6 +8,8 @@ public final class Verdict {
     private final String path;
     private Refusal refusal;
     private BodyMeter bodyMeter;
+    private Principal principal;
+    private String detail;
 
     Verdict(RequestView request, String stack, String method, String path) {
         this.request = request;
@@ -16,12 +18,15 @@ public final class Verdict {
         this.path = path;
     }
 
-    /** {@code true} when the request may go on to the application. */
+    /**
+     * {@code true} when the request may go on to the application; else the adapter writes
+     * {@link #refusal()}, which is also how the agent answers a request it serves itself.
+     */
     public boolean allowed() {
         return refusal == null;
     }
 
-    /** The refusal to send when not {@link #allowed()}. */
+    /** The response to send when not {@link #allowed()}: a refusal, or a document the agent serves (status 200). */
     public Refusal refusal() {
         return refusal;
     }
@@ -50,6 +55,16 @@ public final class Verdict {
         return path;
     }
 
+    /** Who the request comes from, once the AUTH gate authenticated it; {@code null} before and without. */
+    public Principal principal() {
+        return principal;
+    }
+
+    /** What exactly the refusal being recorded failed on ({@code expired}, {@code audience}, …), or {@code null}. */
+    public String detail() {
+        return detail;
+    }
+
     /** The socket peer, read only when a decision is logged; {@code null} when unknown. */
     public String client() {
         return request == null ? null : request.peerAddress();
@@ -57,6 +72,15 @@ public final class Verdict {
 
     void refuse(Refusal refusal) {
         this.refusal = refusal;
+    }
+
+    void authenticated(Principal principal) {
+        this.principal = principal;
+    }
+
+    /** Set by a gate for the refusal it is about to give; cleared once that refusal is recorded. */
+    void detail(String detail) {
+        this.detail = detail;
     }
 
     void meterBody(BodyMeter bodyMeter) {

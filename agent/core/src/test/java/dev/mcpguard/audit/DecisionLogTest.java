@@ -31,7 +31,7 @@ class DecisionLogTest {
             "mcpguard.reason", "http.response.status_code", "http.request.method", "url.path", "client.address",
             "mcpguard.stack");
     private static final List<String> ALLOWED_FIELDS = List.of("@timestamp", "event.action", "http.request.method",
-            "url.path", "client.address", "mcpguard.stack");
+            "url.path", "client.address", "user.name", "mcpguard.stack");
     /** One {@code key=value} pair of the text format; a quoted value is a JSON string. */
     private static final Pattern TEXT_FIELD = Pattern.compile("([a-z@._]+)=(\"(?:[^\"\\\\]|\\\\.)*\"|[^ \"]+)");
 

@@ -72,6 +72,10 @@ class KnobFuzzTest {
         SAMPLES.put("MCPGUARD_REALM", List.of("mcp", "corp realm"));
         SAMPLES.put("MCPGUARD_RESOURCE_METADATA_URL", List.of("https://mcp.example/.well-known/oauth-protected-resource",
                 "http://[::1]:8080/prm"));
+        SAMPLES.put("MCPGUARD_RESOURCE", List.of("https://mcp.example.com/mcp", "http://127.0.0.1:8080", "https://[::1]:9/a/b"));
+        SAMPLES.put("MCPGUARD_AUTHORIZATION_SERVERS", List.of("https://as.example.com", "http://127.0.0.1:9000,https://b.example/t1"));
+        SAMPLES.put("MCPGUARD_SCOPES_SUPPORTED", List.of("mcp:read,mcp:tools", "openid"));
+        SAMPLES.put("MCPGUARD_REQUIRED_SCOPES", List.of("mcp:tools", "a,b!#$%&'()*+-./:;<=>?@[]^_`{|}~"));
         SAMPLES.put("MCPGUARD_PUBLIC_PATHS", List.of("/.well-known/oauth-protected-resource", "/a,/b", ""));
         SAMPLES.put("MCPGUARD_LOOPBACK_PATHS", List.of("/inspector", "/a, /b/c", "", "/"));
         SAMPLES.put("MCPGUARD_ENV", List.of("prod", "dev"));
@@ -112,6 +116,9 @@ class KnobFuzzTest {
             String value = hostile(random, SAMPLES.get(knob.envName()));
             Map<String, String> env = new HashMap<>();
             env.put(knob.envName(), value);
+            if (knob == Knob.AUTHORIZATION_SERVERS) {
+                env.put(Knob.RESOURCE.envName(), "https://mcp.example.com/mcp"); // needed with it
+            }
             if (random.nextInt(4) == 0) {
                 // With another knob set too: values meet each other (NO_AUTH and the token knobs, say).
                 Knob<?> other = Knob.all().get(random.nextInt(Knob.all().size()));
@@ -164,7 +171,7 @@ class KnobFuzzTest {
         }
         try {
             // What the installer builds and prints at start.
-            new Guard(config.guardSettings(config.acceptedTokens()), sink);
+            new Guard(config.guardSettings(config.acceptedTokens(), null), sink);
             new BindPolicy(config.bindAddress(), config.bindPorts(), config.mode(GateName.BIND));
             config.summary().forEach(KnobFuzzTest::assertOneLine);
             config.relaxations().forEach(KnobFuzzTest::assertOneLine);

@@ -587,7 +587,8 @@ class GuardTest {
     void everyRowBelongsToARequestGate() {
         assertThat(rows().map(row -> row.reason().gate()).distinct().sorted())
                 .containsExactlyElementsOf(REQUEST_GATES);
-        assertThat(rows().map(Row::reason).distinct().sorted()).containsExactlyElementsOf(
-                Arrays.stream(Reason.values()).filter(reason -> reason != Reason.GATE_ERROR).toList());
+        // INSUFFICIENT_SCOPE needs a token with scopes, which MCPGUARD_TOKEN cannot carry: ScopeTest has its rows
+        assertThat(rows().map(Row::reason).distinct().sorted()).containsExactlyElementsOf(Arrays.stream(Reason.values())
+                .filter(reason -> reason != Reason.GATE_ERROR && reason != Reason.INSUFFICIENT_SCOPE).toList());
     }
 }

@@ -14,14 +14,14 @@ class LoopbackGateRouteTest {
     void aRequestRoutedToARestrictedPrefixIsRestricted() {
         RequestView request = routedTo("/inspector", FakeRequest.builder().target("/inspectorx").peer("10.0.0.9").build());
 
-        assertThat(gate.check(request, "/inspectorx")).isEqualTo(Reason.LOOPBACK_ONLY);
+        assertThat(gate.check(request, "/inspectorx", null)).isEqualTo(Reason.LOOPBACK_ONLY);
     }
 
     @Test
     void aRequestRoutedElsewhereIsJudgedByItsPathAlone() {
         RequestView request = routedTo("/", FakeRequest.builder().target("/inspectorx").peer("10.0.0.9").build());
 
-        assertThat(gate.check(request, "/inspectorx")).isNull();
+        assertThat(gate.check(request, "/inspectorx", null)).isNull();
     }
 
     private static RequestView routedTo(String prefix, FakeRequest request) {

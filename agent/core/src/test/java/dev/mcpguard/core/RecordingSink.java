@@ -6,8 +6,8 @@ import java.util.List;
 /** A {@link DecisionSink} that keeps every decision and internal failure, in order. */
 public final class RecordingSink implements DecisionSink {
 
-    /** One recorded decision. */
-    public record Decision(Action action, Refusal refusal, Verdict verdict) {
+    /** One recorded decision; {@code detail} as it was when recorded (the verdict's is cleared after). */
+    public record Decision(Action action, Refusal refusal, Verdict verdict, String detail) {
         /** {@code "blocked auth/missing_token/401"}, or {@code "allowed"}. */
         @Override
         public String toString() {
@@ -24,7 +24,7 @@ public final class RecordingSink implements DecisionSink {
 
     @Override
     public void record(Action action, Refusal refusal, Verdict request) {
-        decisions.add(new Decision(action, refusal, request));
+        decisions.add(new Decision(action, refusal, request, request.detail()));
     }
 
     @Override
@@ -34,6 +34,17 @@ public final class RecordingSink implements DecisionSink {
 
     public List<Decision> decisions() {
         return decisions;
+    }
+
+    /** The details of the decisions that had one, in order. */
+    public List<String> details() {
+        List<String> details = new ArrayList<>();
+        for (Decision decision : decisions) {
+            if (decision.detail() != null) {
+                details.add(decision.detail());
+            }
+        }
+        return details;
     }
 
     /** The decisions in their {@link Decision#toString()} form, for readable assertions. */

@@ -50,7 +50,7 @@ class RefusalTest {
             BAD_CONTENT_LENGTH | body     | 400 | {"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Bad Request","data":{"gate":"body","error":"bad_content_length"}}}
             """)
     void everyRefusalHasItsStatusAndBody(Reason reason, String gate, int status, String expectedBody) {
-        Refusal refusal = new Refusals("mcp", null).of(reason);
+        Refusal refusal = new Refusals("mcp", null, new String[0]).of(reason);
 
         assertThat(refusal.reason()).isEqualTo(reason);
         assertThat(refusal.gate().id()).isEqualTo(gate);
@@ -61,7 +61,7 @@ class RefusalTest {
     @ParameterizedTest
     @EnumSource(GateName.class)
     void aGateErrorNamesTheGateThatFailed(GateName gate) {
-        Refusal refusal = new Refusals("mcp", null).gateError(gate);
+        Refusal refusal = new Refusals("mcp", null, new String[0]).gateError(gate);
 
         assertThat(refusal.status()).isEqualTo(503);
         assertThat(header(refusal, "WWW-Authenticate")).isNull();
@@ -79,28 +79,39 @@ class RefusalTest {
             corp | https://mcp.example/.well-known/oauth-protected-resource | INVALID_REQUEST | Bearer realm="corp", resource_metadata="https://mcp.example/.well-known/oauth-protected-resource", error="invalid_request"
             """)
     void everyUnauthorizedCarriesItsChallenge(String realm, String metadata, Reason reason, String expected) {
-        assertThat(header(new Refusals(realm, metadata).of(reason), "WWW-Authenticate")).isEqualTo(expected);
+        assertThat(header(new Refusals(realm, metadata, new String[0]).of(reason), "WWW-Authenticate")).isEqualTo(expected);
     }
 
     @ParameterizedTest
-    @EnumSource(value = Reason.class, names = {"MISSING_TOKEN", "INVALID_TOKEN", "INVALID_REQUEST", "GATE_ERROR"},
+    @EnumSource(value = Reason.class, names = {"MISSING_TOKEN", "INVALID_TOKEN", "INVALID_REQUEST", "INSUFFICIENT_SCOPE", "GATE_ERROR"},
             mode = EnumSource.Mode.EXCLUDE)
     void onlyUnauthorizedCarriesAChallenge(Reason reason) {
-        assertThat(header(new Refusals("mcp", METADATA).of(reason), "WWW-Authenticate")).isNull();
+        assertThat(header(new Refusals("mcp", METADATA, new String[0]).of(reason), "WWW-Authenticate")).isNull();
     }
 
     @ParameterizedTest
     @EnumSource(value = Reason.class, names = "GATE_ERROR", mode = EnumSource.Mode.EXCLUDE)
     void theBodyIsOneLineOfAscii(Reason reason) {
-        String body = body(new Refusals("mcp", METADATA).of(reason));
+        String body = body(new Refusals("mcp", METADATA, new String[0]).of(reason));
 
         assertThat(body).doesNotContain("\n", "\r").startsWith("{").endsWith("}");
-        assertThat(body.getBytes(StandardCharsets.US_ASCII)).isEqualTo(new Refusals("mcp", null).of(reason).body());
+        assertThat(body.getBytes(StandardCharsets.US_ASCII)).isEqualTo(new Refusals("mcp", null, new String[0]).of(reason).body());
+    }
+
+    @Test
+    void insufficientScopeNamesTheScopesNeeded() {
+        Refusal refusal = new Refusals("mcp", METADATA, new String[] {"mcp:read", "mcp:tools"}).of(Reason.INSUFFICIENT_SCOPE);
+
+        assertThat(refusal.status()).isEqualTo(403);
+        assertThat(header(refusal, "WWW-Authenticate")).isEqualTo("Bearer realm=\"mcp\", resource_metadata=\"" + METADATA
+                + "\", error=\"insufficient_scope\", scope=\"mcp:read mcp:tools\"");
+        assertThat(body(refusal)).contains("\"code\":-32003", "\"message\":\"Forbidden\"", "\"gate\":\"auth\"",
+                "\"error\":\"insufficient_scope\"");
     }
 
     @Test
     void anHttp1RefusalClosesTheConnection() {
-        Refusal refusal = new Refusals("mcp", null).of(Reason.BODY_TOO_LARGE);
+        Refusal refusal = new Refusals("mcp", null, new String[0]).of(Reason.BODY_TOO_LARGE);
 
         assertThat(headers(refusal, true)).containsExactly("Content-Type: application/json",
                 "Cache-Control: no-store", "Content-Length: " + refusal.body().length, "Connection: close");
@@ -108,7 +119,7 @@ class RefusalTest {
 
     @Test
     void anHttp2RefusalHasNoConnectionHeader() {
-        Refusal refusal = new Refusals("mcp", null).of(Reason.INVALID_TOKEN);
+        Refusal refusal = new Refusals("mcp", null, new String[0]).of(Reason.INVALID_TOKEN);
 
         assertThat(headers(refusal, false)).containsExactly("Content-Type: application/json",
                 "Cache-Control: no-store", "Content-Length: " + refusal.body().length,
@@ -118,7 +129,7 @@ class RefusalTest {
     @ParameterizedTest
     @EnumSource(Reason.class)
     void lowerCaseNamesSpellTheSameHeaders(Reason reason) {
-        Refusals refusals = new Refusals("mcp", METADATA);
+        Refusals refusals = new Refusals("mcp", METADATA, new String[0]);
         Refusal refusal = reason == Reason.GATE_ERROR ? refusals.gateError(GateName.AUTH) : refusals.of(reason);
 
         for (int i = 0; i < refusal.headerCount(true); i++) {

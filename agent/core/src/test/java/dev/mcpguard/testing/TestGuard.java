@@ -6,6 +6,7 @@ import dev.mcpguard.core.DecisionSink;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.BearerAuthenticator;
 import dev.mcpguard.core.GuardSettings;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Properties;
 public final class TestGuard {
     private final Map<String, String> env = new HashMap<>();
     private DecisionSink sink;
+    private BearerAuthenticator jwt;
 
     private TestGuard() {
     }
@@ -46,9 +48,15 @@ public final class TestGuard {
         return this;
     }
 
+    /** JWT validation as the agent would build it from the knobs; none by default. */
+    public TestGuard jwt(BearerAuthenticator jwt) {
+        this.jwt = jwt;
+        return this;
+    }
+
     public GuardSettings settings() {
         Config config = Config.load(new KnobSource(env, new Properties()));
-        return config.guardSettings(config.acceptedTokens());
+        return config.guardSettings(config.acceptedTokens(), jwt);
     }
 
     public Guard build() {

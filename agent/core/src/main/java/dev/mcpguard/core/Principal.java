@@ -1,0 +1,84 @@
+package dev.mcpguard.core;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Who an authenticated request comes from, as the decision log and later gates know it: a name
+ * that never is the token, the scopes the credential grants, and until when it is valid.
+ * Immutable; built once per token file entry or validated JWT, never per request.
+ */
+public final class Principal {
+    /** No expiry: static tokens without {@code expires=}. */
+    public static final long NEVER = Long.MAX_VALUE;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private final String name;
+    private final String[] scopes;
+    private final long expiresAtMillis;
+    private final String rate;
+
+    /**
+     * @param scopes          granted scopes, in any order, duplicates allowed
+     * @param expiresAtMillis epoch milliseconds after which the credential is refused, or {@link #NEVER}
+     * @param rate            the token file's {@code rate=} as written, {@code null} for none
+     */
+    public Principal(String name, Collection<String> scopes, long expiresAtMillis, String rate) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("a principal needs a name");
+        }
+        this.name = name;
+        // no streams: principals are built while the agent starts, where each lambda shape costs
+        this.scopes = new java.util.TreeSet<>(scopes).toArray(new String[0]);
+        this.expiresAtMillis = expiresAtMillis;
+        this.rate = rate;
+    }
+
+    /** The name of a credential that has none of its own: {@code token:} and 8 hex digits of its SHA-256. */
+    public static String nameOfDigest(byte[] sha256) {
+        StringBuilder name = new StringBuilder("token:");
+        for (int i = 0; i < 4; i++) {
+            name.append(HEX[sha256[i] >> 4 & 0xf]).append(HEX[sha256[i] & 0xf]);
+        }
+        return name.toString();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Sorted, without duplicates. */
+    public List<String> scopes() {
+        return List.of(scopes);
+    }
+
+    /** Whether every scope in {@code required} is granted; {@code required} is small, so a linear scan wins. */
+    public boolean hasScopes(String[] required) {
+        for (String scope : required) {
+            if (Arrays.binarySearch(scopes, scope) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Epoch milliseconds, or {@link #NEVER}. */
+    public long expiresAtMillis() {
+        return expiresAtMillis;
+    }
+
+    public boolean expiredAt(long nowMillis) {
+        return nowMillis >= expiresAtMillis;
+    }
+
+    /** The token file's {@code rate=} as written, {@code null} for none (the RATE gate reads it). */
+    public String rate() {
+        return rate;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
