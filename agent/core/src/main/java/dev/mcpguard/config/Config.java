@@ -107,7 +107,7 @@ public final class Config {
         requiredScopes = orEmpty(Knob.REQUIRED_SCOPES.read(source));
         String metadataUrl = Knob.RESOURCE_METADATA_URL.read(source);
         resourceMetadataUrl = metadataUrl != null || authorizationServers.isEmpty() ? metadataUrl
-                : resourceMetadata().url();
+                : ResourceMetadata.urlOf(resource);
         publicPaths = Knob.PUBLIC_PATHS.read(source);
         loopbackPaths = Knob.LOOPBACK_PATHS.read(source);
         prod = Knob.ENV.read(source);

@@ -15,7 +15,6 @@ public final class ResourceMetadata {
     static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
 
     private final String[] paths;
-    private final String url;
     private final Refusal document;
 
     /**
@@ -24,10 +23,8 @@ public final class ResourceMetadata {
      * @param scopesSupported      may be empty: then the member is left out
      */
     public ResourceMetadata(String resource, List<String> authorizationServers, List<String> scopesSupported) {
-        URI uri = URI.create(resource);
-        String path = uri.getRawPath() == null || uri.getRawPath().equals("/") ? "" : uri.getRawPath();
+        String path = pathOf(URI.create(resource));
         this.paths = path.isEmpty() ? new String[] {WELL_KNOWN} : new String[] {WELL_KNOWN, WELL_KNOWN + path};
-        this.url = uri.getScheme() + "://" + uri.getRawAuthority() + WELL_KNOWN + path;
         StringBuilder json = new StringBuilder("{\"resource\":");
         string(json, resource);
         json.append(",\"authorization_servers\":");
@@ -40,9 +37,20 @@ public final class ResourceMetadata {
         this.document = Refusal.document(json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Where a client finds this document: the resource's origin, the well-known path, the resource's path. */
-    public String url() {
-        return url;
+    /**
+     * Where a client finds the document of {@code resource}: its origin, the well-known path, its
+     * path (RFC 9728 §3.1). Static, and touching no other class of the core: the knobs are
+     * validated in premain, by the application's class loader, and a class of the core it loaded
+     * there would clash with the bootstrap copy the adapters link against.
+     */
+    public static String urlOf(String resource) {
+        URI uri = URI.create(resource);
+        return uri.getScheme() + "://" + uri.getRawAuthority() + WELL_KNOWN + pathOf(uri);
+    }
+
+    private static String pathOf(URI resource) {
+        String path = resource.getRawPath();
+        return path == null || path.equals("/") ? "" : path;
     }
 
     /** The paths it is answered at. */
