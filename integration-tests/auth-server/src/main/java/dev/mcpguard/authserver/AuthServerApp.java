@@ -14,6 +14,7 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.apache.tomcat.util.modeler.Registry;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 /**
@@ -34,6 +35,7 @@ public final class AuthServerApp {
         SigningKeys keys = SigningKeys.open(options.keys());
 
         TOMCAT_LOG.setLevel(Level.WARNING);
+        Registry.disableRegistry(); // Tomcat's JMX beans: nobody reads them here, and registering them takes most of its start
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createTempDirectory("auth-server").toString());
         Connector connector = new Connector();
