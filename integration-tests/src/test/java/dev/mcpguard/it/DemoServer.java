@@ -296,6 +296,11 @@ final class DemoServer implements AutoCloseable {
             return existing(jar.property);
         }
 
+        /** The OAuth 2.1 authorization server ({@link AuthServer}). */
+        static Path authServer() {
+            return existing("mcpguard.authserver.jar");
+        }
+
         private static synchronized Path existing(String property) {
             Path snapshot = SNAPSHOTS.get(property);
             if (snapshot == null) {
