@@ -107,17 +107,16 @@ final class TokenFileWatcher implements Runnable {
             }
             return;
         }
-        int before = replace(read);
+        int now = fixed.size() + read.size();
         if (read.isEmpty()) {
             log.warn("MCPGUARD_TOKEN_FILE {} has no token line: it accepts no token now ({} token(s) accepted now, "
-                    + "{} before)", file, accepted.size(), before);
+                    + "{} before)", file, now, accepted.size());
         } else if (wasGone) {
-            log.info("MCPGUARD_TOKEN_FILE {} is back: {} token(s) accepted now, {} before", file, accepted.size(),
-                    before);
+            log.info("MCPGUARD_TOKEN_FILE {} is back: {} token(s) accepted now, {} before", file, now, accepted.size());
         } else {
-            log.info("MCPGUARD_TOKEN_FILE {} changed: {} token(s) accepted now, {} before", file, accepted.size(),
-                    before);
+            log.info("MCPGUARD_TOKEN_FILE {} changed: {} token(s) accepted now, {} before", file, now, accepted.size());
         }
+        replace(read);
     }
 
     private void missing(IOException problem) {
@@ -130,22 +129,23 @@ final class TokenFileWatcher implements Runnable {
             return;
         }
         gone = true;
-        int before = replace(List.of());
         log.error("MCPGUARD_TOKEN_FILE {} has been missing or unreadable for more than {} s ({}): it accepts no "
                         + "token now ({} token(s) accepted now, {} before)", file, MISSING_GRACE_MILLIS / 1000,
-                problem.getClass().getSimpleName(), accepted.size(), before);
+                problem.getClass().getSimpleName(), fixed.size(), accepted.size());
+        replace(List.of());
     }
 
-    /** Accepts exactly {@code entries} and the fixed tokens from now on; returns how many were accepted before. */
-    private int replace(List<TokenFile.Entry> entries) {
+    /**
+     * Accepts exactly {@code entries} and the fixed tokens from now on. Called after the change's
+     * line is written, so that whoever sees the change take effect finds its line already there.
+     */
+    private void replace(List<TokenFile.Entry> entries) {
         List<AcceptedTokens.Entry> all = new ArrayList<>(fixed);
         for (TokenFile.Entry entry : entries) {
             all.add(entry.accepted());
         }
-        int before = accepted.size();
         accepted.replace(all);
         current = entries;
-        return before;
     }
 
     /** Not {@code System::nanoTime}: the agent starts inside the server's start, where each lambda shape costs. */
