@@ -253,7 +253,7 @@ public final class Config {
         return entries;
     }
 
-    /** POSIX permissions as {@code ls} shows them when group or others may read or write the file; else {@code null}. */
+    /** The permissions as {@code ls} shows them when group or others may read or write the file, else {@code null}. */
     private static String openMode(Path file) {
         Set<PosixFilePermission> permissions;
         try {

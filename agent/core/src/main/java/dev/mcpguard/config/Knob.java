@@ -35,7 +35,7 @@ public final class Knob<T> {
             "largest request body: a positive integer, optional unit `B`, `KiB`, `MiB`, `GiB`, `KB`, `MB`, `GB`");
     public static final Knob<List<String>> TOKEN = secret("TOKEN", new Parser.Tokens(),
             "accepted bearer tokens, comma-separated (rotation: `old,new`)");
-    public static final Knob<List<TokenFile.Entry>> TOKEN_FILE = secret("TOKEN_FILE", new Parser.TokenFile(),
+    public static final Knob<List<TokenFile.Entry>> TOKEN_FILE = secret("TOKEN_FILE", new Parser.TokenFileEntries(),
             "file of accepted tokens, one a line: `<token> [name=<label>] [expires=<YYYY-MM-DD or RFC 3339 instant>] "
                     + "[scopes=<s1>,<s2>] [rate=<n>/<s, min or h>]`, attributes in any order (`#` and blank lines "
                     + "ignored; a date is valid through that day, UTC); re-read every second: no token line accepts no "

@@ -153,19 +153,19 @@ abstract class Parser<T> {
      * A token file's entries (design §9), digests as for {@link Tokens}. No token line is a valid
      * file that accepts no token; a missing or unreadable file is invalid at start.
      */
-    static final class TokenFile extends Parser<List<dev.mcpguard.config.TokenFile.Entry>> {
-        TokenFile() {
+    static final class TokenFileEntries extends Parser<List<TokenFile.Entry>> {
+        TokenFileEntries() {
             super("a readable UTF-8 file of token lines <token> [name=<label>] [expires=<date or instant>] "
                     + "[scopes=<s1>,<s2>] [rate=<n>/<s|min|h>], blank and # lines ignored");
         }
 
         @Override
-        List<dev.mcpguard.config.TokenFile.Entry> parse(String file) {
+        List<TokenFile.Entry> parse(String file) {
             try {
-                return dev.mcpguard.config.TokenFile.read(Path.of(file));
+                return TokenFile.read(Path.of(file));
             } catch (IOException e) {
                 return null;
-            } catch (dev.mcpguard.config.TokenFile.Malformed e) {
+            } catch (TokenFile.Malformed e) {
                 throw new Invalid(e.getMessage());
             }
         }

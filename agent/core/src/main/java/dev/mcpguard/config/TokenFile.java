@@ -31,7 +31,7 @@ import java.util.Objects;
  *
  * <p>A date-only {@code expires=} keeps the token valid through that day, UTC: it is refused from
  * the next day's 00:00Z. An operator who writes {@code expires=2026-12-31} means the 31st is the
- * last day it works, as on a card or a certificate.
+ * last day it works, as on a payment card.
  */
 public final class TokenFile {
     private static final long DAY_MILLIS = 86_400_000L;
@@ -88,7 +88,8 @@ public final class TokenFile {
          */
         public AcceptedTokens.Entry accepted() {
             byte[] digest = AcceptedTokens.sha256(token);
-            return new AcceptedTokens.Entry(digest, new Principal(principalName(digest), scopes, expiresAtMillis, rate));
+            Principal principal = new Principal(principalName(digest), scopes, expiresAtMillis, rate);
+            return new AcceptedTokens.Entry(digest, principal);
         }
 
         private String principalName(byte[] digest) {
@@ -170,14 +171,21 @@ public final class TokenFile {
     static List<Entry> parse(String text) throws Malformed {
         List<Entry> entries = new ArrayList<>();
         Map<String, Integer> lineOfToken = new HashMap<>();
-        // String.lines() ends a line at \n, \r or \r\n, as Files.readAllLines does
-        List<String> lines = text.lines().toList();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
+        int number = 0;
+        int start = 0;
+        while (start < text.length()) {
+            // a line ends at \n, \r or \r\n, as Files.readAllLines has it; no String.lines(): streams cost start-up
+            int end = start;
+            while (end < text.length() && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
+                end++;
+            }
+            number++;
+            String line = text.substring(start, end).strip();
+            start = end + (text.startsWith("\r\n", end) ? 2 : 1);
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            Entry entry = entry(line, i + 1);
+            Entry entry = entry(line, number);
             Integer earlier = lineOfToken.putIfAbsent(entry.token, entry.line);
             if (earlier != null) {
                 throw Malformed.at(entry.line, "the same token as line " + earlier);

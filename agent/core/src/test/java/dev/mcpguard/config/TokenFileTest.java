@@ -101,6 +101,12 @@ class TokenFileTest {
     }
 
     @Test
+    void aLoneCarriageReturnEndsALineToo() throws TokenFile.Malformed {
+        assertThat(TokenFile.parse("a-token\rb-token\r\r\nc-token\n")).extracting(TokenFile.Entry::line)
+                .containsExactly(1, 2, 4);
+    }
+
+    @Test
     void noTokenLineIsAnEmptyList() throws TokenFile.Malformed {
         assertThat(TokenFile.parse("")).isEmpty();
         assertThat(TokenFile.parse("# revoked everything\n\n")).isEmpty();
