@@ -35,9 +35,12 @@ public final class Knob<T> {
             "largest request body: a positive integer, optional unit `B`, `KiB`, `MiB`, `GiB`, `KB`, `MB`, `GB`");
     public static final Knob<List<String>> TOKEN = secret("TOKEN", new Parser.Tokens(),
             "accepted bearer tokens, comma-separated (rotation: `old,new`)");
-    public static final Knob<List<String>> TOKEN_FILE = secret("TOKEN_FILE", new Parser.TokenFile(),
-            "file of accepted tokens, one a line (`#` and blank lines ignored); re-read every second, a broken file "
-                    + "keeps the last good set");
+    public static final Knob<List<TokenFile.Entry>> TOKEN_FILE = secret("TOKEN_FILE", new Parser.TokenFileEntries(),
+            "file of accepted tokens, one a line: `<token> [name=<label>] [expires=<YYYY-MM-DD or RFC 3339 instant>] "
+                    + "[scopes=<s1>,<s2>] [rate=<n>/<s, min or h>]`, attributes in any order (`#` and blank lines "
+                    + "ignored; a date is valid through that day, UTC); re-read every second: no token line accepts no "
+                    + "token, a file missing for more than 10 s accepts none, a malformed line keeps the last good set; "
+                    + "missing or malformed at start is invalid");
     public static final Knob<List<byte[]>> TOKEN_SHA256 = secret("TOKEN_SHA256", new Parser.Sha256Digests(),
             "hex SHA-256 digests of accepted tokens, comma-separated");
     public static final Knob<Boolean> NO_AUTH = withDefault("NO_AUTH", "off", new Parser.Flag(),
@@ -199,14 +202,19 @@ public final class Knob<T> {
      */
     public T parse(String value) {
         T parsed;
+        String reason = null;
         try {
             parsed = parser.parse(value);
+        } catch (Parser.Invalid invalid) {
+            parsed = null;
+            reason = invalid.getMessage();
         } catch (RuntimeException malformed) {
             // Whatever a hostile value makes a parser throw, the operator sees the one line.
             parsed = null;
         }
         if (parsed == null) {
-            throw ConfigException.invalid(this, value, parser.expected(value));
+            throw ConfigException.invalid(this, value,
+                    parser.expected(value) + (reason == null ? "" : " (" + reason + ")"));
         }
         return parsed;
     }

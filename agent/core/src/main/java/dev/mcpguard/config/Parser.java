@@ -12,8 +12,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -151,32 +149,34 @@ abstract class Parser<T> {
         }
     }
 
-    /** A token file's tokens: one a line, blank and {@code #} lines ignored; digests as for {@link Tokens}. */
-    static final class TokenFile extends Parser<List<String>> {
-        TokenFile() {
-            super("a readable file with one bearer token (RFC 6750 b64token) a line, blank and # lines ignored");
+    /**
+     * A token file's entries (design §9), digests as for {@link Tokens}. No token line is a valid
+     * file that accepts no token; a missing or unreadable file is invalid at start.
+     */
+    static final class TokenFileEntries extends Parser<List<TokenFile.Entry>> {
+        TokenFileEntries() {
+            super("a readable UTF-8 file of token lines <token> [name=<label>] [expires=<date or instant>] "
+                    + "[scopes=<s1>,<s2>] [rate=<n>/<s|min|h>], blank and # lines ignored");
         }
 
         @Override
-        List<String> parse(String file) {
-            List<String> lines;
+        List<TokenFile.Entry> parse(String file) {
             try {
-                lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+                return TokenFile.read(Path.of(file));
             } catch (IOException e) {
                 return null;
+            } catch (TokenFile.Malformed e) {
+                throw new Invalid(e.getMessage());
             }
-            List<String> tokens = new ArrayList<>();
-            for (String line : lines) {
-                String token = line.strip();
-                if (token.isEmpty() || token.startsWith("#")) {
-                    continue;
-                }
-                if (!BearerCredentials.isToken(token, 0, token.length())) {
-                    return null;
-                }
-                tokens.add(token);
-            }
-            return tokens.isEmpty() ? null : Collections.unmodifiableList(tokens);
+        }
+    }
+
+    /** A value invalid for a reason the parser can name without quoting it: the error line adds the reason. */
+    static final class Invalid extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Invalid(String reason) {
+            super(reason, null, false, false);
         }
     }
 
