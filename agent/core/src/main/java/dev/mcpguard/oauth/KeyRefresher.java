@@ -126,6 +126,10 @@ public final class KeyRefresher {
         return Math.max(1, wait);
     }
 
+    private static String kids(KeySet keys) {
+        return keys.isEmpty() ? "none" : ConfigException.printable(String.join(",", keys.kids()));
+    }
+
     private void read() {
         KeySet read;
         try {
@@ -145,9 +149,8 @@ public final class KeyRefresher {
         }
         KeySet before = keys.current();
         if (keys.replace(read)) {
-            log.info("JWT signing keys from {}: {} key(s), kid {} (before: {})", sourceName, read.size(),
-                    ConfigException.printable(String.join(",", read.kids())),
-                    ConfigException.printable(String.join(",", before.kids())));
+            log.info("JWT signing keys from {}: {} key(s), kid {} (before: {})", sourceName, read.size(), kids(read),
+                    kids(before));
         }
     }
 }

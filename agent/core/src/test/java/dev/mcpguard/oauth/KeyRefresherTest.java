@@ -96,7 +96,8 @@ class KeyRefresherTest {
         assertThat(requested).containsExactly("/.well-known/oauth-authorization-server/tenant",
                 "/.well-known/openid-configuration/tenant", "/tenant/.well-known/openid-configuration", "/keys");
         assertThat(keys.current().kids()).containsExactly("r1");
-        assertThat(log()).contains("INFO mcpguard - JWT signing keys from the test's source: 1 key(s), kid r1");
+        assertThat(log()).contains("INFO mcpguard - JWT signing keys from the test's source: 1 key(s), kid r1 "
+                + "(before: none)");
     }
 
     @Test

@@ -71,9 +71,13 @@ final class Tokens {
 
     /** Claims that pass: our issuer and audience, valid from a minute before {@link #NOW} to an hour after. */
     static JWTClaimsSet.Builder claims() {
+        return claimsAt(NOW);
+    }
+
+    static JWTClaimsSet.Builder claimsAt(long now) {
         return new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("alice")
-                .expirationTime(new Date(NOW + 3_600_000)).notBeforeTime(new Date(NOW - 60_000))
-                .issueTime(new Date(NOW - 60_000)).claim("scope", "mcp:read mcp:tools");
+                .expirationTime(new Date(now + 3_600_000)).notBeforeTime(new Date(now - 60_000))
+                .issueTime(new Date(now - 60_000)).claim("scope", "mcp:read mcp:tools");
     }
 
     static String rs256(JWTClaimsSet.Builder claims) {
