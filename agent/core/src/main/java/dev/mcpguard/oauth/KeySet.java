@@ -23,7 +23,8 @@ import java.util.List;
  * would let anyone who reads the set sign) and curves the JDK cannot verify. Immutable.
  */
 public final class KeySet {
-    public static final KeySet EMPTY = new KeySet(List.of(), "");
+    /** As an empty JWKS reads, written out: loading JOSE classes here would cost every start. */
+    public static final KeySet EMPTY = new KeySet(List.of(), "{\"keys\":[]}");
 
     /** One signing key. */
     static final class Key {
