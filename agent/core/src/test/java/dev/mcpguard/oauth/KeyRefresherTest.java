@@ -32,7 +32,7 @@ class KeyRefresherTest {
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
     private final OperatorLog log = new OperatorLog(new PrintStream(logged, true, StandardCharsets.UTF_8));
     private final SigningKeys keys = new SigningKeys();
-    /** path → [status, body]; what is not here is a 404 */
+    /** path → [status, body, Location]; what is not here is a 404 */
     private final Map<String, Object[]> served = new ConcurrentHashMap<>();
     private final List<String> requested = new CopyOnWriteArrayList<>();
     private HttpServer server;
@@ -48,6 +48,9 @@ class KeyRefresherTest {
             requested.add(exchange.getRequestURI().getPath());
             Object[] answer = served.get(exchange.getRequestURI().getPath());
             byte[] body = answer == null ? new byte[0] : ((String) answer[1]).getBytes(StandardCharsets.UTF_8);
+            if (answer != null && answer.length > 2) {
+                exchange.getResponseHeaders().set("Location", (String) answer[2]);
+            }
             exchange.sendResponseHeaders(answer == null ? 404 : (Integer) answer[0], body.length == 0 ? -1 : body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
@@ -144,6 +147,21 @@ class KeyRefresherTest {
 
         assertThat(keys.current().isEmpty()).isTrue();
         assertThat(log()).contains("larger than 1 MiB");
+    }
+
+    @Test
+    void redirectsAreFollowedWithinTheOriginOnly() {
+        served.put("/old-keys", new Object[] {302, "", "/keys"});
+        served.put("/keys", new Object[] {200, Tokens.jwks(RSA)});
+        refresher(new KeySource.UrlSource(origin + "/old-keys")).step(0);
+        assertThat(keys.current().kids()).containsExactly("r1");
+
+        served.put("/elsewhere", new Object[] {302, "", origin.replace("127.0.0.1", "localhost") + "/keys"});
+        requested.clear();
+        new KeyRefresher(new KeySource.UrlSource(origin + "/elsewhere"), "the test's source", new SigningKeys(), log)
+                .step(0);
+        assertThat(requested).containsExactly("/elsewhere");
+        assertThat(log()).contains("(HTTP 302: a redirect to another origin)");
     }
 
     @Test
