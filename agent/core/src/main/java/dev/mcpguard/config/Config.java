@@ -29,8 +29,8 @@ import java.util.Map;
 public final class Config {
     /** What the banner, {@code check} and {@code attach} say when {@link #authFailsClosed()}. */
     public static final String FAIL_CLOSED_WARNING = "no token configured (MCPGUARD_TOKEN, MCPGUARD_TOKEN_FILE, "
-            + "MCPGUARD_TOKEN_SHA256 or MCPGUARD_JWT_ISSUER): every non-public request is refused with 401; set MCPGUARD_NO_AUTH=1 to opt out "
-            + "of authentication";
+            + "MCPGUARD_TOKEN_SHA256 or MCPGUARD_JWT_ISSUER): every non-public request is refused with 401; set "
+            + "MCPGUARD_NO_AUTH=1 to opt out of authentication";
 
     private final GateMode[] modes;
     private final long maxBodyBytes;

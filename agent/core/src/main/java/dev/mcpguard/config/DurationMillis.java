@@ -1,6 +1,9 @@
 package dev.mcpguard.config;
 
-/** Parses durations such as {@code MCPGUARD_JWT_LEEWAY}: a non-negative integer and a unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}. */
+/**
+ * Parses durations such as {@code MCPGUARD_JWT_LEEWAY}: a non-negative integer and a unit, {@code ms},
+ * {@code s}, {@code m}, {@code h} or {@code d}.
+ */
 final class DurationMillis extends Parser<Long> {
     private static final String[] UNITS = {"ms", "s", "m", "h", "d"};
     private static final long[] MILLIS = {1, 1000, 60_000, 3_600_000, 86_400_000};
@@ -28,7 +31,7 @@ final class DurationMillis extends Parser<Long> {
         return null;
     }
 
-    /** The largest unit that divides it: {@code 60s}, {@code 2m}, {@code 1500ms}. */
+    /** In the largest unit that divides it: {@code 1m} for 60 s, {@code 90s}, {@code 1500ms}. */
     static String format(long millis) {
         for (int i = UNITS.length - 1; i > 0; i--) {
             if (millis % MILLIS[i] == 0 && millis != 0) {

@@ -65,8 +65,9 @@ public final class Knob<T> {
             new Parser.Audiences(), "accepted `aud` values, comma-separated; JWT validation needs one (MCP: tokens "
                     + "must be issued for this server)");
     public static final Knob<String> JWKS_URL = unset("JWKS_URL", "the issuer's metadata `jwks_uri`",
-            new Parser.SecureUrl(), "https URL of the JWT signing keys, a JWKS (http only to a loopback host); unset, the issuer's RFC 8414 or OpenID "
-                    + "metadata names them; refreshed every 10 minutes and on an unknown `kid` (at most every 30 s)");
+            new Parser.SecureUrl(), "https URL of the JWT signing keys, a JWKS (http only to a loopback host); unset, "
+                    + "the issuer's RFC 8414 or OpenID metadata names them; refreshed every 10 minutes and on an unknown "
+                    + "`kid` (at most every 30 s)");
     public static final Knob<java.nio.file.Path> JWKS_FILE = unset("JWKS_FILE", "unset", new Parser.JwksFile(),
             "a local JWKS file instead of `MCPGUARD_JWKS_URL`, re-read when it changes");
     public static final Knob<List<String>> JWT_ALGORITHMS = withDefault("JWT_ALGORITHMS", "RS256,PS256,ES256,EdDSA",
