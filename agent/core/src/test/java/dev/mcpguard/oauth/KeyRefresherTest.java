@@ -140,6 +140,21 @@ class KeyRefresherTest {
     }
 
     @Test
+    void withTheIssuerDownAtStartTheFirstUnknownKeyCueReadsAgain() {
+        KeyRefresher refresher = refresher(new KeySource.UrlSource(origin + "/keys"));
+        refresher.step(0);
+        assertThat(keys.current().isEmpty()).as("no keys: every JWT is refused unknown_key").isTrue();
+
+        served.put("/keys", new Object[] {200, Tokens.jwks(RSA)});
+        refresher.refreshSoon();
+        assertThat(refresher.step(KeyRefresher.UNKNOWN_KEY_INTERVAL_MILLIS)).isEqualTo(KeyRefresher.PERIOD_MILLIS);
+
+        assertThat(keys.current().kids()).containsExactly("r1");
+        assertThat(log()).contains("(HTTP 404): keeping the 0 key(s) read before").contains("read from the test's "
+                + "source again");
+    }
+
+    @Test
     void aResponseOverOneMebibyteIsRefused() {
         served.put("/keys", new Object[] {200, " ".repeat(HttpFetch.MAX_BYTES) + Tokens.jwks(RSA)});
 
