@@ -11,6 +11,7 @@ import dev.mcpguard.net.HostAllowList;
 import dev.mcpguard.net.OriginAllowList;
 import dev.mcpguard.net.PathPrefixes;
 import dev.mcpguard.net.PeerAddresses;
+import dev.mcpguard.oauth.JwtPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.io.IOException;
@@ -34,9 +35,9 @@ import java.util.Map;
  */
 public final class Config {
     /** What the banner, {@code check} and {@code attach} say when {@link #authFailsClosed()}. */
-    public static final String FAIL_CLOSED_WARNING = "no token configured (MCPGUARD_TOKEN, MCPGUARD_TOKEN_FILE or "
-            + "MCPGUARD_TOKEN_SHA256): every non-public request is refused with 401; set MCPGUARD_NO_AUTH=1 to opt out "
-            + "of authentication";
+    public static final String FAIL_CLOSED_WARNING = "no token configured (MCPGUARD_TOKEN, MCPGUARD_TOKEN_FILE, "
+            + "MCPGUARD_TOKEN_SHA256 or MCPGUARD_JWT_ISSUER): every non-public request is refused with 401; set "
+            + "MCPGUARD_NO_AUTH=1 to opt out of authentication";
 
     private static final long EXPIRY_NOTICE_MILLIS = 7 * 86_400_000L;
     private static final List<PosixFilePermission> OPEN = List.of(PosixFilePermission.GROUP_READ,
@@ -60,6 +61,7 @@ public final class Config {
     private final List<String> authorizationServers;
     private final List<String> scopesSupported;
     private final List<String> requiredScopes;
+    private final JwtPolicy jwt;
     private final PathPrefixes publicPaths;
     private final PathPrefixes loopbackPaths;
     private final boolean prod;
@@ -106,13 +108,17 @@ public final class Config {
         fixedSha256Digests = Collections.unmodifiableList(fixed);
         tokenSources = Collections.unmodifiableList(sources);
         noAuth = Knob.NO_AUTH.read(source);
-        if (noAuth && !tokenSources.isEmpty()) {
-            throw ConfigException.invalid(Knob.NO_AUTH, source.get(Knob.NO_AUTH),
-                    "off while a token knob (" + String.join(", ", tokenSources) + ") is set: choose one");
-        }
-
         realm = Knob.REALM.read(source);
         resource = Knob.RESOURCE.read(source);
+        jwt = jwtPolicy(source, resource);
+        if (noAuth && (!tokenSources.isEmpty() || jwt != null)) {
+            List<String> credentials = new ArrayList<>(tokenSources);
+            if (jwt != null) {
+                credentials.add(Knob.JWT_ISSUER.envName());
+            }
+            throw ConfigException.invalid(Knob.NO_AUTH, source.get(Knob.NO_AUTH),
+                    "off while a credential knob (" + String.join(", ", credentials) + ") is set: choose one");
+        }
         authorizationServers = orEmpty(Knob.AUTHORIZATION_SERVERS.read(source));
         if (!authorizationServers.isEmpty() && resource == null) {
             throw ConfigException.invalid(Knob.AUTHORIZATION_SERVERS, source.get(Knob.AUTHORIZATION_SERVERS),
@@ -148,6 +154,41 @@ public final class Config {
             }
         }
         setKnobs = Collections.unmodifiableList(set);
+    }
+
+    /** JWT validation as the knobs set it, or {@code null} when {@code MCPGUARD_JWT_ISSUER} is unset. */
+    private static JwtPolicy jwtPolicy(KnobSource source, String resource) {
+        String issuer = Knob.JWT_ISSUER.read(source);
+        List<Knob<?>> jwtKnobs = List.of(Knob.JWT_AUDIENCE, Knob.JWKS_URL, Knob.JWKS_FILE, Knob.JWT_ALGORITHMS,
+                Knob.JWT_LEEWAY);
+        if (issuer == null) {
+            for (Knob<?> knob : jwtKnobs) {
+                if (source.get(knob) != null) {
+                    // an operator who set it expects JWTs to be judged: say they are not
+                    throw ConfigException.invalid(knob, source.get(knob),
+                            "MCPGUARD_JWT_ISSUER too, which turns JWT validation on");
+                }
+            }
+            return null;
+        }
+        List<String> audiences = Knob.JWT_AUDIENCE.read(source);
+        if (audiences == null && resource == null) {
+            throw ConfigException.invalid(Knob.JWT_ISSUER, issuer, "an audience too, MCPGUARD_JWT_AUDIENCE or "
+                    + "MCPGUARD_RESOURCE: a token must be issued for this server");
+        }
+        String jwksUrl = Knob.JWKS_URL.read(source);
+        Path jwksFile = Knob.JWKS_FILE.read(source);
+        if (jwksUrl != null && jwksFile != null) {
+            throw ConfigException.invalid(Knob.JWKS_FILE, source.get(Knob.JWKS_FILE),
+                    "one source of keys: MCPGUARD_JWKS_FILE or MCPGUARD_JWKS_URL, not both");
+        }
+        return new JwtPolicy(issuer, audiences == null ? List.of(resource) : audiences,
+                Knob.JWT_ALGORITHMS.read(source), Knob.JWT_LEEWAY.read(source), jwksUrl, jwksFile);
+    }
+
+    /** Whether the agent may fetch from the URL: https, or http to a loopback host. */
+    public static boolean isSecureUrl(String url) {
+        return Parser.secureUrl(url) != null;
     }
 
     private static List<String> orEmpty(List<String> list) {
@@ -203,6 +244,11 @@ public final class Config {
 
     public List<String> authorizationServers() {
         return authorizationServers;
+    }
+
+    /** JWT validation, or {@code null} when off. */
+    public JwtPolicy jwt() {
+        return jwt;
     }
 
     public List<String> requiredScopes() {
@@ -319,9 +365,9 @@ public final class Config {
         return noAuth;
     }
 
-    /** No token and no explicit opt-out: every non-public request is refused. */
+    /** No token, no JWT validation and no explicit opt-out: every non-public request is refused. */
     public boolean authFailsClosed() {
-        return tokenSources.isEmpty() && !noAuth;
+        return tokenSources.isEmpty() && jwt == null && !noAuth;
     }
 
     public String realm() {
@@ -462,11 +508,18 @@ public final class Config {
         }
         lines.add(gateModes.toString());
         lines.add("auth: " + (noAuth ? "disabled (MCPGUARD_NO_AUTH)"
-                : tokenSources.isEmpty() ? "FAIL-CLOSED, no token configured"
-                : tokenCount() + " accepted token(s) <redacted> from " + String.join(", ", tokenSources))
+                : !tokenSources.isEmpty()
+                        ? tokenCount() + " accepted token(s) <redacted> from " + String.join(", ", tokenSources)
+                        + (jwt == null ? "" : " and JWTs")
+                : jwt != null ? "JWTs only" : "FAIL-CLOSED, no token configured")
                 + ", realm=" + realm
                 + (resourceMetadataUrl == null ? "" : ", resource_metadata=" + resourceMetadataUrl)
                 + ", public paths=" + publicPaths);
+        if (jwt != null) {
+            lines.add("jwt: issuer=" + jwt.issuer() + ", audiences=" + String.join(",", jwt.audiences())
+                    + ", keys from " + jwt.keySource() + ", algorithms=" + String.join(",", jwt.algorithms())
+                    + ", leeway=" + DurationMillis.format(jwt.leewayMillis()));
+        }
         lines.add("body: max " + ByteSize.format(maxBodyBytes) + " (" + maxBodyBytes + " bytes)");
         lines.add("loopback: paths=" + loopbackPaths + ", env=" + (prod ? "prod" : "dev")
                 + ", trust prod loopback=" + (trustProdLoopback ? "on" : "off")

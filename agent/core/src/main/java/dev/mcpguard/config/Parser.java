@@ -539,4 +539,90 @@ abstract class Parser<T> {
             return List.copyOf(lowerCase);
         }
     }
+
+    /** {@code aud} values a JWT may name, comma-separated. */
+    static final class Audiences extends Parser<List<String>> {
+        Audiences() {
+            super("comma-separated audience values (printable ASCII, no space, '\"' or '\\')");
+        }
+
+        @Override
+        List<String> parse(String value) {
+            List<String> audiences = nonEmptyList(value);
+            if (audiences == null) {
+                return null;
+            }
+            for (String audience : audiences) {
+                if (!quotable(audience, 0x21)) {
+                    return null;
+                }
+            }
+            return Collections.unmodifiableList(audiences);
+        }
+    }
+
+    /**
+     * JWS algorithms with a public verification key, each one the JDK verifies. {@code none} and the
+     * HMAC family never: with a public key set, an HS256 "signature" keyed with a public key's bytes
+     * is one anybody can make.
+     */
+    static final class Algorithms extends Parser<List<String>> {
+        static final List<String> KNOWN = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+                "ES384", "ES512", "EdDSA", "Ed25519");
+        private static final String ALLOWED = "comma-separated JWS algorithms among " + String.join(", ", KNOWN);
+
+        Algorithms() {
+            super(ALLOWED);
+        }
+
+        @Override
+        List<String> parse(String value) {
+            List<String> algorithms = nonEmptyList(value);
+            if (algorithms == null) {
+                return null;
+            }
+            for (String algorithm : algorithms) {
+                if (!KNOWN.contains(algorithm)) {
+                    return null;
+                }
+            }
+            return List.copyOf(new java.util.LinkedHashSet<>(algorithms));
+        }
+
+        @Override
+        String expected(String value) {
+            for (String entry : value.split(",", -1)) {
+                String algorithm = entry.trim();
+                if (algorithm.equalsIgnoreCase("none")) {
+                    return ALLOWED + " (none is never accepted: an unsigned token proves nothing)";
+                }
+                if (algorithm.regionMatches(true, 0, "HS", 0, 2)) {
+                    return ALLOWED + " (" + algorithm.replaceAll("[^A-Za-z0-9]", "") + " is never accepted: a "
+                            + "shared-secret algorithm checked with public keys lets anyone sign)";
+                }
+            }
+            return ALLOWED;
+        }
+    }
+
+    /**
+     * A JWKS file: readable and a JWK set now, or the agent would start refusing every JWT. The keys
+     * are read again by the refresher, which sees later changes.
+     */
+    static final class JwksFile extends Parser<Path> {
+        JwksFile() {
+            super("a readable JWK set file (RFC 7517 JSON)");
+        }
+
+        @Override
+        Path parse(String value) {
+            Path file = Path.of(value);
+            try {
+                dev.mcpguard.oauth.KeySet.parse(Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException | java.text.ParseException e) {
+                return null;
+            }
+            return file;
+        }
+    }
 }

@@ -7,6 +7,8 @@ import dev.mcpguard.core.BindPolicy;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
+import dev.mcpguard.oauth.JwtAuthenticator;
+import dev.mcpguard.oauth.SigningKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,6 +48,10 @@ class KnobFuzzTest {
     };
 
     private static final Map<String, List<String>> SAMPLES = new HashMap<>();
+    private static final List<Knob<?>> JWT_KNOBS = List.of(Knob.JWT_ISSUER, Knob.JWT_AUDIENCE, Knob.JWKS_URL,
+            Knob.JWKS_FILE, Knob.JWT_ALGORITHMS, Knob.JWT_LEEWAY);
+    private static final String JWKS = "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"e1\","
+            + "\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}]}";
 
     @TempDir
     static Path dir;
@@ -77,6 +83,14 @@ class KnobFuzzTest {
         SAMPLES.put("MCPGUARD_AUTHORIZATION_SERVERS", List.of("https://as.example.com", "http://127.0.0.1:9000,https://b.example/t1"));
         SAMPLES.put("MCPGUARD_SCOPES_SUPPORTED", List.of("mcp:read,mcp:tools", "openid"));
         SAMPLES.put("MCPGUARD_REQUIRED_SCOPES", List.of("mcp:tools", "a,b!#$%&'()*+-./:;<=>?@[]^_`{|}~"));
+        SAMPLES.put("MCPGUARD_JWT_ISSUER", List.of("https://as.example.com/realms/mcp", "http://127.0.0.1:9000",
+                "https://login.example/t/v2.0"));
+        SAMPLES.put("MCPGUARD_JWT_AUDIENCE", List.of("https://mcp.example.com/mcp", "api://mcp,urn:x"));
+        SAMPLES.put("MCPGUARD_JWKS_URL", List.of("https://as.example.com/jwks", "http://localhost:9000/oauth2/jwks"));
+        SAMPLES.put("MCPGUARD_JWKS_FILE", List.of(tokenFile(JWKS), tokenFile("{\"keys\":[]}"), tokenFile("{}"),
+                dir.resolve("missing").toString()));
+        SAMPLES.put("MCPGUARD_JWT_ALGORITHMS", List.of("RS256,PS256,ES256,EdDSA", "ES384", "HS256", "none"));
+        SAMPLES.put("MCPGUARD_JWT_LEEWAY", List.of("60s", "0ms", "5m", "1h", "2d"));
         SAMPLES.put("MCPGUARD_PUBLIC_PATHS", List.of("/.well-known/oauth-protected-resource", "/a,/b", ""));
         SAMPLES.put("MCPGUARD_LOOPBACK_PATHS", List.of("/inspector", "/a, /b/c", "", "/"));
         SAMPLES.put("MCPGUARD_ENV", List.of("prod", "dev"));
@@ -117,8 +131,11 @@ class KnobFuzzTest {
             String value = hostile(random, SAMPLES.get(knob.envName()));
             Map<String, String> env = new HashMap<>();
             env.put(knob.envName(), value);
-            if (knob == Knob.AUTHORIZATION_SERVERS) {
+            if (knob == Knob.AUTHORIZATION_SERVERS || JWT_KNOBS.contains(knob)) {
                 env.put(Knob.RESOURCE.envName(), "https://mcp.example.com/mcp"); // needed with it
+            }
+            if (JWT_KNOBS.contains(knob) && knob != Knob.JWT_ISSUER) {
+                env.put(Knob.JWT_ISSUER.envName(), "https://as.example.com"); // needed with it
             }
             if (random.nextInt(4) == 0) {
                 // With another knob set too: values meet each other (NO_AUTH and the token knobs, say).
@@ -175,6 +192,9 @@ class KnobFuzzTest {
         try {
             // What the installer builds and prints at start.
             new Guard(config.guardSettings(config.acceptedTokens(), null), sink);
+            if (config.jwt() != null) {
+                new JwtAuthenticator(config.jwt(), new SigningKeys(), () -> { });
+            }
             new BindPolicy(config.bindAddress(), config.bindPorts(), config.mode(GateName.BIND));
             config.summary().forEach(KnobFuzzTest::assertOneLine);
             config.relaxations().forEach(KnobFuzzTest::assertOneLine);
