@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Judges JWT access tokens (design §9): a JWS whose {@code alg} is allowed, signed by a key of the
  * current set, issued by the issuer for one of our audiences, within its validity (with leeway),
- * naming a subject. A token that passes is cached by its SHA-256 until it expires, so a known
- * token costs a digest and a map lookup, no lock and no allocation; the cache starts afresh
+ * naming a subject. A token that passes is cached until it expires ({@link ValidatedToken}), so a
+ * known token costs a lookup and a constant-time comparison, no lock and no allocation; the cache starts afresh
  * whenever the keys change. Nothing here does I/O: an unknown {@code kid} only asks the refresher.
  */
 public final class JwtAuthenticator implements BearerAuthenticator {
@@ -48,7 +48,7 @@ public final class JwtAuthenticator implements BearerAuthenticator {
     /** The tokens validated with one key set. */
     private static final class Cache {
         final KeySet keys;
-        final ConcurrentHashMap<TokenDigest, Authentication> tokens = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<ValidatedToken, Authentication> tokens = new ConcurrentHashMap<>();
 
         Cache(KeySet keys) {
             this.keys = keys;
@@ -79,21 +79,25 @@ public final class JwtAuthenticator implements BearerAuthenticator {
 
     @Override
     public Authentication authenticate(String value, int from, int to, long nowMillis) {
-        TokenDigest digest = TokenDigest.of(value, from, to);
-        Cache current = cache();
-        Authentication cached = current.tokens.get(digest);
-        if (cached != null) {
-            if (nowMillis < validUntil(cached.principal())) {
-                return cached;
+        ValidatedToken probe = ValidatedToken.probe(value, from, to);
+        try {
+            Cache current = cache();
+            Authentication cached = current.tokens.get(probe);
+            if (cached != null) {
+                if (nowMillis < validUntil(cached.principal())) {
+                    return cached;
+                }
+                current.tokens.remove(probe);
+                return Authentication.EXPIRED;
             }
-            current.tokens.remove(digest);
-            return Authentication.EXPIRED;
+            Authentication judged = validate(value.substring(from, to), current.keys, nowMillis);
+            if (judged.principal() != null) {
+                store(current, probe.stored(), judged, nowMillis);
+            }
+            return judged;
+        } finally {
+            probe.release();
         }
-        Authentication judged = validate(value.substring(from, to), current.keys, nowMillis);
-        if (judged.principal() != null) {
-            store(current, digest.copy(), judged, nowMillis);
-        }
-        return judged;
     }
 
     /** The cache of the current keys: a new, empty one when they changed. */
@@ -112,8 +116,8 @@ public final class JwtAuthenticator implements BearerAuthenticator {
         return until < principal.expiresAtMillis() ? Long.MAX_VALUE : until;
     }
 
-    private void store(Cache cache, TokenDigest digest, Authentication authentication, long nowMillis) {
-        ConcurrentHashMap<TokenDigest, Authentication> tokens = cache.tokens;
+    private void store(Cache cache, ValidatedToken token, Authentication authentication, long nowMillis) {
+        ConcurrentHashMap<ValidatedToken, Authentication> tokens = cache.tokens;
         if (tokens.size() >= maxCached) {
             for (Iterator<Authentication> cached = tokens.values().iterator(); cached.hasNext(); ) {
                 if (nowMillis >= validUntil(cached.next().principal())) {
@@ -121,13 +125,13 @@ public final class JwtAuthenticator implements BearerAuthenticator {
                 }
             }
             // then an arbitrary quarter: a flood of distinct valid tokens costs verifications, never memory
-            Iterator<TokenDigest> victims = tokens.keySet().iterator();
+            Iterator<ValidatedToken> victims = tokens.keySet().iterator();
             for (int n = tokens.size() - maxCached * 3 / 4; n > 0 && victims.hasNext(); n--) {
                 victims.next();
                 victims.remove();
             }
         }
-        tokens.put(digest, authentication);
+        tokens.put(token, authentication);
     }
 
     /** How many validated tokens are cached now. */

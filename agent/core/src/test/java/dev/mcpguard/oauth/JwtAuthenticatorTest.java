@@ -234,6 +234,30 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void aTamperedPayloadOfACachedTokenIsVerifiedAndRefused() {
+        String token = rs256(claims().subject("alice"));
+        List<String> parts = Tokens.parts(token);
+        String forged = Base64URL.encode(claims().subject("admin").build().toString()).toString();
+        assertThat(judge(token).principal().name()).isEqualTo("alice");
+
+        // the same signature, so the same cache bucket: only the whole-token comparison tells them apart
+        assertThat(judge(parts.get(0) + "." + forged + "." + parts.get(2))).isSameAs(Authentication.SIGNATURE);
+        assertThat(jwt.verifications()).isEqualTo(2);
+    }
+
+    @Test
+    void aCachedTokenMatchesOnlyItselfWherever()  {
+        String token = rs256(claims().subject("alice"));
+        Authentication cached = judge(token);
+        String header = "Bearer " + token + "  ";
+
+        assertThat(jwt.authenticate(header, 7, 7 + token.length(), NOW)).isSameAs(cached);
+        String flipped = token.substring(0, 10) + (token.charAt(10) == 'A' ? 'B' : 'A') + token.substring(11);
+        assertThat(jwt.authenticate(flipped, 0, flipped.length(), NOW).principal()).isNull();
+        assertThat(jwt.authenticate(token + "A", 0, token.length() + 1, NOW).principal()).isNull();
+    }
+
+    @Test
     void aCachedTokenIsNotVerifiedAgain() {
         String token = rs256(claims());
 

@@ -132,7 +132,7 @@ public class GuardBenchmark {
      * What an MCP client sends with a {@code tools/call} from a loopback peer to a loopback listener;
      * {@code authorization} null leaves it out; {@code extra} name/value pairs follow {@code Host}.
      */
-    private static ArrayRequest mcp(String target, String host, String authorization, String contentLength,
+    static ArrayRequest mcp(String target, String host, String authorization, String contentLength,
                                     String... extra) {
         List<String> headers = new ArrayList<>(List.of("Host", host));
         headers.addAll(List.of(extra));
