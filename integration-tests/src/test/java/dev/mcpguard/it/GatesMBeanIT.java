@@ -23,6 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GatesMBeanIT {
 
     private static final String NAME = "dev.mcpguard:type=Gates";
+    /** Launch.TOKEN's principal: {@code token:} and the first 8 hex digits of its SHA-256 ({@code printf %s s3cr3t-token | sha256sum}). */
+    private static final String PRINCIPAL = "principal.token:fb07916a";
 
     @RegisterExtension
     static final DemoServers ENFORCING = DemoServers.of(Launch.standard());
@@ -42,6 +44,7 @@ class GatesMBeanIT {
                 "blocked.auth.missing_token", 2L, "blocked.auth.invalid_token", 1L, "blocked.loopback.loopback_only", 0L,
                 "blocked.origin.origin_not_allowed", 1L, "blocked.body.body_too_large", 1L,
                 "would_block.auth.missing_token", 0L,
+                PRINCIPAL + ".allowed", 2L, PRINCIPAL + ".blocked", 1L,
                 "mode.auth", "enforce", "mode.body", "enforce", "mode.bind", "enforce");
         assertThat(eventuallyRead(server, expected)).isEqualTo(expected);
     }
@@ -57,6 +60,7 @@ class GatesMBeanIT {
                 "blocked.body.body_too_large", 1L, "blocked.auth.missing_token", 0L,
                 "would_block.auth.missing_token", 2L, "would_block.auth.invalid_token", 1L,
                 "would_block.origin.origin_not_allowed", 1L,
+                PRINCIPAL + ".allowed", 3L, PRINCIPAL + ".blocked", 1L,
                 "mode.path", "log-only", "mode.auth", "log-only", "mode.body", "enforce");
         assertThat(eventuallyRead(server, expected)).isEqualTo(expected);
     }

@@ -27,8 +27,14 @@ final class AttachReport {
         for (String line : config.summary()) {
             lines.add("  " + line);
         }
+        for (String entry : Banner.tokenFileEntries(config)) {
+            lines.add("  " + entry);
+        }
         for (String relaxation : config.relaxations()) {
             lines.add("  relaxed: " + relaxation);
+        }
+        for (String warning : config.tokenFileWarnings(System.currentTimeMillis())) {
+            lines.add("  warning: " + warning);
         }
         if (config.authFailsClosed()) {
             lines.add("  fail-closed: " + Config.FAIL_CLOSED_WARNING);

@@ -1,6 +1,7 @@
 package dev.mcpguard.agent;
 
 import dev.mcpguard.config.Config;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -8,12 +9,29 @@ import dev.mcpguard.audit.OperatorLog;
 
 /**
  * The startup report: one INFO block with the knobs set and the effective configuration
- * (secrets redacted), then one WARN line per relaxation and per unknown knob, and an ERROR when
+ * (secrets redacted) and the token file's entries (never a token), then one WARN line per
+ * relaxation, per token file warning and per unknown knob, and an ERROR when
  * authentication fails closed. The servers actually instrumented are reported as their classes load.
  */
 final class Banner {
 
+    static final int ENTRIES_SHOWN = 20;
+
     private Banner() {
+    }
+
+    /**
+     * The token file's entries, at most {@link #ENTRIES_SHOWN}: a file of hundreds would bury the
+     * rest of the banner, and {@code check} lists them all.
+     */
+    static List<String> tokenFileEntries(Config config) {
+        List<String> entries = config.tokenFileEntries();
+        if (entries.size() <= ENTRIES_SHOWN) {
+            return entries;
+        }
+        List<String> shown = new ArrayList<>(entries.subList(0, ENTRIES_SHOWN));
+        shown.add("... and " + (entries.size() - ENTRIES_SHOWN) + " more token file entries (`check` lists them all)");
+        return shown;
     }
 
     /** @param how {@code started} or {@code attached} */
@@ -25,6 +43,9 @@ final class Banner {
         for (String line : config.summary()) {
             block.append(System.lineSeparator()).append("  ").append(line);
         }
+        for (String entry : tokenFileEntries(config)) {
+            block.append(System.lineSeparator()).append("  ").append(entry);
+        }
         Set<String> families = new LinkedHashSet<>();
         for (ServerInstrumentation server : servers) {
             families.add(server.family());
@@ -33,6 +54,9 @@ final class Banner {
         log.info(block.toString());
         for (String relaxation : config.relaxations()) {
             log.warn("relaxed: {}", relaxation);
+        }
+        for (String warning : config.tokenFileWarnings(System.currentTimeMillis())) {
+            log.warn(warning);
         }
         for (String unknown : config.unknownKnobs()) {
             log.warn("unknown knob {} ignored (its value is not shown): check its spelling", unknown);

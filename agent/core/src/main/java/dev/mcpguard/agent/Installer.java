@@ -9,6 +9,7 @@ import dev.mcpguard.config.ConfigException;
 import dev.mcpguard.config.KnobSource;
 import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.ActiveGuard;
+import dev.mcpguard.core.BearerAuthenticator;
 import dev.mcpguard.core.BindPolicy;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
@@ -27,6 +28,10 @@ import java.util.function.Consumer;
 import java.util.jar.JarFile;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import dev.mcpguard.audit.OperatorLog;
+import dev.mcpguard.oauth.JwtAuthenticator;
+import dev.mcpguard.oauth.JwtPolicy;
+import dev.mcpguard.oauth.KeyRefresher;
+import dev.mcpguard.oauth.SigningKeys;
 
 /**
  * Starts the agent: reads the knobs, builds the guard, prints the banner and hands over the
@@ -81,7 +86,7 @@ public final class Installer {
         OperatorLog log = OperatorLog.stderr();
         AuditTrail audit = new AuditTrail(new DecisionLog(config.jsonLog(), () -> System.err), config.logAllowed(), log);
         AcceptedTokens tokens = config.acceptedTokens();
-        ActiveGuard.set(guard(config, tokens, audit));
+        ActiveGuard.set(guard(config, tokens, jwt(config, log), audit));
         BindPolicy bindPolicy = new BindPolicy(config.bindAddress(), config.bindPorts(), config.mode(GateName.BIND));
         BindGate.install(bindPolicy, log);
         TokenFileWatcher.start(config, tokens, log);
@@ -103,9 +108,23 @@ public final class Installer {
         }
     }
 
-    /** @param tokens the set {@link TokenFileWatcher} refreshes, shared with the guard */
-    static Guard guard(Config config, AcceptedTokens tokens, AuditTrail audit) {
-        return new Guard(config.guardSettings(tokens, null), audit);
+    /**
+     * @param tokens the set {@link TokenFileWatcher} refreshes, shared with the guard
+     * @param jwt    JWT validation, {@code null} when off
+     */
+    static Guard guard(Config config, AcceptedTokens tokens, BearerAuthenticator jwt, AuditTrail audit) {
+        return new Guard(config.guardSettings(tokens, jwt), audit);
+    }
+
+    /** JWT validation with its keys kept fresh in the background, or {@code null} when off. */
+    private static BearerAuthenticator jwt(Config config, OperatorLog log) {
+        JwtPolicy policy = config.jwt();
+        if (policy == null) {
+            return null;
+        }
+        SigningKeys keys = new SigningKeys();
+        KeyRefresher refresher = KeyRefresher.start(policy, keys, log);
+        return new JwtAuthenticator(policy, keys, refresher.unknownKeyCue());
     }
 
     static List<ServerInstrumentation> instrumentations() throws ReflectiveOperationException {

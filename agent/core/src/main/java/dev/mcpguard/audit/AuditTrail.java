@@ -30,6 +30,9 @@ public final class AuditTrail implements DecisionSink {
     @Override
     public void record(Action action, Refusal refusal, Verdict request) {
         counters.increment(action, refusal == null ? null : refusal.gate(), refusal == null ? null : refusal.reason());
+        if (request.principal() != null && action != Action.WOULD_BLOCK) {
+            counters.countPrincipal(request.principal().name(), action == Action.ALLOWED);
+        }
         if (action != Action.ALLOWED || logAllowed) {
             log.write(action, refusal, request);
         }

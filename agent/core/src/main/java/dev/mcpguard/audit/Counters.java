@@ -14,6 +14,7 @@ public final class Counters {
     private final LongAdder[] blocked = adders(GATES * REASONS);
     private final LongAdder[] wouldBlock = adders(GATES * REASONS);
     private final LongAdder internalErrors = new LongAdder();
+    private final PrincipalCounters principals = new PrincipalCounters();
 
     void increment(Action action, GateName gate, Reason reason) {
         switch (action) {
@@ -29,6 +30,15 @@ public final class Counters {
             default:
                 throw new AssertionError(action);
         }
+    }
+
+    /** A decision about an authenticated request: allowed or blocked ({@code would_block} lines are not counted here). */
+    void countPrincipal(String principal, boolean allowed) {
+        principals.count(principal, allowed);
+    }
+
+    PrincipalCounters principals() {
+        return principals;
     }
 
     void countInternalError() {

@@ -23,15 +23,23 @@ import javax.management.ReflectionException;
  * Attributes are flat numbers and strings named like the decision log's fields
  * ({@code blocked.auth.invalid_token}), so any JMX exporter maps them without custom rules and
  * an operator can match them to log lines. Reading sums the {@link Counters}' adders; the
- * request path never touches this class.
+ * request path never touches this class. Authenticated requests are also counted per principal
+ * ({@code principal.<user.name>.allowed} and {@code .blocked}); those attributes appear as
+ * principals do, so the MBean's info is rebuilt when their number changes.
  */
 public final class GatesMBean implements DynamicMBean {
     public static final String OBJECT_NAME = "dev.mcpguard:type=Gates";
 
+    private static final String PRINCIPAL = "principal.";
+
     private final Map<String, Supplier<Object>> attributes = new LinkedHashMap<>();
-    private final MBeanInfo info;
+    private final MBeanAttributeInfo[] fixedInfos;
+    private final PrincipalCounters principals;
+    private volatile MBeanInfo info;
+    private volatile int principalsInInfo = -1;
 
     public GatesMBean(Counters counters, Map<GateName, GateMode> modes) {
+        this.principals = counters.principals();
         List<MBeanAttributeInfo> infos = new ArrayList<>();
         add(infos, "allowed", "requests let through, log-only refusals included", () -> counters.total(Action.ALLOWED));
         add(infos, "blocked", "requests refused", () -> counters.total(Action.BLOCKED));
@@ -53,8 +61,7 @@ public final class GatesMBean implements DynamicMBean {
             String mode = modes.get(gate).knobValue();
             add(infos, "mode." + gate.id(), "mode of the " + gate.id() + " gate: enforce, log-only or off", () -> mode);
         }
-        info = new MBeanInfo(GatesMBean.class.getName(), "mcpguard gate decisions since the JVM started",
-                infos.toArray(new MBeanAttributeInfo[0]), null, null, null);
+        fixedInfos = infos.toArray(new MBeanAttributeInfo[0]);
     }
 
     public static ObjectName objectName() {
@@ -74,23 +81,41 @@ public final class GatesMBean implements DynamicMBean {
 
     @Override
     public Object getAttribute(String name) throws AttributeNotFoundException {
-        Supplier<Object> value = attributes.get(name);
+        Object value = value(name);
         if (value == null) {
             throw new AttributeNotFoundException(name);
         }
-        return value.get();
+        return value;
     }
 
     @Override
     public AttributeList getAttributes(String[] names) {
         AttributeList list = new AttributeList();
         for (String name : names) {
-            Supplier<Object> value = attributes.get(name);
+            Object value = value(name);
             if (value != null) {
-                list.add(new Attribute(name, value.get()));
+                list.add(new Attribute(name, value));
             }
         }
         return list;
+    }
+
+    /** A fixed attribute's value, or a principal's count ({@code principal.<name>.allowed|blocked}); {@code null} for none. */
+    private Object value(String name) {
+        Supplier<Object> value = attributes.get(name);
+        if (value != null) {
+            return value.get();
+        }
+        if (!name.startsWith(PRINCIPAL)) {
+            return null;
+        }
+        int dot = name.lastIndexOf('.');
+        String which = name.substring(dot + 1);
+        long[] counts = dot > PRINCIPAL.length() ? principals.snapshot().get(name.substring(PRINCIPAL.length(), dot)) : null;
+        if (counts == null || !which.equals("allowed") && !which.equals("blocked")) {
+            return null;
+        }
+        return counts[which.equals("allowed") ? 0 : 1];
     }
 
     @Override
@@ -110,6 +135,21 @@ public final class GatesMBean implements DynamicMBean {
 
     @Override
     public MBeanInfo getMBeanInfo() {
-        return info;
+        Map<String, long[]> counted = principals.snapshot();
+        MBeanInfo current = info;
+        if (current == null || counted.size() != principalsInInfo) {
+            List<MBeanAttributeInfo> infos = new ArrayList<>(List.of(fixedInfos));
+            for (String name : counted.keySet()) {
+                for (String which : List.of("allowed", "blocked")) {
+                    infos.add(new MBeanAttributeInfo(PRINCIPAL + name + '.' + which, "long",
+                            "requests of principal " + name + " " + which, true, false, false));
+                }
+            }
+            current = new MBeanInfo(GatesMBean.class.getName(), "mcpguard gate decisions since the JVM started",
+                    infos.toArray(new MBeanAttributeInfo[0]), null, null, null);
+            info = current;
+            principalsInInfo = counted.size();
+        }
+        return current;
     }
 }

@@ -38,8 +38,14 @@ final class CheckCommand {
         for (String line : config.summary()) {
             out.println("  " + line);
         }
+        for (String entry : config.tokenFileEntries()) {
+            out.println("  " + entry);
+        }
         for (String relaxation : config.relaxations()) {
             out.println("relaxed: " + relaxation);
+        }
+        for (String warning : config.tokenFileWarnings(System.currentTimeMillis())) {
+            out.println("warning: " + warning);
         }
         for (String unknown : config.unknownKnobs()) {
             out.println("unknown: " + Help.printable(unknown) + " names no knob and is ignored (its value is not shown)");

@@ -11,9 +11,17 @@ import dev.mcpguard.net.HostAllowList;
 import dev.mcpguard.net.OriginAllowList;
 import dev.mcpguard.net.PathPrefixes;
 import dev.mcpguard.net.PeerAddresses;
+import dev.mcpguard.oauth.JwtPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -27,9 +35,13 @@ import java.util.Map;
  */
 public final class Config {
     /** What the banner, {@code check} and {@code attach} say when {@link #authFailsClosed()}. */
-    public static final String FAIL_CLOSED_WARNING = "no token configured (MCPGUARD_TOKEN, MCPGUARD_TOKEN_FILE or "
-            + "MCPGUARD_TOKEN_SHA256): every non-public request is refused with 401; set MCPGUARD_NO_AUTH=1 to opt out "
-            + "of authentication";
+    public static final String FAIL_CLOSED_WARNING = "no token configured (MCPGUARD_TOKEN, MCPGUARD_TOKEN_FILE, "
+            + "MCPGUARD_TOKEN_SHA256 or MCPGUARD_JWT_ISSUER): every non-public request is refused with 401; set "
+            + "MCPGUARD_NO_AUTH=1 to opt out of authentication";
+
+    private static final long EXPIRY_NOTICE_MILLIS = 7 * 86_400_000L;
+    private static final List<PosixFilePermission> OPEN = List.of(PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     private final GateMode[] modes;
     private final long maxBodyBytes;
@@ -37,7 +49,10 @@ public final class Config {
     private final Path tokenFile;
     /** Tokens as set; digested only when used ({@link Parser.Tokens} says why). */
     private final List<String> fixedTokens;
-    private final List<String> fileTokens;
+    /** {@code null} without a token file. */
+    private final List<TokenFile.Entry> fileEntries;
+    /** {@code rw-r--r--} when group or others may read or write the token file, else {@code null}. */
+    private final String tokenFileOpenMode;
     private final List<String> tokenSources;
     private final boolean noAuth;
     private final String realm;
@@ -46,6 +61,7 @@ public final class Config {
     private final List<String> authorizationServers;
     private final List<String> scopesSupported;
     private final List<String> requiredScopes;
+    private final JwtPolicy jwt;
     private final PathPrefixes publicPaths;
     private final PathPrefixes loopbackPaths;
     private final boolean prod;
@@ -78,11 +94,12 @@ public final class Config {
         if (fromToken != null) {
             sources.add(Knob.TOKEN.envName());
         }
-        fileTokens = Knob.TOKEN_FILE.read(source);
-        tokenFile = fileTokens == null ? null : Path.of(source.get(Knob.TOKEN_FILE));
+        fileEntries = Knob.TOKEN_FILE.read(source);
+        tokenFile = fileEntries == null ? null : Path.of(source.get(Knob.TOKEN_FILE));
         if (tokenFile != null) {
             sources.add(Knob.TOKEN_FILE.envName());
         }
+        tokenFileOpenMode = tokenFile == null ? null : openMode(tokenFile);
         List<byte[]> fromSha256 = Knob.TOKEN_SHA256.read(source);
         if (fromSha256 != null) {
             fixed.addAll(fromSha256);
@@ -91,13 +108,17 @@ public final class Config {
         fixedSha256Digests = Collections.unmodifiableList(fixed);
         tokenSources = Collections.unmodifiableList(sources);
         noAuth = Knob.NO_AUTH.read(source);
-        if (noAuth && !tokenSources.isEmpty()) {
-            throw ConfigException.invalid(Knob.NO_AUTH, source.get(Knob.NO_AUTH),
-                    "off while a token knob (" + String.join(", ", tokenSources) + ") is set: choose one");
-        }
-
         realm = Knob.REALM.read(source);
         resource = Knob.RESOURCE.read(source);
+        jwt = jwtPolicy(source, resource);
+        if (noAuth && (!tokenSources.isEmpty() || jwt != null)) {
+            List<String> credentials = new ArrayList<>(tokenSources);
+            if (jwt != null) {
+                credentials.add(Knob.JWT_ISSUER.envName());
+            }
+            throw ConfigException.invalid(Knob.NO_AUTH, source.get(Knob.NO_AUTH),
+                    "off while a credential knob (" + String.join(", ", credentials) + ") is set: choose one");
+        }
         authorizationServers = orEmpty(Knob.AUTHORIZATION_SERVERS.read(source));
         if (!authorizationServers.isEmpty() && resource == null) {
             throw ConfigException.invalid(Knob.AUTHORIZATION_SERVERS, source.get(Knob.AUTHORIZATION_SERVERS),
@@ -133,6 +154,41 @@ public final class Config {
             }
         }
         setKnobs = Collections.unmodifiableList(set);
+    }
+
+    /** JWT validation as the knobs set it, or {@code null} when {@code MCPGUARD_JWT_ISSUER} is unset. */
+    private static JwtPolicy jwtPolicy(KnobSource source, String resource) {
+        String issuer = Knob.JWT_ISSUER.read(source);
+        List<Knob<?>> jwtKnobs = List.of(Knob.JWT_AUDIENCE, Knob.JWKS_URL, Knob.JWKS_FILE, Knob.JWT_ALGORITHMS,
+                Knob.JWT_LEEWAY);
+        if (issuer == null) {
+            for (Knob<?> knob : jwtKnobs) {
+                if (source.get(knob) != null) {
+                    // an operator who set it expects JWTs to be judged: say they are not
+                    throw ConfigException.invalid(knob, source.get(knob),
+                            "MCPGUARD_JWT_ISSUER too, which turns JWT validation on");
+                }
+            }
+            return null;
+        }
+        List<String> audiences = Knob.JWT_AUDIENCE.read(source);
+        if (audiences == null && resource == null) {
+            throw ConfigException.invalid(Knob.JWT_ISSUER, issuer, "an audience too, MCPGUARD_JWT_AUDIENCE or "
+                    + "MCPGUARD_RESOURCE: a token must be issued for this server");
+        }
+        String jwksUrl = Knob.JWKS_URL.read(source);
+        Path jwksFile = Knob.JWKS_FILE.read(source);
+        if (jwksUrl != null && jwksFile != null) {
+            throw ConfigException.invalid(Knob.JWKS_FILE, source.get(Knob.JWKS_FILE),
+                    "one source of keys: MCPGUARD_JWKS_FILE or MCPGUARD_JWKS_URL, not both");
+        }
+        return new JwtPolicy(issuer, audiences == null ? List.of(resource) : audiences,
+                Knob.JWT_ALGORITHMS.read(source), Knob.JWT_LEEWAY.read(source), jwksUrl, jwksFile);
+    }
+
+    /** Whether the agent may fetch from the URL: https, or http to a loopback host. */
+    public static boolean isSecureUrl(String url) {
+        return Parser.secureUrl(url) != null;
     }
 
     private static List<String> orEmpty(List<String> list) {
@@ -190,6 +246,11 @@ public final class Config {
         return authorizationServers;
     }
 
+    /** JWT validation, or {@code null} when off. */
+    public JwtPolicy jwt() {
+        return jwt;
+    }
+
     public List<String> requiredScopes() {
         return requiredScopes;
     }
@@ -206,9 +267,11 @@ public final class Config {
         if (tokenSources.isEmpty()) {
             return null;
         }
-        List<byte[]> all = fixedTokenDigests();
-        all.addAll(fileTokenDigests());
-        return AcceptedTokens.of(anonymous(all));
+        List<AcceptedTokens.Entry> all = fixedTokenEntries();
+        for (TokenFile.Entry entry : fileTokenEntries()) {
+            all.add(entry.accepted());
+        }
+        return AcceptedTokens.of(all);
     }
 
     /** {@code MCPGUARD_TOKEN_FILE}, or {@code null}: the agent re-reads it when it changes. */
@@ -216,59 +279,95 @@ public final class Config {
         return tokenFile;
     }
 
-    /** The digests the token file held when it was read at start; empty without one. */
-    public List<byte[]> fileTokenDigests() {
-        return digests(fileTokens == null ? List.of() : fileTokens);
+    /** The token file's entries as read at start; empty without one. */
+    public List<TokenFile.Entry> fileTokenEntries() {
+        return fileEntries == null ? List.of() : fileEntries;
     }
 
-    /** The digests of {@code MCPGUARD_TOKEN} and {@code MCPGUARD_TOKEN_SHA256}, which a file reload keeps. */
-    public List<byte[]> fixedTokenDigests() {
-        List<byte[]> all = digests(fixedTokens);
-        all.addAll(copies(fixedSha256Digests));
-        return all;
-    }
-
-    /** Tokens known by their digest alone: each named by it. */
-    public static List<AcceptedTokens.Entry> anonymous(List<byte[]> digests) {
-        List<AcceptedTokens.Entry> entries = new ArrayList<>(digests.size());
-        for (byte[] digest : digests) {
+    /**
+     * The tokens of {@code MCPGUARD_TOKEN} and {@code MCPGUARD_TOKEN_SHA256}, which a file reload
+     * keeps: known by their digest alone, each named by it.
+     */
+    public List<AcceptedTokens.Entry> fixedTokenEntries() {
+        List<AcceptedTokens.Entry> entries = new ArrayList<>();
+        for (String token : fixedTokens) {
+            entries.add(AcceptedTokens.Entry.anonymous(AcceptedTokens.sha256(token)));
+        }
+        for (byte[] digest : fixedSha256Digests) {
             entries.add(AcceptedTokens.Entry.anonymous(digest));
         }
         return entries;
     }
 
-    private static List<byte[]> digests(List<String> tokens) {
-        List<byte[]> digests = new ArrayList<>(tokens.size());
-        for (String token : tokens) {
-            digests.add(AcceptedTokens.sha256(token));
+    /** The permissions as {@code ls} shows them when group or others may read or write the file, else {@code null}. */
+    private static String openMode(Path file) {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException | IOException e) {
+            return null; // a file system without POSIX permissions: nothing to say
         }
-        return digests;
+        for (PosixFilePermission open : OPEN) {
+            if (permissions.contains(open)) {
+                return PosixFilePermissions.toString(permissions);
+            }
+        }
+        return null;
     }
 
-    private static List<byte[]> copies(List<byte[]> digests) {
-        List<byte[]> copy = new ArrayList<>(digests.size());
-        for (byte[] digest : digests) {
-            copy.add(digest.clone());
+    /** One line per token file entry as read at start (name, expiry, scopes, rate), never the token. */
+    public List<String> tokenFileEntries() {
+        List<String> lines = new ArrayList<>();
+        for (TokenFile.Entry entry : fileTokenEntries()) {
+            lines.add(entry.describe());
         }
-        return copy;
+        return lines;
     }
 
     /**
-     * Reads a token file as {@code MCPGUARD_TOKEN_FILE} is read at start.
-     *
-     * @throws ConfigException when it is unreadable, empty or holds a malformed token
+     * What the operator should fix or know about the token file, one WARN line each: readable by
+     * others, no token line, entries sharing a name, entries expired or expiring within 7 days.
      */
-    public static List<byte[]> readTokenFile(Path file) {
-        return digests(Knob.TOKEN_FILE.parse(file.toString()));
+    public List<String> tokenFileWarnings(long nowMillis) {
+        List<String> warnings = new ArrayList<>();
+        if (tokenFile == null) {
+            return warnings;
+        }
+        if (tokenFileOpenMode != null) {
+            warnings.add("MCPGUARD_TOKEN_FILE " + ConfigException.printable(tokenFile.toString())
+                    + " is readable or writable by group or others (" + tokenFileOpenMode + "): chmod 600 "
+                    + ConfigException.printable(tokenFile.toString()));
+        }
+        if (fileEntries.isEmpty()) {
+            warnings.add("MCPGUARD_TOKEN_FILE has no token line: it accepts no token");
+        }
+        Map<String, Integer> firstLineOfName = new HashMap<>();
+        for (TokenFile.Entry entry : fileEntries) {
+            String name = entry.principalName();
+            Integer first = firstLineOfName.putIfAbsent(name, entry.line());
+            if (first != null) {
+                warnings.add("token file lines " + first + " and " + entry.line() + " share the name " + name
+                        + ": decision lines cannot tell them apart");
+            }
+            long expiresAt = entry.expiresAtMillis();
+            if (expiresAt <= nowMillis) {
+                warnings.add("token file line " + entry.line() + " (" + name + ") expired at "
+                        + Instant.ofEpochMilli(expiresAt) + ": it is refused");
+            } else if (expiresAt - nowMillis <= EXPIRY_NOTICE_MILLIS) {
+                warnings.add("token file line " + entry.line() + " (" + name + ") expires within 7 days, at "
+                        + Instant.ofEpochMilli(expiresAt));
+            }
+        }
+        return warnings;
     }
 
     public boolean noAuth() {
         return noAuth;
     }
 
-    /** No token and no explicit opt-out: every non-public request is refused. */
+    /** No token, no JWT validation and no explicit opt-out: every non-public request is refused. */
     public boolean authFailsClosed() {
-        return tokenSources.isEmpty() && !noAuth;
+        return tokenSources.isEmpty() && jwt == null && !noAuth;
     }
 
     public String realm() {
@@ -354,7 +453,7 @@ public final class Config {
     }
 
     private int tokenCount() {
-        return fixedTokens.size() + fixedSha256Digests.size() + (fileTokens == null ? 0 : fileTokens.size());
+        return fixedTokens.size() + fixedSha256Digests.size() + fileTokenEntries().size();
     }
 
     /** One WARN line each: every way this configuration is weaker than the defaults. */
@@ -409,11 +508,18 @@ public final class Config {
         }
         lines.add(gateModes.toString());
         lines.add("auth: " + (noAuth ? "disabled (MCPGUARD_NO_AUTH)"
-                : tokenSources.isEmpty() ? "FAIL-CLOSED, no token configured"
-                : tokenCount() + " accepted token(s) <redacted> from " + String.join(", ", tokenSources))
+                : !tokenSources.isEmpty()
+                        ? tokenCount() + " accepted token(s) <redacted> from " + String.join(", ", tokenSources)
+                        + (jwt == null ? "" : " and JWTs")
+                : jwt != null ? "JWTs only" : "FAIL-CLOSED, no token configured")
                 + ", realm=" + realm
                 + (resourceMetadataUrl == null ? "" : ", resource_metadata=" + resourceMetadataUrl)
                 + ", public paths=" + publicPaths);
+        if (jwt != null) {
+            lines.add("jwt: issuer=" + jwt.issuer() + ", audiences=" + String.join(",", jwt.audiences())
+                    + ", keys from " + jwt.keySource() + ", algorithms=" + String.join(",", jwt.algorithms())
+                    + ", leeway=" + DurationMillis.format(jwt.leewayMillis()));
+        }
         lines.add("body: max " + ByteSize.format(maxBodyBytes) + " (" + maxBodyBytes + " bytes)");
         lines.add("loopback: paths=" + loopbackPaths + ", env=" + (prod ? "prod" : "dev")
                 + ", trust prod loopback=" + (trustProdLoopback ? "on" : "off")

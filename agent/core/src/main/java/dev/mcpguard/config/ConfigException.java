@@ -33,7 +33,7 @@ public final class ConfigException extends RuntimeException {
      * Keeps the error on one line whatever the value holds: C0 and C1 controls (NEL among them)
      * and the Unicode line and paragraph separators are escaped.
      */
-    static String printable(String value) {
+    public static String printable(String value) {
         StringBuilder out = new StringBuilder(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

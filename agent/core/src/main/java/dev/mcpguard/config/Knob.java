@@ -35,9 +35,12 @@ public final class Knob<T> {
             "largest request body: a positive integer, optional unit `B`, `KiB`, `MiB`, `GiB`, `KB`, `MB`, `GB`");
     public static final Knob<List<String>> TOKEN = secret("TOKEN", new Parser.Tokens(),
             "accepted bearer tokens, comma-separated (rotation: `old,new`)");
-    public static final Knob<List<String>> TOKEN_FILE = secret("TOKEN_FILE", new Parser.TokenFile(),
-            "file of accepted tokens, one a line (`#` and blank lines ignored); re-read every second, a broken file "
-                    + "keeps the last good set");
+    public static final Knob<List<TokenFile.Entry>> TOKEN_FILE = secret("TOKEN_FILE", new Parser.TokenFileEntries(),
+            "file of accepted tokens, one a line: `<token> [name=<label>] [expires=<YYYY-MM-DD or RFC 3339 instant>] "
+                    + "[scopes=<s1>,<s2>] [rate=<n>/<s, min or h>]`, attributes in any order (`#` and blank lines "
+                    + "ignored; a date is valid through that day, UTC); re-read every second: no token line accepts no "
+                    + "token, a file missing for more than 10 s accepts none, a malformed line keeps the last good set; "
+                    + "missing or malformed at start is invalid");
     public static final Knob<List<byte[]>> TOKEN_SHA256 = secret("TOKEN_SHA256", new Parser.Sha256Digests(),
             "hex SHA-256 digests of accepted tokens, comma-separated");
     public static final Knob<Boolean> NO_AUTH = withDefault("NO_AUTH", "off", new Parser.Flag(),
@@ -58,6 +61,22 @@ public final class Knob<T> {
     public static final Knob<List<String>> REQUIRED_SCOPES = unset("REQUIRED_SCOPES", "unset", new Parser.Scopes(),
             "scopes every authenticated request needs, comma-separated; a token without them gets 403 "
                     + "`insufficient_scope`");
+    public static final Knob<String> JWT_ISSUER = unset("JWT_ISSUER", "unset", new Parser.SecureUrl(),
+            "issuer (`iss`, exact) of accepted JWT access tokens; setting it turns JWT validation on: a bearer shaped "
+                    + "like a JWS is then judged as a JWT only");
+    public static final Knob<List<String>> JWT_AUDIENCE = unset("JWT_AUDIENCE", "`MCPGUARD_RESOURCE`",
+            new Parser.Audiences(), "accepted `aud` values, comma-separated; JWT validation needs one (MCP: tokens "
+                    + "must be issued for this server)");
+    public static final Knob<String> JWKS_URL = unset("JWKS_URL", "the issuer's metadata `jwks_uri`",
+            new Parser.SecureUrl(), "https URL of the JWT signing keys, a JWKS (http only to a loopback host); unset, "
+                    + "the issuer's RFC 8414 or OpenID metadata names them; refreshed every 10 minutes and on an unknown "
+                    + "`kid` (at most every 30 s)");
+    public static final Knob<java.nio.file.Path> JWKS_FILE = unset("JWKS_FILE", "unset", new Parser.JwksFile(),
+            "a local JWKS file instead of `MCPGUARD_JWKS_URL`, re-read when it changes");
+    public static final Knob<List<String>> JWT_ALGORITHMS = withDefault("JWT_ALGORITHMS", "RS256,PS256,ES256,EdDSA",
+            new Parser.Algorithms(), "accepted JWS `alg` values, comma-separated; `none` and `HS*` are never accepted");
+    public static final Knob<Long> JWT_LEEWAY = withDefault("JWT_LEEWAY", "60s", new DurationMillis(),
+            "clock skew allowed on `exp` and `nbf`: `<n>ms`, `s`, `m`, `h` or `d`");
     public static final Knob<PathPrefixes> PUBLIC_PATHS = withDefault("PUBLIC_PATHS",
             "/.well-known/oauth-protected-resource", new Parser.Prefixes(false),
             "path prefixes exempt from auth only (empty = none)");
@@ -93,7 +112,8 @@ public final class Knob<T> {
     private static final List<Knob<?>> ALL = Collections.unmodifiableList(Arrays.asList(
             MODE, PATH_MODE, LOOPBACK_MODE, ORIGIN_MODE, AUTH_MODE, BODY_MODE, BIND_MODE, MAX_BODY_BYTES,
             TOKEN, TOKEN_FILE, TOKEN_SHA256, NO_AUTH, REALM, RESOURCE_METADATA_URL, RESOURCE, AUTHORIZATION_SERVERS,
-            SCOPES_SUPPORTED, REQUIRED_SCOPES, PUBLIC_PATHS, LOOPBACK_PATHS,
+            SCOPES_SUPPORTED, REQUIRED_SCOPES, JWT_ISSUER, JWT_AUDIENCE, JWKS_URL, JWKS_FILE, JWT_ALGORITHMS,
+            JWT_LEEWAY, PUBLIC_PATHS, LOOPBACK_PATHS,
             ENV, TRUST_PROD_LOOPBACK, RELAY_HEADERS, ALLOWED_ORIGINS, ALLOWED_HOSTS, BIND, BIND_PORTS,
             UNGATED_LISTENERS, ON_ERROR, LOG_ALLOWED, LOG_FORMAT));
 
@@ -199,14 +219,19 @@ public final class Knob<T> {
      */
     public T parse(String value) {
         T parsed;
+        String reason = null;
         try {
             parsed = parser.parse(value);
+        } catch (Parser.Invalid invalid) {
+            parsed = null;
+            reason = invalid.getMessage();
         } catch (RuntimeException malformed) {
             // Whatever a hostile value makes a parser throw, the operator sees the one line.
             parsed = null;
         }
         if (parsed == null) {
-            throw ConfigException.invalid(this, value, parser.expected(value));
+            throw ConfigException.invalid(this, value,
+                    parser.expected(value) + (reason == null ? "" : " (" + reason + ")"));
         }
         return parsed;
     }

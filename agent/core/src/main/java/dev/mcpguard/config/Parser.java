@@ -12,8 +12,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -151,32 +149,34 @@ abstract class Parser<T> {
         }
     }
 
-    /** A token file's tokens: one a line, blank and {@code #} lines ignored; digests as for {@link Tokens}. */
-    static final class TokenFile extends Parser<List<String>> {
-        TokenFile() {
-            super("a readable file with one bearer token (RFC 6750 b64token) a line, blank and # lines ignored");
+    /**
+     * A token file's entries (design §9), digests as for {@link Tokens}. No token line is a valid
+     * file that accepts no token; a missing or unreadable file is invalid at start.
+     */
+    static final class TokenFileEntries extends Parser<List<TokenFile.Entry>> {
+        TokenFileEntries() {
+            super("a readable UTF-8 file of token lines <token> [name=<label>] [expires=<date or instant>] "
+                    + "[scopes=<s1>,<s2>] [rate=<n>/<s|min|h>], blank and # lines ignored");
         }
 
         @Override
-        List<String> parse(String file) {
-            List<String> lines;
+        List<TokenFile.Entry> parse(String file) {
             try {
-                lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+                return TokenFile.read(Path.of(file));
             } catch (IOException e) {
                 return null;
+            } catch (TokenFile.Malformed e) {
+                throw new Invalid(e.getMessage());
             }
-            List<String> tokens = new ArrayList<>();
-            for (String line : lines) {
-                String token = line.strip();
-                if (token.isEmpty() || token.startsWith("#")) {
-                    continue;
-                }
-                if (!BearerCredentials.isToken(token, 0, token.length())) {
-                    return null;
-                }
-                tokens.add(token);
-            }
-            return tokens.isEmpty() ? null : Collections.unmodifiableList(tokens);
+        }
+    }
+
+    /** A value invalid for a reason the parser can name without quoting it: the error line adds the reason. */
+    static final class Invalid extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Invalid(String reason) {
+            super(reason, null, false, false);
         }
     }
 
@@ -537,6 +537,92 @@ abstract class Parser<T> {
                 lowerCase.add(name.toLowerCase(Locale.ROOT));
             }
             return List.copyOf(lowerCase);
+        }
+    }
+
+    /** {@code aud} values a JWT may name, comma-separated. */
+    static final class Audiences extends Parser<List<String>> {
+        Audiences() {
+            super("comma-separated audience values (printable ASCII, no space, '\"' or '\\')");
+        }
+
+        @Override
+        List<String> parse(String value) {
+            List<String> audiences = nonEmptyList(value);
+            if (audiences == null) {
+                return null;
+            }
+            for (String audience : audiences) {
+                if (!quotable(audience, 0x21)) {
+                    return null;
+                }
+            }
+            return Collections.unmodifiableList(audiences);
+        }
+    }
+
+    /**
+     * JWS algorithms with a public verification key, each one the JDK verifies. {@code none} and the
+     * HMAC family never: with a public key set, an HS256 "signature" keyed with a public key's bytes
+     * is one anybody can make.
+     */
+    static final class Algorithms extends Parser<List<String>> {
+        static final List<String> KNOWN = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+                "ES384", "ES512", "EdDSA", "Ed25519");
+        private static final String ALLOWED = "comma-separated JWS algorithms among " + String.join(", ", KNOWN);
+
+        Algorithms() {
+            super(ALLOWED);
+        }
+
+        @Override
+        List<String> parse(String value) {
+            List<String> algorithms = nonEmptyList(value);
+            if (algorithms == null) {
+                return null;
+            }
+            for (String algorithm : algorithms) {
+                if (!KNOWN.contains(algorithm)) {
+                    return null;
+                }
+            }
+            return List.copyOf(new java.util.LinkedHashSet<>(algorithms));
+        }
+
+        @Override
+        String expected(String value) {
+            for (String entry : value.split(",", -1)) {
+                String algorithm = entry.trim();
+                if (algorithm.equalsIgnoreCase("none")) {
+                    return ALLOWED + " (none is never accepted: an unsigned token proves nothing)";
+                }
+                if (algorithm.regionMatches(true, 0, "HS", 0, 2)) {
+                    return ALLOWED + " (" + algorithm.replaceAll("[^A-Za-z0-9]", "") + " is never accepted: a "
+                            + "shared-secret algorithm checked with public keys lets anyone sign)";
+                }
+            }
+            return ALLOWED;
+        }
+    }
+
+    /**
+     * A JWKS file: readable and a JWK set now, or the agent would start refusing every JWT. The keys
+     * are read again by the refresher, which sees later changes.
+     */
+    static final class JwksFile extends Parser<Path> {
+        JwksFile() {
+            super("a readable JWK set file (RFC 7517 JSON)");
+        }
+
+        @Override
+        Path parse(String value) {
+            Path file = Path.of(value);
+            try {
+                dev.mcpguard.oauth.KeySet.parse(Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException | java.text.ParseException e) {
+                return null;
+            }
+            return file;
         }
     }
 }

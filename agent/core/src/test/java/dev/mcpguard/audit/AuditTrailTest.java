@@ -59,6 +59,21 @@ class AuditTrailTest {
     }
 
     @Test
+    void countsAuthenticatedRequestsPerPrincipalButNotTheirWouldBlockLines() {
+        AuditTrail trail = trail(false);
+        Guard guard = TestGuard.builder().sink(trail).knob("MCPGUARD_TOKEN", "good-token")
+                .mode(GateName.ORIGIN, GateMode.LOG_ONLY).build();
+
+        guard.check(FakeRequest.builder().header("Authorization", "Bearer good-token").build(), "test");
+        guard.check(FakeRequest.builder().header("Authorization", "Bearer good-token").header("Origin", "null").build(), "test");
+        guard.check(FakeRequest.builder().header("Authorization", "Bearer other").build(), "test");
+
+        // token:<first 8 hex digits of SHA-256("good-token")>
+        assertThat(trail.counters().principals().snapshot()).containsOnlyKeys("token:461caa80");
+        assertThat(trail.counters().principals().snapshot().get("token:461caa80")).containsExactly(2, 0);
+    }
+
+    @Test
     void failuresAreCountedAlwaysButPrintedOnlyTwentyTimes() {
         AuditTrail trail = trail(false);
 

@@ -54,6 +54,35 @@ class GatesMBeanTest {
     }
 
     @Test
+    void countsEachPrincipalAsItAppears() throws Exception {
+        GatesMBean bean = bean();
+        int fixed = bean.getMBeanInfo().getAttributes().length;
+
+        counters.countPrincipal("ci-bot", true);
+        counters.countPrincipal("ci-bot", true);
+        counters.countPrincipal("token:0a1b2c3d", false);
+
+        assertThat(Arrays.stream(bean.getMBeanInfo().getAttributes()).skip(fixed).map(MBeanAttributeInfo::getName))
+                .containsExactly("principal.ci-bot.allowed", "principal.ci-bot.blocked",
+                        "principal.token:0a1b2c3d.allowed", "principal.token:0a1b2c3d.blocked");
+        assertThat(bean.getAttribute("principal.ci-bot.allowed")).isEqualTo(2L);
+        assertThat(bean.getAttribute("principal.ci-bot.blocked")).isEqualTo(0L);
+        assertThat(bean.getAttribute("principal.token:0a1b2c3d.blocked")).isEqualTo(1L);
+        assertThatThrownBy(() -> bean.getAttribute("principal.nobody.allowed")).isInstanceOf(AttributeNotFoundException.class);
+        assertThatThrownBy(() -> bean.getAttribute("principal.ci-bot.other")).isInstanceOf(AttributeNotFoundException.class);
+    }
+
+    @Test
+    void principalsPastTheBoundShareOneRow() throws Exception {
+        for (int i = 0; i < PrincipalCounters.MAX_NAMES + 5; i++) {
+            counters.countPrincipal("sub-" + i, true);
+        }
+
+        assertThat(counters.principals().snapshot()).hasSize(PrincipalCounters.MAX_NAMES + 1);
+        assertThat(bean().getAttribute("principal." + PrincipalCounters.OTHERS + ".allowed")).isEqualTo(5L);
+    }
+
+    @Test
     void showsEachGatesMode() throws Exception {
         GatesMBean bean = bean();
         assertThat(bean.getAttribute("mode.path")).isEqualTo("enforce");

@@ -9,6 +9,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -100,6 +105,37 @@ class MainTest {
                         "relaxed: MCPGUARD_ENV=dev: loopback paths are served to direct loopback peers",
                         "unknown: MCPGUARD_TOKN names no knob and is ignored (its value is not shown)")
                 .doesNotContain("s3cr3t").doesNotContain("fail-closed");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void checkListsEachTokenFileEntryWithoutItsTokenAndWarnsAboutExpiry(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        Path file = Files.writeString(dir.resolve("tokens"), "# team\n"
+                + "alice-s3cr3t name=alice scopes=mcp:tools rate=10/s\n"
+                + "guest-s3cr3t name=guest expires=" + today.plusDays(2) + "\n"
+                + "old-s3cr3t name=old expires=" + today.minusDays(1) + "\n"
+                + "bob-s3cr3t name=alice\n");
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // no POSIX permissions, no warning about them
+        }
+
+        assertThat(CheckCommand.check(new KnobSource(Map.of("MCPGUARD_TOKEN_FILE", file.toString()), new Properties()),
+                print(out), print(err))).isZero();
+
+        assertThat(out()).contains(
+                "  auth: 4 accepted token(s) <redacted> from MCPGUARD_TOKEN_FILE",
+                "  token file line 2: name=alice expires=never scopes=mcp:tools rate=10/s\n",
+                "  token file line 3: name=guest expires=" + today.plusDays(2) + " (valid through that day, UTC: refused from "
+                        + today.plusDays(3) + "T00:00:00Z) scopes=none rate=none\n",
+                "  token file line 5: name=alice expires=never scopes=none rate=none\n",
+                "warning: token file line 3 (guest) expires within 7 days, at " + today.plusDays(3) + "T00:00:00Z\n",
+                "warning: token file line 4 (old) expired at " + today + "T00:00:00Z: it is refused\n",
+                "warning: token file lines 2 and 5 share the name alice: decision lines cannot tell them apart\n")
+                .doesNotContain("s3cr3t").doesNotContain("readable");
         assertThat(err()).isEmpty();
     }
 

@@ -268,10 +268,35 @@ class ConfigTest {
         assertThat(accepts(load("MCPGUARD_TOKEN_FILE", file("only").toString()), "only")).isTrue();
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "# none yet\n\n   \r\n"})
+    void aTokenFileWithoutTokenLinesIsValidAndAcceptsNoToken(String content) throws IOException {
+        Path file = file(content);
+
+        Config config = load("MCPGUARD_TOKEN_FILE", file.toString(), "MCPGUARD_TOKEN", "fixed");
+
+        assertThat(config.authFailsClosed()).isFalse();
+        assertThat(config.acceptedTokens().size()).isEqualTo(1);
+        assertThat(accepts(config, "fixed")).isTrue();
+        assertThat(accepts(load("MCPGUARD_TOKEN_FILE", file.toString()), "none-yet")).isFalse();
+        assertThat(config.tokenFileWarnings(0)).anyMatch(line -> line.contains("no token line: it accepts no token"));
+    }
+
+    @Test
+    void tokenFileEntriesNameTheirPrincipals() throws IOException {
+        Path file = file("named-token name=alice scopes=mcp:read,mcp:tools rate=10/min\nanonymous-token\n");
+        AcceptedTokens tokens = load("MCPGUARD_TOKEN_FILE", file.toString()).acceptedTokens();
+
+        var alice = tokens.authenticate("named-token", 0, 11, 0).principal();
+        assertThat(alice.name()).isEqualTo("alice");
+        assertThat(alice.scopes()).containsExactly("mcp:read", "mcp:tools");
+        assertThat(alice.rate()).isEqualTo("10/min");
+        assertThat(tokens.authenticate("anonymous-token", 0, 15, 0).principal().name())
+                .isEqualTo(dev.mcpguard.core.Principal.nameOfDigest(AcceptedTokens.sha256("anonymous-token")));
+    }
+
     static Stream<Arguments> invalidTokenFiles() {
         return Stream.of(
-                Arguments.of("empty", ""),
-                Arguments.of("only comments and blank lines", "# none yet\n\n"),
                 Arguments.of("a token with a space", "good\n" + SECRET + " x\n"),
                 Arguments.of("two tokens on a line", SECRET + "," + SECRET + "\n"),
                 Arguments.of("not UTF-8", null));

@@ -7,6 +7,8 @@ import dev.mcpguard.core.BindPolicy;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
+import dev.mcpguard.oauth.JwtAuthenticator;
+import dev.mcpguard.oauth.SigningKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,6 +48,10 @@ class KnobFuzzTest {
     };
 
     private static final Map<String, List<String>> SAMPLES = new HashMap<>();
+    private static final List<Knob<?>> JWT_KNOBS = List.of(Knob.JWT_ISSUER, Knob.JWT_AUDIENCE, Knob.JWKS_URL,
+            Knob.JWKS_FILE, Knob.JWT_ALGORITHMS, Knob.JWT_LEEWAY);
+    private static final String JWKS = "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"e1\","
+            + "\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}]}";
 
     @TempDir
     static Path dir;
@@ -64,7 +70,8 @@ class KnobFuzzTest {
         SAMPLES.put("MCPGUARD_MAX_BODY_BYTES", List.of("4MiB", "1048576", "512 KiB", "10MB", "1"));
         SAMPLES.put("MCPGUARD_TOKEN", List.of("s3cret", "old,new", "a-b._~+/=", " x , y "));
         SAMPLES.put("MCPGUARD_TOKEN_FILE", List.of(tokenFile("t1\n# c\n\nt2\r\n"), tokenFile("only"),
-                tokenFile(""), tokenFile("bad token\n"), dir.toString(), dir.resolve("missing").toString()));
+                tokenFile(""), tokenFile("bad token\n"),
+                tokenFile("t1 name=a expires=2030-01-01 scopes=x,y rate=5/s\nt2 expires=2020-01-01T00:00:00+02:00\n"), dir.toString(), dir.resolve("missing").toString()));
         SAMPLES.put("MCPGUARD_TOKEN_SHA256", List.of(HEX, HEX.toUpperCase() + "," + HEX));
         for (String flag : new String[] {"MCPGUARD_NO_AUTH", "MCPGUARD_TRUST_PROD_LOOPBACK", "MCPGUARD_LOG_ALLOWED"}) {
             SAMPLES.put(flag, flags);
@@ -76,6 +83,14 @@ class KnobFuzzTest {
         SAMPLES.put("MCPGUARD_AUTHORIZATION_SERVERS", List.of("https://as.example.com", "http://127.0.0.1:9000,https://b.example/t1"));
         SAMPLES.put("MCPGUARD_SCOPES_SUPPORTED", List.of("mcp:read,mcp:tools", "openid"));
         SAMPLES.put("MCPGUARD_REQUIRED_SCOPES", List.of("mcp:tools", "a,b!#$%&'()*+-./:;<=>?@[]^_`{|}~"));
+        SAMPLES.put("MCPGUARD_JWT_ISSUER", List.of("https://as.example.com/realms/mcp", "http://127.0.0.1:9000",
+                "https://login.example/t/v2.0"));
+        SAMPLES.put("MCPGUARD_JWT_AUDIENCE", List.of("https://mcp.example.com/mcp", "api://mcp,urn:x"));
+        SAMPLES.put("MCPGUARD_JWKS_URL", List.of("https://as.example.com/jwks", "http://localhost:9000/oauth2/jwks"));
+        SAMPLES.put("MCPGUARD_JWKS_FILE", List.of(tokenFile(JWKS), tokenFile("{\"keys\":[]}"), tokenFile("{}"),
+                dir.resolve("missing").toString()));
+        SAMPLES.put("MCPGUARD_JWT_ALGORITHMS", List.of("RS256,PS256,ES256,EdDSA", "ES384", "HS256", "none"));
+        SAMPLES.put("MCPGUARD_JWT_LEEWAY", List.of("60s", "0ms", "5m", "1h", "2d"));
         SAMPLES.put("MCPGUARD_PUBLIC_PATHS", List.of("/.well-known/oauth-protected-resource", "/a,/b", ""));
         SAMPLES.put("MCPGUARD_LOOPBACK_PATHS", List.of("/inspector", "/a, /b/c", "", "/"));
         SAMPLES.put("MCPGUARD_ENV", List.of("prod", "dev"));
@@ -116,8 +131,11 @@ class KnobFuzzTest {
             String value = hostile(random, SAMPLES.get(knob.envName()));
             Map<String, String> env = new HashMap<>();
             env.put(knob.envName(), value);
-            if (knob == Knob.AUTHORIZATION_SERVERS) {
+            if (knob == Knob.AUTHORIZATION_SERVERS || JWT_KNOBS.contains(knob)) {
                 env.put(Knob.RESOURCE.envName(), "https://mcp.example.com/mcp"); // needed with it
+            }
+            if (JWT_KNOBS.contains(knob) && knob != Knob.JWT_ISSUER) {
+                env.put(Knob.JWT_ISSUER.envName(), "https://as.example.com"); // needed with it
             }
             if (random.nextInt(4) == 0) {
                 // With another knob set too: values meet each other (NO_AUTH and the token knobs, say).
@@ -158,8 +176,10 @@ class KnobFuzzTest {
                 String shown = definition.secret() ? "<redacted>: " : "\"";
                 boolean refused = message.startsWith("mcpguard: invalid " + knob.getKey() + "=" + shown);
                 if (refused && definition.secret()) {
+                    // only a token file's error says more: which line is wrong, and how (never its text)
                     assertThat(message).as("a secret's error is the same whatever its value")
-                            .isEqualTo(secretError(definition));
+                            .matches(java.util.regex.Pattern.quote(secretError(definition))
+                                    + (definition == Knob.TOKEN_FILE ? "( \\((line \\d+: .*|the file is not UTF-8 text)\\))?" : ""));
                 }
                 named |= refused;
             }
@@ -172,11 +192,15 @@ class KnobFuzzTest {
         try {
             // What the installer builds and prints at start.
             new Guard(config.guardSettings(config.acceptedTokens(), null), sink);
+            if (config.jwt() != null) {
+                new JwtAuthenticator(config.jwt(), new SigningKeys(), () -> { });
+            }
             new BindPolicy(config.bindAddress(), config.bindPorts(), config.mode(GateName.BIND));
             config.summary().forEach(KnobFuzzTest::assertOneLine);
             config.relaxations().forEach(KnobFuzzTest::assertOneLine);
-            config.fixedTokenDigests();
-            config.fileTokenDigests();
+            config.fixedTokenEntries();
+            config.tokenFileEntries().forEach(KnobFuzzTest::assertOneLine);
+            config.tokenFileWarnings(System.currentTimeMillis()).forEach(KnobFuzzTest::assertOneLine);
         } catch (RuntimeException e) {
             throw new AssertionError("valid for check, but the agent would not start with " + printable(env), e);
         }

@@ -3,12 +3,17 @@ package dev.mcpguard.core;
 import dev.mcpguard.testing.TestGuard;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,18 +22,32 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every refusal row of design §4 through {@link Guard}, in each mode. */
 class GuardTest {
     private static final String TOKEN = "good-token";
+    /** A token file entry without the scope every request needs. */
+    private static final String UNSCOPED = "unscoped-token";
+    private static final String EXPIRED = "expired-token";
     private static final String STACK = "test-stack";
     private static final List<GateName> REQUEST_GATES =
             List.of(GateName.PATH, GateName.LOOPBACK, GateName.ORIGIN, GateName.AUTH, GateName.BODY);
 
+    @TempDir
+    static Path dir;
+    private static Path tokenFile;
+
     private final RecordingSink sink = new RecordingSink();
 
-    /** dev, loopback paths /inspector, one token, a 1024-byte limit, every gate enforcing. */
+    @BeforeAll
+    static void tokenFile() throws IOException {
+        tokenFile = Files.writeString(dir.resolve("tokens"), TOKEN + " name=client scopes=mcp:tools,mcp:read\n"
+                + UNSCOPED + " name=reader scopes=mcp:read\n" + EXPIRED + " scopes=mcp:tools expires=2000-01-01\n");
+    }
+
+    /** dev, loopback paths /inspector, a token file, a required scope, a 1024-byte limit, every gate enforcing. */
     private TestGuard guard() {
         return TestGuard.builder()
                 .sink(sink)
                 .knob("MCPGUARD_MAX_BODY_BYTES", "1024")
-                .knob("MCPGUARD_TOKEN", TOKEN)
+                .knob("MCPGUARD_TOKEN_FILE", tokenFile.toString())
+                .knob("MCPGUARD_REQUIRED_SCOPES", "mcp:tools")
                 .knob("MCPGUARD_ENV", "dev")
                 .knob("MCPGUARD_LOOPBACK_PATHS", "/inspector");
     }
@@ -135,6 +154,9 @@ class GuardTest {
                 row("Bearer<tok>", Reason.INVALID_TOKEN, r -> r.withoutHeader("Authorization").header("Authorization", "Bearer" + TOKEN)),
                 row("token with a space", Reason.INVALID_TOKEN, r -> r.withoutHeader("Authorization").header("Authorization", "Bearer good token")),
                 row("token prefix", Reason.INVALID_TOKEN, r -> r.withoutHeader("Authorization").header("Authorization", "Bearer good")),
+                row("expired token", Reason.INVALID_TOKEN, r -> r.withoutHeader("Authorization").header("Authorization", "Bearer " + EXPIRED)),
+                row("token without the required scope", Reason.INSUFFICIENT_SCOPE,
+                        r -> r.withoutHeader("Authorization").header("Authorization", "Bearer " + UNSCOPED)),
                 row("query token with header", Reason.INVALID_REQUEST, r -> r.target("/mcp?access_token=" + TOKEN)),
                 row("query token without header", Reason.INVALID_REQUEST, r -> r.target("/mcp?a=1&access_token=x").withoutHeader("Authorization")),
                 row("query token, encoded name", Reason.INVALID_REQUEST, r -> r.target("/mcp?ACCESS%5Ftoken")),
@@ -414,8 +436,20 @@ class GuardTest {
     }
 
     @Test
+    void aTokenFileEntryNamesThePrincipalAndAnExpiredOneIsRefusedWithItsDetail() {
+        Guard guard = guard(GateMode.ENFORCE);
+
+        assertThat(guard.check(valid().build(), STACK).principal().name()).isEqualTo("client");
+        Verdict expired = guard.check(valid().withoutHeader("Authorization").header("Authorization", "Bearer " + EXPIRED)
+                .build(), STACK);
+        assertThat(expired.refusal().reason()).isEqualTo(Reason.INVALID_TOKEN);
+        assertThat(expired.principal()).isNull();
+        assertThat(sink.details()).containsExactly("expired");
+    }
+
+    @Test
     void noTokenConfiguredFailsClosed() {
-        Guard guard = guard().without("MCPGUARD_TOKEN").build();
+        Guard guard = guard().without("MCPGUARD_TOKEN_FILE").without("MCPGUARD_REQUIRED_SCOPES").build();
 
         assertThat(guard.check(valid().build(), STACK).refusal().reason()).isEqualTo(Reason.INVALID_TOKEN);
         assertThat(guard.check(valid().withoutHeader("Authorization").build(), STACK).refusal().reason())
@@ -424,7 +458,7 @@ class GuardTest {
 
     @Test
     void anyConfiguredTokenIsAccepted() {
-        Guard guard = guard().knob("MCPGUARD_TOKEN", "old,new")
+        Guard guard = guard().without("MCPGUARD_TOKEN_FILE").without("MCPGUARD_REQUIRED_SCOPES").knob("MCPGUARD_TOKEN", "old,new")
                 .build();
 
         for (String token : new String[] {"old", "new"}) {
@@ -587,8 +621,7 @@ class GuardTest {
     void everyRowBelongsToARequestGate() {
         assertThat(rows().map(row -> row.reason().gate()).distinct().sorted())
                 .containsExactlyElementsOf(REQUEST_GATES);
-        // INSUFFICIENT_SCOPE needs a token with scopes, which MCPGUARD_TOKEN cannot carry: ScopeTest has its rows
         assertThat(rows().map(Row::reason).distinct().sorted()).containsExactlyElementsOf(Arrays.stream(Reason.values())
-                .filter(reason -> reason != Reason.GATE_ERROR && reason != Reason.INSUFFICIENT_SCOPE).toList());
+                .filter(reason -> reason != Reason.GATE_ERROR).toList());
     }
 }
