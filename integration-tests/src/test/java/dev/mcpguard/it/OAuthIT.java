@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -299,6 +300,27 @@ class OAuthIT {
         }
     }
 
+    /**
+     * With every gate log-only the agent still answers the RFC 9728 document itself (ResourceMetadataIT checks it
+     * enforcing); without {@code MCPGUARD_SCOPES_SUPPORTED} the document has no {@code scopes_supported}.
+     */
+    @OnEachStack
+    @Order(1)
+    void inLogOnlyModeTheDocumentIsStillServed(Stack stack) {
+        DemoServer server = LOG_ONLY.on(stack);
+
+        for (String path : List.of("/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp")) {
+            Exchange ex = server.exchange(Request.get(path));
+            assertThat(ex.response().status()).as("status of GET %s: %s", path, ex.response()).isEqualTo(200);
+            assertThat(ex.response().header("Content-Type")).as("Content-Type of GET %s", path).startsWith("application/json");
+            assertThat(Expect.json(ex.response().text())).as("the document at %s", path).isEqualTo(Map.of(
+                    "resource", RESOURCE,
+                    "authorization_servers", List.of(as.issuer()),
+                    "bearer_methods_supported", List.of("header")));
+            assertThat(ex.decisions()).as("decision lines of GET %s", path).isEmpty();
+        }
+    }
+
     static Stream<Stack> slowStacks() {
         return Stacks.all().filter(stack -> SLOW_STACKS.contains(stack.name()));
     }
@@ -307,7 +329,7 @@ class OAuthIT {
      * The authorization server was down when the agent started: no keys, so every JWT is refused ({@code unknown_key}:
      * no key of the empty set is named). The refused token cues a fetch, which finds the server up again.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     @Order(2)
     void withTheAuthorizationServerDownAtStartNoJwtPassesUntilTheKeysAreFetched() {
         List<DemoServer> servers = slowStacks().map(NO_KEYS_AT_START::on).toList();
@@ -320,7 +342,7 @@ class OAuthIT {
     }
 
     /** A token of a key made after the agent's last fetch is refused until the fetch its {@code kid} cues. */
-    @org.junit.jupiter.api.Test
+    @Test
     @Order(3)
     void aRotatedKeyIsAcceptedOnceItsUnknownKidMadeTheAgentFetchTheKeys() {
         rotating.rotate();
@@ -339,7 +361,7 @@ class OAuthIT {
      * The authorization server down during a rotation: the new key's token cues a fetch, which fails; the keys read
      * before are kept, so their tokens still pass, and the new one is still refused.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     @Order(4)
     void withTheAuthorizationServerDownDuringARotationTheLastKeysAreKept() {
         rotating.rotate();

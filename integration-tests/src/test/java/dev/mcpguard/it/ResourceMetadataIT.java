@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The RFC 9728 protected-resource metadata the agent serves itself (design §9): with {@code MCPGUARD_RESOURCE} and
  * {@code MCPGUARD_AUTHORIZATION_SERVERS} set, {@code GET} and {@code HEAD} of the root and the path-suffixed
- * well-known URLs are answered with the document on every stack, over HTTP/1.1 and HTTP/2, in log-only mode too;
- * the application never sees them (it has no such page: {@link AuthGateIT#theOAuthMetadataPathIsPublicByDefault}
+ * well-known URLs are answered with the document on every stack, over HTTP/1.1 and HTTP/2 (in log-only mode too:
+ * {@link OAuthIT}'s log-only servers, which serve it, check that); the application never sees them (it has no such page: {@link AuthGateIT#theOAuthMetadataPathIsPublicByDefault}
  * gets its 404 when the knob is unset). Only those exact raw paths are answered: another method or another reading
  * of the path goes through the gates to the application like any other request. Every challenge then points at the
  * document, unless {@code MCPGUARD_RESOURCE_METADATA_URL} names another; a token without the required scopes is
@@ -71,13 +71,10 @@ class ResourceMetadataIT {
 
     private static final List<String> EXPLICIT_STACKS = List.of("jetty", "netty");
 
-    @RegisterExtension
-    static final DemoServers LOG_ONLY = DemoServers.of(METADATA.with("MCPGUARD_MODE", "log-only"));
-
-    /** Twenty-odd JVMs that spend most of their start waiting: started a few at a time before the tests. */
+    /** A dozen JVMs that spend most of their start waiting: started a few at a time before the tests. */
     @BeforeAll
     static void startTheServers() {
-        DemoServers.startAll(3, Map.of(SERVED, Stacks.ALL, EXPLICIT, explicitStacks().toList(), LOG_ONLY, Stacks.ALL));
+        DemoServers.startAll(3, Map.of(SERVED, Stacks.ALL, EXPLICIT, explicitStacks().toList()));
     }
 
     static Stream<Stack> explicitStacks() {
@@ -261,10 +258,6 @@ class ResourceMetadataIT {
         Exchange enforced = SERVED.on(stack).exchange(Request.get("/health"));
         Expect.refusal(enforced.response(), Refusal.MISSING_TOKEN, Refusal.MISSING_TOKEN.challenge(Expect.DEFAULT_REALM, METADATA_URL));
         Expect.onlyLine(enforced.decisions(), "blocked", Refusal.MISSING_TOKEN, "GET", "/health", stack);
-
-        Exchange logged = LOG_ONLY.on(stack).exchange(Request.get("/health"));
-        assertThat(logged.response().status()).as("status of %s", logged.response()).isEqualTo(200);
-        Expect.wouldBlock(logged, "GET", "/health", Refusal.MISSING_TOKEN);
     }
 
     @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
@@ -277,17 +270,6 @@ class ResourceMetadataIT {
         Expect.refusal(server.exchange(Request.get("/health").bearer("wrong")).response(), Refusal.INVALID_TOKEN,
                 Refusal.INVALID_TOKEN.challenge(Expect.DEFAULT_REALM, EXPLICIT_URL));
         theDocument(server.exchange(Request.get(SUFFIXED)).response(), SUFFIXED);
-    }
-
-    @OnEachStack
-    void inLogOnlyModeTheDocumentIsStillServed(Stack stack) {
-        DemoServer server = LOG_ONLY.on(stack);
-
-        for (String path : List.of(ROOT, SUFFIXED)) {
-            Exchange ex = server.exchange(Request.get(path));
-            theDocument(ex.response(), path);
-            assertThat(ex.decisions()).as("decision lines of GET %s", path).isEmpty();
-        }
     }
 
     /** A static token has no scopes (design §9): with a required scope it is refused 403, its principal named. */
