@@ -3,6 +3,7 @@ package dev.mcpguard.it;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.mcpguard.it.DemoServer.TestJars;
 import java.io.IOException;
@@ -132,6 +133,20 @@ final class AuthServer implements AutoCloseable {
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form.toString())));
+    }
+
+    /**
+     * The key it signs with now, private part included, from its keys file: the tests' hand-made tokens (a claim
+     * the server would never put in) are signed with it, so that they fail for that claim alone.
+     */
+    RSAKey signingKey() {
+        try {
+            return (RSAKey) JWKSet.load(keys.toFile()).getKeys().get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ParseException e) {
+            throw new AssertionError("not a JWKS: " + keys, e);
+        }
     }
 
     /** A new signing key; the old ones stay published. Returns the new key's {@code kid}. */

@@ -56,6 +56,16 @@ record Decision(String line, Map<String, Object> fields) {
         return text("mcpguard.stack");
     }
 
+    /** The principal (design §9); null when the request had none. */
+    String userName() {
+        return text("user.name");
+    }
+
+    /** Which check failed, as §9 names it; null when the line has none. */
+    String detail() {
+        return text("mcpguard.detail");
+    }
+
     String timestamp() {
         return text("@timestamp");
     }

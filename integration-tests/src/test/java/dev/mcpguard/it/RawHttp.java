@@ -91,7 +91,7 @@ final class RawHttp implements AutoCloseable {
     static RawResponse exchange(int port, boolean tls, Request request) {
         try (RawHttp http = tls ? connectTls(port) : connect(port)) {
             http.send(request.bytes(port));
-            return http.readResponse();
+            return request.method().equals("HEAD") ? http.readResponseToHead() : http.readResponse();
         }
     }
 
@@ -106,6 +106,15 @@ final class RawHttp implements AutoCloseable {
 
     /** Reads one final response (skipping {@code 100 Continue}), its body framed as the headers say. */
     RawResponse readResponse() {
+        return readResponse(false);
+    }
+
+    /** Reads the final response to a {@code HEAD}: its headers describe a body that never comes (RFC 9110 §9.3.2). */
+    RawResponse readResponseToHead() {
+        return readResponse(true);
+    }
+
+    private RawResponse readResponse(boolean toHead) {
         try {
             while (true) {
                 String statusLine = readLine(in);
@@ -117,7 +126,7 @@ final class RawHttp implements AutoCloseable {
                 if (status / 100 == 1) {
                     continue;
                 }
-                return new RawResponse(status, headers, readBody(status, headers));
+                return new RawResponse(status, headers, toHead ? new byte[0] : readBody(status, headers));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the response", e);

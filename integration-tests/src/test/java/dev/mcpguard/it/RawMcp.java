@@ -90,7 +90,7 @@ final class RawMcp {
                 .satisfies(content -> assertThat(content).containsEntry("type", "text").containsEntry("text", text));
     }
 
-    private static byte[] json(Map<String, Object> message) {
+    static byte[] json(Map<String, Object> message) {
         try {
             return McpJsonDefaults.getMapper().writeValueAsString(message).getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -9,6 +9,7 @@ enum Refusal {
     MISSING_TOKEN(401, "auth", "missing_token"),
     INVALID_TOKEN(401, "auth", "invalid_token"),
     INVALID_REQUEST(401, "auth", "invalid_request"),
+    INSUFFICIENT_SCOPE(403, "auth", "insufficient_scope"),
     BODY_TOO_LARGE(413, "body", "body_too_large"),
     BAD_CONTENT_LENGTH(400, "body", "bad_content_length");
 

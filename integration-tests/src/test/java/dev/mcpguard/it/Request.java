@@ -38,6 +38,11 @@ final class Request {
         return new Request("POST", target, null, List.of(), new byte[0]);
     }
 
+    /** Any other method, such as {@code HEAD}. */
+    static Request of(String method, String target) {
+        return new Request(method, target, null, List.of(), new byte[0]);
+    }
+
     String method() {
         return method;
     }
