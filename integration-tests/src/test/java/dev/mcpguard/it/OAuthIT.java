@@ -232,10 +232,8 @@ class OAuthIT {
             new Case(Token.NO_AUDIENCE_ASKED, Refusal.INVALID_TOKEN, "audience", null),
             new Case(Token.WRONG_ISSUER, Refusal.INVALID_TOKEN, "issuer", null),
             new Case(Token.UNKNOWN_KID, Refusal.INVALID_TOKEN, "unknown_key", null),
-            // an unsecured JWT's signature part is empty, so the gate does not take it for a JWS (three non-empty
-            // parts, AuthGate.isJwsShaped): it is judged as a static token, none of which it is, and refused without
-            // a detail; with any signature part it is a JWT and refused for its algorithm
-            new Case(Token.ALG_NONE, Refusal.INVALID_TOKEN, null, null),
+            // an unsecured JWT (empty signature part) and one with a signature part are both refused for their algorithm
+            new Case(Token.ALG_NONE, Refusal.INVALID_TOKEN, "algorithm", null),
             new Case(Token.ALG_NONE_WITH_A_SIGNATURE, Refusal.INVALID_TOKEN, "algorithm", null),
             new Case(Token.HS256_WITH_THE_PUBLIC_KEY, Refusal.INVALID_TOKEN, "algorithm", null),
             new Case(Token.TAMPERED_PAYLOAD, Refusal.INVALID_TOKEN, "signature", null),

@@ -83,7 +83,11 @@ final class AuthGate implements Gate {
         return principal.hasScopes(requiredScopes) ? null : Reason.INSUFFICIENT_SCOPE;
     }
 
-    /** Three non-empty base64url parts, as a JWS in compact form has; a static token may hold dots too, but not so. */
+    /**
+     * Three base64url parts, as a JWS in compact form has: a header and a payload, never empty, and
+     * a signature, empty in an unsecured JWT ({@code alg: none}, RFC 7519 §6.1), which must reach
+     * JWT validation to be refused as such. A static token may hold dots too, but not so.
+     */
     static boolean isJwsShaped(String value, int from, int to) {
         int dots = 0;
         int partStart = from;
@@ -98,7 +102,7 @@ final class AuthGate implements Gate {
                 return false;
             }
         }
-        return dots == 2 && partStart < to;
+        return dots == 2;
     }
 
     /**
