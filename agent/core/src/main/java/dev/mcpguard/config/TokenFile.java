@@ -227,6 +227,10 @@ public final class TokenFile {
                     if (!printableWithoutSpace(value)) {
                         throw Malformed.at(number, "name= needs a label of printable ASCII without spaces");
                     }
+                    if (value.startsWith("token:")) {
+                        // what unnamed tokens are called: a name must not pass for another entry's digest
+                        throw Malformed.at(number, "name= may not start with token: (the names of unnamed tokens)");
+                    }
                     name = value;
                     break;
                 case "expires":

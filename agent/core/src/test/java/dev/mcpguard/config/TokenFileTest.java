@@ -127,6 +127,7 @@ class TokenFileTest {
             an empty name                   | SECRET name=                                 | name= needs a label of printable ASCII without spaces
             a name beyond ASCII             | SECRET name=jos\u00e9                        | name= needs a label
             a name with a control           | SECRET name=a\u0001b                         | name= needs a label
+            a name like a digest's          | SECRET name=token:0a1b2c3d                   | name= may not start with token:
             an empty expiry                 | SECRET expires=                              | expires= needs a date YYYY-MM-DD
             no such day                     | SECRET expires=2026-02-30                    | expires= needs a date
             a date without dashes           | SECRET expires=20261231                      | expires= needs a date
