@@ -186,9 +186,9 @@ public final class Config {
                 Knob.JWT_ALGORITHMS.read(source), Knob.JWT_LEEWAY.read(source), jwksUrl, jwksFile);
     }
 
-    /** Whether the agent may fetch from the URL: https, or http to a loopback host. */
+    /** Whether the agent may fetch keys from the URL (a metadata's {@code jwks_uri}): https, or http to a loopback host. */
     public static boolean isSecureUrl(String url) {
-        return Parser.secureUrl(url) != null;
+        return Parser.secureUrl(url, true) != null;
     }
 
     private static List<String> orEmpty(List<String> list) {

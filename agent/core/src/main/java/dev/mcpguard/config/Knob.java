@@ -61,14 +61,14 @@ public final class Knob<T> {
     public static final Knob<List<String>> REQUIRED_SCOPES = unset("REQUIRED_SCOPES", "unset", new Parser.Scopes(),
             "scopes every authenticated request needs, comma-separated; a token without them gets 403 "
                     + "`insufficient_scope`");
-    public static final Knob<String> JWT_ISSUER = unset("JWT_ISSUER", "unset", new Parser.SecureUrl(),
+    public static final Knob<String> JWT_ISSUER = unset("JWT_ISSUER", "unset", new Parser.SecureUrl(false),
             "issuer (`iss`, exact) of accepted JWT access tokens; setting it turns JWT validation on: a bearer shaped "
                     + "like a JWS is then judged as a JWT only");
     public static final Knob<List<String>> JWT_AUDIENCE = unset("JWT_AUDIENCE", "`MCPGUARD_RESOURCE`",
             new Parser.Audiences(), "accepted `aud` values, comma-separated; JWT validation needs one (MCP: tokens "
                     + "must be issued for this server)");
     public static final Knob<String> JWKS_URL = unset("JWKS_URL", "the issuer's metadata `jwks_uri`",
-            new Parser.SecureUrl(), "https URL of the JWT signing keys, a JWKS (http only to a loopback host); unset, "
+            new Parser.SecureUrl(true), "https URL of the JWT signing keys, a JWKS (http only to a loopback host); unset, "
                     + "the issuer's RFC 8414 or OpenID metadata names them; refreshed every 10 minutes and on an unknown "
                     + "`kid` (at most every 30 s)");
     public static final Knob<java.nio.file.Path> JWKS_FILE = unset("JWKS_FILE", "unset", new Parser.JwksFile(),

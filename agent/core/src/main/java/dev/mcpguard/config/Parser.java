@@ -324,19 +324,28 @@ abstract class Parser<T> {
 
     /** One URL of {@link SecureUrls}. */
     static final class SecureUrl extends Parser<String> {
-        SecureUrl() {
-            super("an https URL without query or fragment (http only to 127.0.0.1, [::1] or localhost)");
+        private final boolean query;
+
+        /** @param query whether a query is allowed: never in an issuer (RFC 8414 §2), fine in a JWKS URL */
+        SecureUrl(boolean query) {
+            super(query ? "an https URL without fragment (http only to 127.0.0.1, [::1] or localhost)"
+                    : "an https URL without query or fragment (http only to 127.0.0.1, [::1] or localhost)");
+            this.query = query;
         }
 
         @Override
         String parse(String value) {
-            return secureUrl(value);
+            return secureUrl(value, query);
         }
     }
 
     static String secureUrl(String value) {
+        return secureUrl(value, false);
+    }
+
+    static String secureUrl(String value, boolean query) {
         URI uri = httpUri(value);
-        if (uri == null || uri.getRawQuery() != null) {
+        if (uri == null || !query && uri.getRawQuery() != null) {
             return null;
         }
         if ("https".equalsIgnoreCase(uri.getScheme())) {

@@ -99,6 +99,16 @@ class JwtKnobsTest {
     }
 
     @Test
+    void aJwksUrlMayHaveAQueryAnIssuerMayNot() {
+        env.put("MCPGUARD_JWKS_URL", "https://login.example.com/t/discovery/keys?appid=1234");
+        assertThat(load().jwt().jwksUrl()).isEqualTo("https://login.example.com/t/discovery/keys?appid=1234");
+        assertThat(Config.isSecureUrl("https://login.example.com/t/discovery/keys?appid=1234")).isTrue();
+        env.remove("MCPGUARD_JWKS_URL");
+        env.put("MCPGUARD_JWT_ISSUER", "https://as.example.com/t?x=1");
+        assertThatThrownBy(this::load).hasMessageStartingWith("mcpguard: invalid MCPGUARD_JWT_ISSUER=");
+    }
+
+    @Test
     void aJwtKnobWithoutTheIssuerIsRefused() {
         env.remove("MCPGUARD_JWT_ISSUER");
         env.put("MCPGUARD_JWKS_URL", "https://as.example.com/jwks");
