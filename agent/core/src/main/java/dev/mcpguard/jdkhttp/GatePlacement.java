@@ -41,14 +41,8 @@ public final class GatePlacement {
         } catch (Throwable error) {
             // Without the gate first, the exchange would run ungated: MCPGUARD_ON_ERROR decides,
             // and when it cannot be asked the exchange fails.
-            try {
-                if (ActiveGuard.get().adapterFailed(JdkHttpGate.STACK, error) == null) {
-                    return null;
-                }
-            } catch (Throwable unanswerable) {
-                // refused below
-            }
-            return new IllegalStateException("mcpguard: the request gate could not be placed; refused", error);
+            return ActiveGuard.allowsAfter(JdkHttpGate.STACK, error) ? null
+                    : new IllegalStateException("mcpguard: the request gate could not be placed; refused");
         }
     }
 }

@@ -64,18 +64,6 @@ public final class JettyGate {
     }
 
     /**
-     * For a failure past the request's head: reported, and whether {@code MCPGUARD_ON_ERROR} lets the
-     * request go on; not when the guard cannot even be asked. Never throws.
-     */
-    private static boolean adapterAllows(Throwable error) {
-        try {
-            return ActiveGuard.get().adapterFailed(STACK, error) == null;
-        } catch (Throwable unanswerable) {
-            return false;
-        }
-    }
-
-    /**
      * Ends the request without the application, its failure counted if the guard can still be
      * reached: Jetty answers the failed callback with its own error response, which names no
      * failure of ours. Never throws.
@@ -105,7 +93,7 @@ public final class JettyGate {
             }
             return chunk;
         } catch (Throwable error) {
-            if (adapterAllows(error)) {
+            if (ActiveGuard.allowsAfter(STACK, error)) {
                 return chunk;
             }
             if (chunk != null) {

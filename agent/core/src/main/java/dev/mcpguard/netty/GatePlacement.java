@@ -64,20 +64,11 @@ public final class GatePlacement {
         } catch (Throwable error) {
             // Without its gate the connection would be served ungated: MCPGUARD_ON_ERROR decides,
             // and when it cannot be asked the connection is closed.
-            if (!adapterAllows(error)) {
+            if (!ActiveGuard.allowsAfter(NettyGate.STACK, error)) {
                 pipeline.channel().close();
             }
         } finally {
             PLACING.remove();
-        }
-    }
-
-    /** Reports the failure: whether {@code MCPGUARD_ON_ERROR} lets the connection go on; not when it cannot be asked. */
-    private static boolean adapterAllows(Throwable error) {
-        try {
-            return ActiveGuard.get().adapterFailed(NettyGate.STACK, error) == null;
-        } catch (Throwable unanswerable) {
-            return false;
         }
     }
 

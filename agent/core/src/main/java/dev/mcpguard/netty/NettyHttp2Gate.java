@@ -216,7 +216,7 @@ public final class NettyHttp2Gate implements Http2FrameListener {
         } catch (Throwable error) {
             stream.setProperty(streamState, ADMITTED); // no longer counted
             if (stream.isHeadersSent()) {
-                if (!adapterAllows(error)) {
+                if (!ActiveGuard.allowsAfter(NettyGate.STACK, error)) {
                     stream.setProperty(streamState, REFUSED);
                     reset(ctx, stream.id(), Http2Error.CANCEL);
                     return false;
@@ -300,15 +300,6 @@ public final class NettyHttp2Gate implements Http2FrameListener {
             } catch (Throwable unreported) {
                 // closed: nothing more reaches the application
             }
-        }
-    }
-
-    /** Reports a failure past a stream's head: whether {@code MCPGUARD_ON_ERROR} lets it go on; not when it cannot be asked. */
-    private boolean adapterAllows(Throwable error) {
-        try {
-            return guard.adapterFailed(NettyGate.STACK, error) == null;
-        } catch (Throwable unanswerable) {
-            return false;
         }
     }
 
