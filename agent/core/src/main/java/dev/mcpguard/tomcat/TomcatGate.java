@@ -126,9 +126,9 @@ public final class TomcatGate {
     }
 
     /**
-     * Answers with the refusal unless the application already committed a response; the
-     * connection is closed either way, since the body is left unread. Never throws: a refusal
-     * that cannot be written still ends the connection.
+     * Answers with the refusal unless the application already committed a response (or there is
+     * no {@code response} to answer on); the connection is closed either way, since the body is
+     * left unread. Never throws: a refusal that cannot be written still ends the connection.
      *
      * @param midRequest the application is running and may write after us: its writes are dropped
      */

@@ -95,8 +95,40 @@ class TomcatGateFailureTest {
         assertThat(sink.failures()).as("every failure counted").hasSize(3);
     }
 
+    /**
+     * The gate's code fails past the request's head, counting a streamed body: the servlet's read
+     * fails with an IOException (never the agent's Error), the request is refused 503 mid-read, and
+     * the failure is counted.
+     */
+    @Test
+    void aFailureCountingTheBodyFailsTheServletsReadAndIsRefused503() throws Exception {
+        start(new FailingSink(sink, 1, 1)); // the request's "allowed" recorded, its body's refusal not
+
+        String response = exchange(CHUNKED_OVER_LIMIT);
+
+        assertThat(handled).containsExactly("/mcp", "read failed: IOException");
+        assertThat(response).startsWith("HTTP/1.1 503 ").contains("\"gate_error\"");
+        assertThat(sink.lines()).containsExactly("allowed", "blocked path/gate_error/503");
+        assertThat(sink.failures()).hasSize(1);
+    }
+
+    @Test
+    void whenNotEvenTheBodysRefusalCanBeHadTheReadFailsAndTheConnectionCloses() throws Exception {
+        start(new FailingSink(sink, 1, Integer.MAX_VALUE));
+
+        String response = exchange(CHUNKED_OVER_LIMIT);
+
+        assertThat(handled).containsExactly("/mcp", "read failed: IOException");
+        assertThat(response).doesNotContain("answer");
+        assertThat(sink.failures()).as("every failure counted").hasSize(2);
+    }
+
     private void start(int sinkFailures) throws LifecycleException {
-        guard = AdapterGuard.activate(new FailingSink(sink, sinkFailures), 1024);
+        start(new FailingSink(sink, sinkFailures));
+    }
+
+    private void start(FailingSink failing) throws LifecycleException {
+        guard = AdapterGuard.activate(failing, 1024);
         tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
         Connector connector = new Connector();
@@ -108,12 +140,21 @@ class TomcatGateFailureTest {
             @Override
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 handled.add(request.getRequestURI());
+                try {
+                    request.getInputStream().readAllBytes();
+                } catch (Throwable failure) {
+                    handled.add("read failed: " + (failure instanceof IOException ? "IOException" : failure.toString()));
+                    return;
+                }
                 response.getWriter().write("answer");
             }
-        });
-        context.addServletMappingDecoded("/*", "app");
+        }).addMapping("/*");
         tomcat.start();
     }
+
+    private static final String CHUNKED_OVER_LIMIT = "POST /mcp HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+            + "Authorization: Bearer " + AdapterGuard.TOKEN + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "400\r\n" + "x".repeat(1024) + "\r\n400\r\n" + "x".repeat(1024) + "\r\n0\r\n\r\n";
 
     /** Sends one request and reads what comes back until the server closes the connection. */
     private String exchange(String request) throws IOException {
