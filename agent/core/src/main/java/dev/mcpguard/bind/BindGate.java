@@ -100,9 +100,26 @@ public final class BindGate {
                     asked, allowed);
             return requested;
         } catch (Throwable error) {
-            log.error("BIND gate failed; the bind is left as asked", error);
-            return requested;
+            return failed(active, requested, error);
         }
+    }
+
+    /**
+     * Fails closed when enforcing: the listener binds {@code MCPGUARD_BIND} itself (port kept),
+     * which is never wider than allowed, rather than the address asked, which may be. Log-only
+     * leaves the bind as asked, as it would anyway. Never throws.
+     */
+    private static SocketAddress failed(BindPolicy active, SocketAddress requested, Throwable error) {
+        SocketAddress bound = requested;
+        try {
+            if (active.mode() == GateMode.ENFORCE && (requested == null || requested instanceof InetSocketAddress)) {
+                bound = new InetSocketAddress(active.widest(), requested == null ? 0 : ((InetSocketAddress) requested).getPort());
+            }
+            log.error("BIND gate failed; the listener binds {}", display(bound), error);
+        } catch (Throwable unreported) {
+            // the address is what matters
+        }
+        return bound;
     }
 
     private static String literal(InetAddress address) {

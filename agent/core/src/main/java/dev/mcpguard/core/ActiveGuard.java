@@ -30,4 +30,19 @@ public final class ActiveGuard {
     public static Guard get() {
         return guard;
     }
+
+    /**
+     * For an adapter's own failure where it has no refusal left to write (a body being read, a
+     * connection being set up): reported through {@link Guard#adapterFailed}, and whether
+     * {@code MCPGUARD_ON_ERROR} lets the request go on; {@code false} when the guard cannot even be
+     * asked. Never throws. Names JDK types only, so it links from a helper that cannot link the
+     * core's own types.
+     */
+    public static boolean allowsAfter(String stack, Throwable error) {
+        try {
+            return guard.adapterFailed(stack, error) == null;
+        } catch (Throwable unanswerable) {
+            return false;
+        }
+    }
 }

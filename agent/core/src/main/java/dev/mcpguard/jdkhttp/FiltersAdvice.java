@@ -14,10 +14,18 @@ final class FiltersAdvice {
     private FiltersAdvice() {
     }
 
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    /**
+     * Not suppressed: a list without the gate must not reach the server, so failing to place it
+     * fails the exchange (the server closes its connection). {@link GatePlacement#guard} throws
+     * nothing itself.
+     */
+    @Advice.OnMethodExit
     static void exit(@Advice.Return List<Filter> filters) {
         if (filters != null) {
-            GatePlacement.guard(filters);
+            RuntimeException refused = GatePlacement.guard(filters);
+            if (refused != null) {
+                throw refused;
+            }
         }
     }
 }

@@ -30,19 +30,55 @@ public final class JdkHttpGate extends Filter {
         return "mcpguard request gates";
     }
 
+    /** @return whether the exchange was refused and answered, or ended. Never throws. */
     private static boolean refused(HttpExchange exchange) {
-        Guard guard = ActiveGuard.get();
-        JdkHttpRequestView view = new JdkHttpRequestView(exchange);
-        Verdict verdict = guard.checkOrFail(view, STACK);
-        if (verdict.allowed()) {
-            BodyMeter meter = verdict.bodyMeter();
-            if (meter != null) {
-                exchange.setStreams(new BodyLimitedInputStream(exchange.getRequestBody(), exchange, meter), null);
+        try {
+            Guard guard = ActiveGuard.get();
+            JdkHttpRequestView view = new JdkHttpRequestView(exchange);
+            Verdict verdict = guard.checkOrFail(view, STACK);
+            if (verdict.allowed()) {
+                BodyMeter meter = verdict.bodyMeter();
+                if (meter != null) {
+                    exchange.setStreams(new BodyLimitedInputStream(exchange.getRequestBody(), exchange, meter), null);
+                }
+                return false;
             }
-            return false;
+            refuse(exchange, verdict.refusal());
+            return true;
+        } catch (Throwable error) {
+            return failed(exchange, error);
         }
-        refuse(exchange, verdict.refusal());
+    }
+
+    /**
+     * This adapter's own failure on an exchange: reported, then what {@code MCPGUARD_ON_ERROR} says
+     * ({@link Guard#adapterFailed}); when not even that can be had (the guard unreachable, a core
+     * class that does not link), the exchange is closed unanswered. Never throws.
+     *
+     * @return whether the exchange was refused or closed: it must not go on
+     */
+    private static boolean failed(HttpExchange exchange, Throwable error) {
+        try {
+            Refusal refusal = ActiveGuard.get().adapterFailed(STACK, error);
+            if (refusal == null) {
+                return false;
+            }
+            refuse(exchange, refusal);
+        } catch (Throwable unanswerable) {
+            report(unanswerable);
+            abandonUnreadBody(exchange);
+            exchange.close();
+        }
         return true;
+    }
+
+    /** Counts a failure if the guard can still be reached. Never throws. */
+    private static void report(Throwable error) {
+        try {
+            ActiveGuard.get().internalError(STACK + " refusal", error);
+        } catch (Throwable unreported) {
+            // what matters now is that the exchange ends
+        }
     }
 
     /**
@@ -69,7 +105,7 @@ public final class JdkHttpGate extends Filter {
                 }
             }
         } catch (Throwable error) {
-            ActiveGuard.get().internalError(STACK + " refusal", error);
+            report(error);
         } finally {
             abandonUnreadBody(exchange);
             exchange.close();
@@ -80,7 +116,7 @@ public final class JdkHttpGate extends Filter {
         try {
             UnreadBody.abandon(exchange);
         } catch (Throwable error) {
-            ActiveGuard.get().internalError(STACK + " refusal", error);
+            report(error);
         }
     }
 }

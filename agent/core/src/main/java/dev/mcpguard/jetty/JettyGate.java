@@ -28,15 +28,53 @@ public final class JettyGate {
      *         {@code null} when it was refused and answered
      */
     public static Request gate(Request request, Response response, Callback callback) {
-        Guard guard = ActiveGuard.get();
-        JettyRequestView view = new JettyRequestView(request);
-        Verdict verdict = guard.checkOrFail(view, STACK);
-        if (verdict.allowed()) {
-            BodyMeter meter = verdict.bodyMeter();
-            return meter != null ? new BodyLimitedRequest(request, response, meter) : request;
+        try {
+            Guard guard = ActiveGuard.get();
+            JettyRequestView view = new JettyRequestView(request);
+            Verdict verdict = guard.checkOrFail(view, STACK);
+            if (verdict.allowed()) {
+                BodyMeter meter = verdict.bodyMeter();
+                return meter != null ? new BodyLimitedRequest(request, response, meter) : request;
+            }
+            refuse(response, verdict.refusal(), callback);
+            return null;
+        } catch (Throwable error) {
+            return failed(response, callback, error) ? request : null;
         }
-        refuse(response, verdict.refusal(), callback);
-        return null;
+    }
+
+    /**
+     * This adapter's own failure on a request: reported, then what {@code MCPGUARD_ON_ERROR} says
+     * ({@link Guard#adapterFailed}); when not even that can be had (the guard unreachable, a core
+     * class that does not link), {@code callback} fails, which ends the request. Never throws.
+     *
+     * @return whether the request goes on to the handlers
+     */
+    private static boolean failed(Response response, Callback callback, Throwable error) {
+        try {
+            Refusal refusal = ActiveGuard.get().adapterFailed(STACK, error);
+            if (refusal == null) {
+                return true;
+            }
+            refuse(response, refusal, callback);
+        } catch (Throwable unanswerable) {
+            abort(callback, unanswerable);
+        }
+        return false;
+    }
+
+    /**
+     * Ends the request without the application, its failure counted if the guard can still be
+     * reached: Jetty answers the failed callback with its own error response, which names no
+     * failure of ours. Never throws.
+     */
+    private static void abort(Callback callback, Throwable error) {
+        try {
+            ActiveGuard.get().internalError(STACK + " refusal", error);
+        } catch (Throwable unreported) {
+            // ending the request is what matters now
+        }
+        callback.failed(new IOException("mcpguard: the request could not be gated"));
     }
 
     /**
@@ -55,7 +93,7 @@ public final class JettyGate {
             }
             return chunk;
         } catch (Throwable error) {
-            if (ActiveGuard.get().adapterFailed(STACK, error) == null) {
+            if (ActiveGuard.allowsAfter(STACK, error)) {
                 return chunk;
             }
             if (chunk != null) {
@@ -81,8 +119,7 @@ public final class JettyGate {
             }
             response.write(true, ByteBuffer.wrap(refusal.body()), callback);
         } catch (Throwable error) {
-            ActiveGuard.get().internalError(STACK + " refusal", error);
-            callback.failed(error);
+            abort(callback, error);
         }
     }
 }

@@ -15,21 +15,25 @@ final class ServerHandleAdvice {
     private ServerHandleAdvice() {
     }
 
-    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+    /**
+     * @return whether the handler tree runs: skipped on the default value, so that a failure here
+     *         (a helper that does not link) skips it too. {@link JettyGate#gate} itself never throws.
+     */
+    @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
     static boolean enter(@Advice.Argument(value = 0, readOnly = false) Request request,
                          @Advice.Argument(1) Response response,
                          @Advice.Argument(2) Callback callback) {
         Request gated = JettyGate.gate(request, response, callback);
         if (gated == null) {
-            return true;
+            return false;
         }
         request = gated;
-        return false;
+        return true;
     }
 
     @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.Enter boolean refused, @Advice.Return(readOnly = false) boolean handled) {
-        if (refused) {
+    static void exit(@Advice.Enter boolean handlersRan, @Advice.Return(readOnly = false) boolean handled) {
+        if (!handlersRan) {
             handled = true;
         }
     }

@@ -62,8 +62,9 @@ public final class GatePlacement {
         try {
             place(pipeline);
         } catch (Throwable error) {
-            // Without its gate the connection would be served ungated: MCPGUARD_ON_ERROR decides.
-            if (ActiveGuard.get().adapterFailed(NettyGate.STACK, error) != null) {
+            // Without its gate the connection would be served ungated: MCPGUARD_ON_ERROR decides,
+            // and when it cannot be asked the connection is closed.
+            if (!ActiveGuard.allowsAfter(NettyGate.STACK, error)) {
                 pipeline.channel().close();
             }
         } finally {

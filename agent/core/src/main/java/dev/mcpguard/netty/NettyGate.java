@@ -125,33 +125,75 @@ public final class NettyGate extends ChannelDuplexHandler {
         }
         if (msg instanceof HttpRequest) {
             Refusal refusal = check(ctx, (HttpRequest) msg);
-            if (refusal != null) {
+            if (refusal != null || refusing) {
                 ReferenceCountUtil.release(msg);
-                refuse(ctx, refusal);
+                if (refusal != null) {
+                    refuse(ctx, refusal);
+                }
                 return;
             }
             outstanding++;
         }
         if (meter != null && msg instanceof HttpContent) {
             Refusal cutOff = feed((HttpContent) msg, false);
-            if (cutOff != null) {
+            if (cutOff != null || refusing) {
                 ReferenceCountUtil.release(msg);
-                cutOff(ctx, cutOff);
+                if (cutOff != null) {
+                    cutOff(ctx, cutOff);
+                }
                 return;
             }
         }
         ctx.fireChannelRead(msg);
     }
 
-    /** The refusal for a request head, or {@code null} to pass it on. Never throws. */
+    /**
+     * The refusal for a request head, or {@code null} to pass it on (unless the connection was
+     * {@link #abort aborted}). Never throws.
+     */
     private Refusal check(ChannelHandlerContext ctx, HttpRequest request) {
-        NettyRequestView view = new NettyRequestView(request, ctx.channel());
-        Verdict verdict = guard.checkOrFail(view, STACK);
-        meter = verdict.bodyMeter();
-        if (verdict.allowed() && request.headers().contains(HttpHeaderNames.UPGRADE)) {
-            ctx.channel().attr(UPGRADE_GATED).set(Boolean.TRUE);
+        try {
+            NettyRequestView view = new NettyRequestView(request, ctx.channel());
+            Verdict verdict = guard.checkOrFail(view, STACK);
+            meter = verdict.bodyMeter();
+            if (verdict.allowed() && request.headers().contains(HttpHeaderNames.UPGRADE)) {
+                ctx.channel().attr(UPGRADE_GATED).set(Boolean.TRUE);
+            }
+            return verdict.refusal();
+        } catch (Throwable error) {
+            meter = null;
+            return failed(ctx, error);
         }
-        return verdict.refusal();
+    }
+
+    /**
+     * This adapter's own failure on a request: reported, and the refusal {@code MCPGUARD_ON_ERROR}
+     * asks for ({@link Guard#adapterFailed}), or {@code null} to go on; when not even that can be
+     * had (the guard unreachable, a core class that does not link), the connection is aborted and
+     * {@code null} returned. Never throws.
+     */
+    private Refusal failed(ChannelHandlerContext ctx, Throwable error) {
+        try {
+            return guard.adapterFailed(STACK, error);
+        } catch (Throwable unanswerable) {
+            abort(ctx, unanswerable);
+            return null;
+        }
+    }
+
+    /**
+     * Ends the connection without an answer, its failure counted if the guard can still be
+     * reached: nothing more of it reaches the application. Never throws.
+     */
+    private void abort(ChannelHandlerContext ctx, Throwable error) {
+        refusing = true;
+        pending = null;
+        try {
+            guard.internalError(STACK + " refusal", error);
+        } catch (Throwable unreported) {
+            // closing is what matters now
+        }
+        ctx.close();
     }
 
     /**
@@ -167,7 +209,7 @@ public final class NettyGate extends ChannelDuplexHandler {
             return answer == BodyMeter.Answer.GO_ON ? null : meter.refusal();
         } catch (Throwable error) {
             meter = null;
-            return guard.adapterFailed(STACK, error);
+            return failed(requests, error);
         }
     }
 
@@ -186,7 +228,7 @@ public final class NettyGate extends ChannelDuplexHandler {
         }
         Refusal cutOff = meter == null ? null : feed(chunk, true);
         if (cutOff == null) {
-            return false;
+            return refusing;
         }
         cutOff(requests, cutOff);
         return true;
@@ -224,8 +266,7 @@ public final class NettyGate extends ChannelDuplexHandler {
             // application handler.
             ctx.writeAndFlush(response(refusal)).addListener(WIND_DOWN);
         } catch (Throwable error) {
-            guard.internalError(STACK + " refusal", error);
-            ctx.close();
+            abort(ctx, error);
         }
     }
 

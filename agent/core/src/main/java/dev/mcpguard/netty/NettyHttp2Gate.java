@@ -52,7 +52,11 @@ public final class NettyHttp2Gate implements Http2FrameListener {
     private final Http2Connection connection;
     /** Per stream: {@link #REFUSED}, {@link #ADMITTED}, its {@link BodyMeter}, or nothing before its first HEADERS. */
     private final Http2Connection.PropertyKey streamState;
-    /** Set when this connection could not be gated and {@code MCPGUARD_ON_ERROR=deny}: every stream gets it. */
+    /**
+     * Set when this connection could not be gated and {@code MCPGUARD_ON_ERROR=deny}: every stream
+     * gets it; {@code null} then ({@link #streamState} is) when not even the refusal could be had,
+     * and every stream is reset.
+     */
     private final Refusal broken;
 
     private NettyHttp2Gate(Http2FrameListener next, Http2Connection connection, Http2Connection.PropertyKey streamState,
@@ -81,8 +85,16 @@ public final class NettyHttp2Gate implements Http2FrameListener {
                     ? ((NettyHttp2Gate) current).streamState : connection.newKey();
             return new NettyHttp2Gate(listener, connection, streamState, null);
         } catch (Throwable error) {
-            Refusal refusal = ActiveGuard.get().adapterFailed(NettyGate.STACK, error);
-            return refusal == null ? listener : new NettyHttp2Gate(listener, connection, null, refusal);
+            Refusal refusal;
+            try {
+                refusal = ActiveGuard.get().adapterFailed(NettyGate.STACK, error);
+                if (refusal == null) {
+                    return listener;
+                }
+            } catch (Throwable unanswerable) {
+                refusal = null; // not even a refusal to send: every stream is reset
+            }
+            return new NettyHttp2Gate(listener, connection, null, refusal);
         }
     }
 
@@ -106,10 +118,14 @@ public final class NettyHttp2Gate implements Http2FrameListener {
     private boolean admit(ChannelHandlerContext ctx, int streamId, Http2Headers headers, boolean endOfStream) {
         Refusal refusal;
         try {
-            if (broken != null) {
+            if (streamState == null) {
                 Http2Stream stream = connection.stream(streamId);
-                if (stream != null && stream.isHeadersSent()) {
+                if (stream != null && (stream.isHeadersSent() || stream.isResetSent())) {
                     return false; // trailers of a stream refused already
+                }
+                if (broken == null) {
+                    reset(ctx, streamId, Http2Error.INTERNAL_ERROR);
+                    return false;
                 }
                 refusal = broken;
             } else {
@@ -135,19 +151,46 @@ public final class NettyHttp2Gate implements Http2FrameListener {
                 }
             }
         } catch (Throwable error) {
-            refusal = guard.adapterFailed(NettyGate.STACK, error);
-            if (refusal == null) {
-                return true;
-            }
+            return failed(ctx, streamId, endOfStream, error);
         }
         refuse(ctx, streamId, refusal, endOfStream);
         return false;
     }
 
+    /**
+     * This adapter's own failure on a stream: reported, then what {@code MCPGUARD_ON_ERROR} says
+     * ({@link Guard#adapterFailed}); when not even that can be had (the guard unreachable, a core
+     * class that does not link), the stream is reset. Never throws.
+     *
+     * @return whether the stream goes on to the application
+     */
+    private boolean failed(ChannelHandlerContext ctx, int streamId, boolean requestEnded, Throwable error) {
+        try {
+            Refusal refusal = guard.adapterFailed(NettyGate.STACK, error);
+            if (refusal == null) {
+                return true;
+            }
+            refuse(ctx, streamId, refusal, requestEnded);
+        } catch (Throwable unanswerable) {
+            abort(ctx, streamId, unanswerable);
+        }
+        return false;
+    }
+
+    /** Resets the stream unanswered, its failure counted if the guard can still be reached. Never throws. */
+    private void abort(ChannelHandlerContext ctx, int streamId, Throwable error) {
+        try {
+            guard.internalError(NettyGate.STACK + " HTTP/2 refusal", error);
+        } catch (Throwable unreported) {
+            // resetting is what matters now
+        }
+        reset(ctx, streamId, Http2Error.INTERNAL_ERROR);
+    }
+
     @Override
     public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream)
             throws Http2Exception {
-        if (broken != null) {
+        if (streamState == null) {
             return data.readableBytes() + padding; // every stream is refused
         }
         Http2Stream stream = connection.stream(streamId);
@@ -171,10 +214,16 @@ public final class NettyHttp2Gate implements Http2FrameListener {
             }
             refusal = meter.refusal();
         } catch (Throwable error) {
-            refusal = guard.adapterFailed(NettyGate.STACK, error);
-            if (refusal == null) {
+            stream.setProperty(streamState, ADMITTED); // no longer counted
+            if (stream.isHeadersSent()) {
+                if (!ActiveGuard.allowsAfter(NettyGate.STACK, error)) {
+                    stream.setProperty(streamState, REFUSED);
+                    reset(ctx, stream.id(), Http2Error.CANCEL);
+                    return false;
+                }
                 return true;
             }
+            return failed(ctx, stream.id(), endOfStream, error);
         }
         if (stream.isHeadersSent()) {
             // The application has answered already: the request can only be cut off.
@@ -206,8 +255,7 @@ public final class NettyHttp2Gate implements Http2FrameListener {
             }
             handler.flush(ctx);
         } catch (Throwable error) {
-            guard.internalError(NettyGate.STACK + " HTTP/2 refusal", error);
-            reset(ctx, streamId, Http2Error.INTERNAL_ERROR);
+            abort(ctx, streamId, error);
         }
     }
 
@@ -246,8 +294,12 @@ public final class NettyHttp2Gate implements Http2FrameListener {
                 ctx.close(); // not a connection Netty's handler owns: only closing it keeps the stream from the application
             }
         } catch (Throwable failure) {
-            guard.internalError(NettyGate.STACK + " HTTP/2 reset", failure);
             ctx.close();
+            try {
+                guard.internalError(NettyGate.STACK + " HTTP/2 reset", failure);
+            } catch (Throwable unreported) {
+                // closed: nothing more reaches the application
+            }
         }
     }
 

@@ -10,10 +10,17 @@ final class PostParseAdvice {
     private PostParseAdvice() {
     }
 
+    /**
+     * {@link TomcatGate#afterParse} never throws; should it not even be reached (a helper that
+     * does not link), the suppressed failure leaves Tomcat's answer at {@code false}: the request
+     * is not run.
+     */
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.Argument(0) Request request,
                      @Advice.Argument(3) Response response,
                      @Advice.Return(readOnly = false) boolean proceed) {
-        proceed = TomcatGate.afterParse(request, response, proceed);
+        boolean parsed = proceed;
+        proceed = false;
+        proceed = TomcatGate.afterParse(request, response, parsed);
     }
 }

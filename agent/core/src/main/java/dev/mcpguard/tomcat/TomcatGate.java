@@ -40,14 +40,49 @@ public final class TomcatGate {
             request.setNote(BODY_METER, null);
             return false;
         }
-        Verdict verdict = ActiveGuard.get().checkOrFail(new TomcatRequestView(request), STACK);
-        // Set for every request gated, null included, for the same reason.
-        request.setNote(BODY_METER, verdict.bodyMeter());
-        if (verdict.allowed()) {
-            return true;
+        try {
+            Verdict verdict = ActiveGuard.get().checkOrFail(new TomcatRequestView(request), STACK);
+            // Set for every request gated, null included, for the same reason.
+            request.setNote(BODY_METER, verdict.bodyMeter());
+            if (verdict.allowed()) {
+                return true;
+            }
+            refuse(request, response, verdict.refusal(), false);
+            return false;
+        } catch (Throwable error) {
+            request.setNote(BODY_METER, null);
+            return failed(request, response, false, error);
         }
-        refuse(request, response, verdict.refusal(), false);
+    }
+
+    /**
+     * This adapter's own failure on a request: reported, then what {@code MCPGUARD_ON_ERROR} says
+     * ({@link dev.mcpguard.core.Guard#adapterFailed}); when not even that can be had (the guard
+     * unreachable, a core class that does not link), the connection is closed. Never throws.
+     *
+     * @return whether the request goes on to the application
+     */
+    private static boolean failed(Request request, Response response, boolean midRequest, Throwable error) {
+        try {
+            Refusal refusal = ActiveGuard.get().adapterFailed(STACK, error);
+            if (refusal == null) {
+                return true;
+            }
+            refuse(request, response, refusal, midRequest);
+        } catch (Throwable unanswerable) {
+            abort(request, unanswerable);
+        }
         return false;
+    }
+
+    /** Ends the request without an answer, its failure counted if the guard can still be reached. Never throws. */
+    private static void abort(Request request, Throwable error) {
+        try {
+            ActiveGuard.get().internalError(STACK + " refusal", error);
+        } catch (Throwable unreported) {
+            // closing is what matters now
+        }
+        request.action(ActionCode.CLOSE_NOW, null);
     }
 
     /** Called for each AJP forward request, before {@link #afterParse}: notes its socket's local address. */
@@ -73,23 +108,27 @@ public final class TomcatGate {
                 return null;
             }
             if (answer == BodyMeter.Answer.REFUSE) {
-                Object catalinaRequest = request.getNote(org.apache.catalina.connector.CoyoteAdapter.ADAPTER_NOTES);
-                if (catalinaRequest instanceof org.apache.catalina.connector.Request) {
-                    refuse(request, ((org.apache.catalina.connector.Request) catalinaRequest).getResponse(),
-                            meter.refusal(), true);
-                }
+                refuse(request, catalinaResponse(request), meter.refusal(), true);
             }
             return meter.exceeded();
         } catch (Throwable error) {
-            Refusal refusal = ActiveGuard.get().adapterFailed(STACK, error);
-            return refusal == null ? null : new IOException("mcpguard: body gate failed", null);
+            request.setNote(BODY_METER, null);
+            return failed(request, catalinaResponse(request), true, error) ? null
+                    : new IOException("mcpguard: body gate failed");
         }
     }
 
+    /** The servlet response of a request the application runs, or {@code null}. */
+    private static Response catalinaResponse(Request request) {
+        Object catalinaRequest = request.getNote(org.apache.catalina.connector.CoyoteAdapter.ADAPTER_NOTES);
+        return catalinaRequest instanceof org.apache.catalina.connector.Request
+                ? ((org.apache.catalina.connector.Request) catalinaRequest).getResponse() : null;
+    }
+
     /**
-     * Answers with the refusal unless the application already committed a response; the
-     * connection is closed either way, since the body is left unread. Never throws: a refusal
-     * that cannot be written still ends the connection.
+     * Answers with the refusal unless the application already committed a response (or there is
+     * no {@code response} to answer on); the connection is closed either way, since the body is
+     * left unread. Never throws: a refusal that cannot be written still ends the connection.
      *
      * @param midRequest the application is running and may write after us: its writes are dropped
      */
@@ -97,7 +136,7 @@ public final class TomcatGate {
         try {
             // Tomcat would otherwise keep reading to drain the unread body before closing.
             request.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
-            if (response.isCommitted()) {
+            if (response == null || response.isCommitted()) {
                 request.action(ActionCode.CLOSE_NOW, null);
                 return;
             }
@@ -118,8 +157,7 @@ public final class TomcatGate {
                 response.setSuspended(true);
             }
         } catch (Throwable error) {
-            ActiveGuard.get().internalError(STACK + " refusal", error);
-            request.action(ActionCode.CLOSE_NOW, null);
+            abort(request, error);
         }
     }
 }

@@ -9,8 +9,12 @@ final class RootHandlerAdvice {
     private RootHandlerAdvice() {
     }
 
-    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+    /**
+     * Skipped on the default value, so that a failure here (a helper that does not link) keeps the
+     * root handler from running too. {@link UndertowGate#admitted} itself never throws.
+     */
+    @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
     static boolean enter(@Advice.Argument(1) HttpServerExchange exchange) {
-        return UndertowGate.refused(exchange);
+        return UndertowGate.admitted(exchange);
     }
 }

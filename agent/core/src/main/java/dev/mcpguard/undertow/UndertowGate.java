@@ -43,29 +43,70 @@ public final class UndertowGate {
     private UndertowGate() {
     }
 
-    /** @return {@code true} when the exchange was refused and answered, so the root handler must not run */
-    public static boolean refused(HttpServerExchange exchange) {
-        if (exchange.getAttachment(GATED) != null) {
-            return false;
-        }
-        if (UPGRADED_REQUEST.get() != null) {
-            UPGRADED_REQUEST.remove();
-            exchange.putAttachment(GATED, Boolean.TRUE);
-            return false;
-        }
-        exchange.putAttachment(GATED, Boolean.TRUE);
-        Guard guard = ActiveGuard.get();
-        UndertowRequestView view = new UndertowRequestView(exchange);
-        Verdict verdict = guard.checkOrFail(view, STACK);
-        if (verdict.allowed()) {
-            BodyMeter meter = verdict.bodyMeter();
-            if (meter != null) {
-                exchange.putAttachment(BODY_METER, new BodyLimitConduit.Wrapper(exchange, meter));
+    /**
+     * @return {@code true} when the root handler may run; {@code false} when the exchange was
+     *         refused and answered, or ended. Never throws.
+     */
+    public static boolean admitted(HttpServerExchange exchange) {
+        try {
+            if (exchange.getAttachment(GATED) != null) {
+                return true;
             }
+            if (UPGRADED_REQUEST.get() != null) {
+                UPGRADED_REQUEST.remove();
+                exchange.putAttachment(GATED, Boolean.TRUE);
+                return true;
+            }
+            exchange.putAttachment(GATED, Boolean.TRUE);
+            Guard guard = ActiveGuard.get();
+            UndertowRequestView view = new UndertowRequestView(exchange);
+            Verdict verdict = guard.checkOrFail(view, STACK);
+            if (verdict.allowed()) {
+                BodyMeter meter = verdict.bodyMeter();
+                if (meter != null) {
+                    exchange.putAttachment(BODY_METER, new BodyLimitConduit.Wrapper(exchange, meter));
+                }
+                return true;
+            }
+            refuse(exchange, verdict.refusal());
             return false;
+        } catch (Throwable error) {
+            return failed(exchange, error);
         }
-        refuse(exchange, verdict.refusal());
-        return true;
+    }
+
+    /**
+     * This adapter's own failure on an exchange: reported, then what {@code MCPGUARD_ON_ERROR} says
+     * ({@link Guard#adapterFailed}); when not even that can be had (the guard unreachable, a core
+     * class that does not link), the connection is closed. Never throws.
+     *
+     * @return whether the exchange goes on to the handlers
+     */
+    private static boolean failed(HttpServerExchange exchange, Throwable error) {
+        try {
+            Refusal refusal = ActiveGuard.get().adapterFailed(STACK, error);
+            if (refusal == null) {
+                return true;
+            }
+            refuse(exchange, refusal);
+        } catch (Throwable unanswerable) {
+            abort(exchange, unanswerable);
+        }
+        return false;
+    }
+
+    /** Ends the exchange without an answer, its failure counted if the guard can still be reached. Never throws. */
+    private static void abort(HttpServerExchange exchange, Throwable error) {
+        try {
+            ActiveGuard.get().internalError(STACK + " refusal", error);
+        } catch (Throwable unreported) {
+            // closing is what matters now
+        }
+        try {
+            exchange.getConnection().close();
+        } catch (Throwable ignored) {
+            // the connection is already going away
+        }
     }
 
     /** Called as the exchange's request channel is asked for, before Undertow makes it from the wrappers. */
@@ -80,10 +121,7 @@ public final class UndertowGate {
                 exchange.addRequestWrapper(meter);
             }
         } catch (Throwable error) {
-            Refusal refusal = ActiveGuard.get().adapterFailed(STACK, error);
-            if (refusal != null) {
-                refuse(exchange, refusal);
-            }
+            failed(exchange, error);
         }
     }
 
@@ -126,12 +164,7 @@ public final class UndertowGate {
             }
             exchange.getResponseSender().send(ByteBuffer.wrap(refusal.body()));
         } catch (Throwable error) {
-            ActiveGuard.get().internalError(STACK + " refusal", error);
-            try {
-                exchange.getConnection().close();
-            } catch (Throwable ignored) {
-                // the connection is already going away
-            }
+            abort(exchange, error);
         }
     }
 }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mcpguard.core.BindPolicy;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.testing.StaticState;
+import dev.mcpguard.audit.OperatorLog;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +46,34 @@ class BindGateTest {
         assertThatThrownBy(() -> BindGate.install(off, QuietLog.LOG))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("installed once");
         assertThat(BindGate.onBind(new InetSocketAddress(0))).isEqualTo(new InetSocketAddress(LOOPBACK, 0));
+    }
+
+    /** The gate decided to narrow, then failed (its WARN line could not be written): the bind is never wider. */
+    @Test
+    void anEnforcingGateThatFailsBindsTheAllowedAddressNotTheOneAsked() throws Exception {
+        BindGate.install(new BindPolicy(LOOPBACK, null, GateMode.ENFORCE), new OperatorLog(new PrintStream(
+                OutputStream.nullOutputStream()) {
+            @Override
+            public void println(String line) {
+                throw new LinkageError("a log that does not link");
+            }
+        }));
+
+        assertThat(BindGate.onBind(new InetSocketAddress(8080))).isEqualTo(new InetSocketAddress(LOOPBACK, 8080));
+        assertThat(BindGate.onBind(null)).isEqualTo(new InetSocketAddress(LOOPBACK, 0));
+    }
+
+    @Test
+    void aLogOnlyGateThatFailsLeavesTheBindAsAsked() throws Exception {
+        BindGate.install(new BindPolicy(LOOPBACK, null, GateMode.LOG_ONLY), new OperatorLog(new PrintStream(
+                OutputStream.nullOutputStream()) {
+            @Override
+            public void println(String line) {
+                throw new LinkageError("a log that does not link");
+            }
+        }));
+
+        assertThat(BindGate.onBind(new InetSocketAddress(8080))).isEqualTo(new InetSocketAddress(8080));
     }
 
     @Test

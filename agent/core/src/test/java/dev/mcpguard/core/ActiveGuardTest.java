@@ -38,4 +38,24 @@ class ActiveGuardTest {
         assertThatThrownBy(() -> ActiveGuard.set(null)).isInstanceOf(NullPointerException.class);
         assertThat(ActiveGuard.get()).isNull();
     }
+
+    @Test
+    void anAdaptersFailureIsReportedAndGoesOnOnlyUnderOnErrorAllow() {
+        RecordingSink sink = new RecordingSink();
+        ActiveGuard.set(TestGuard.builder().sink(sink).build());
+        Error failure = new LinkageError("loader constraint violation");
+
+        assertThat(ActiveGuard.allowsAfter("netty", failure)).isFalse();
+        assertThat(sink.lines()).containsExactly("blocked path/gate_error/503");
+        assertThat(sink.failures()).singleElement().satisfies(reported -> assertThat(reported.error()).isSameAs(failure));
+
+        StaticState.swapGuard(TestGuard.builder().sink(sink).knob("MCPGUARD_ON_ERROR", "allow").build());
+        assertThat(ActiveGuard.allowsAfter("netty", failure)).isTrue();
+        assertThat(sink.failures()).hasSize(2);
+    }
+
+    @Test
+    void anAdaptersFailureWithNoGuardToAskStopsTheRequest() {
+        assertThat(ActiveGuard.allowsAfter("netty", new LinkageError("loader constraint violation"))).isFalse();
+    }
 }

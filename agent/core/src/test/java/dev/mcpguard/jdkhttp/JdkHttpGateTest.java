@@ -1,11 +1,13 @@
 package dev.mcpguard.jdkhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.mcpguard.core.AcceptedTokens;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
+import dev.mcpguard.testing.FailingSink;
 import dev.mcpguard.testing.StaticState;
 import dev.mcpguard.testing.TestGuard;
 import java.net.InetAddress;
@@ -14,7 +16,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +30,7 @@ class JdkHttpGateTest {
 
     private final RecordingSink sink = new RecordingSink();
     private final HttpClient client = HttpClient.newHttpClient();
+    private final List<String> handled = new CopyOnWriteArrayList<>();
     private Guard previousGuard;
     private HttpServer server;
 
@@ -35,6 +40,7 @@ class JdkHttpGateTest {
                 .knob("MCPGUARD_TOKEN", "good-token").build());
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
+            handled.add(exchange.getRequestURI().getPath());
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         }).getFilters().add(new JdkHttpGate());
@@ -73,5 +79,36 @@ class JdkHttpGateTest {
         assertThat(response.headers().firstValue("content-length")).hasValue(String.valueOf(UNAUTHORIZED_BODY.length()));
         assertThat(response.body()).isEmpty();
         assertThat(sink.failures()).as("internal failures reported").isEmpty();
+    }
+
+    /** The gate's own code throws an Error past the verdict (its guard's decision sink fails): refused 503, never handled. */
+    @Test
+    void aFailureOutOfTheGuardIsRefused503AndNeverHandled() throws Exception {
+        StaticState.swapGuard(failingGuard(2));
+
+        HttpResponse<String> response = send("GET");
+        server.stop(0);
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).contains("\"gate_error\"");
+        assertThat(handled).isEmpty();
+        assertThat(sink.lines()).containsExactly("blocked path/gate_error/503");
+        assertThat(sink.failures()).as("both failures counted").hasSize(2);
+    }
+
+    @Test
+    void whenNotEvenTheRefusalCanBeHadTheExchangeIsClosedUnanswered() throws Exception {
+        StaticState.swapGuard(failingGuard(Integer.MAX_VALUE));
+
+        // POST: the client would retry a GET once on the closed connection
+        assertThatThrownBy(() -> send("POST")).isInstanceOf(IOException.class);
+        server.stop(0);
+
+        assertThat(handled).isEmpty();
+        assertThat(sink.failures()).as("every failure counted").hasSize(3);
+    }
+
+    private Guard failingGuard(int sinkFailures) {
+        return TestGuard.builder().sink(new FailingSink(sink, sinkFailures)).knob("MCPGUARD_TOKEN", "good-token").build();
     }
 }

@@ -8,6 +8,7 @@ import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.RecordingSink;
+import dev.mcpguard.testing.FailingSink;
 import dev.mcpguard.testing.StaticState;
 import dev.mcpguard.testing.WovenAdvice;
 import io.netty.buffer.ByteBuf;
@@ -140,6 +141,49 @@ class NettyHttp2GateTest {
             builder.mode(gate, mode);
         }
         return builder.build();
+    }
+
+    /**
+     * The gate's own code throws an Error past the guard's verdict (the guard's decision sink fails,
+     * from inside the guard's failure handling too): the stream is refused 503 {@code gate_error},
+     * never reaches the application, and the failures are counted.
+     */
+    @ParameterizedTest
+    @EnumSource(Model.class)
+    void aFailureOutOfTheGuardRefusesTheStream503AndTheConnectionGoesOn(Model model) {
+        StaticState.swapGuard(failingGuard(2));
+        Server server = start(model);
+
+        server.headers(3, authorized("GET"), true);
+
+        assertThat(server.framesOn(3)).containsExactly("HEADERS 503", "DATA END");
+        assertThat(server.app.requests).isEmpty();
+        assertThat(sink.lines()).containsExactly("blocked path/gate_error/503");
+        assertThat(sink.failures()).as("both failures counted").hasSize(2);
+        server.assertConnectionUsable();
+        sink.clear();
+    }
+
+    /** When not even the refusal can be had, the stream is reset unanswered; the connection goes on. */
+    @ParameterizedTest
+    @EnumSource(Model.class)
+    void whenNotEvenTheRefusalCanBeHadTheStreamIsReset(Model model) {
+        StaticState.swapGuard(failingGuard(Integer.MAX_VALUE));
+        Server server = start(model);
+
+        server.headers(3, authorized("GET"), true);
+
+        assertThat(server.framesOn(3)).containsExactly("RST_STREAM INTERNAL_ERROR");
+        assertThat(server.app.requests).isEmpty();
+        assertThat(sink.failures()).as("every failure counted").hasSize(3);
+        server.assertConnectionUsable();
+        sink.clear();
+    }
+
+    private Guard failingGuard(int sinkFailures) {
+        return TestGuard.builder().sink(new FailingSink(sink, sinkFailures))
+                .knob("MCPGUARD_MAX_BODY_BYTES", String.valueOf(LIMIT))
+                .knob("MCPGUARD_TOKEN", TOKEN).build();
     }
 
     // 1

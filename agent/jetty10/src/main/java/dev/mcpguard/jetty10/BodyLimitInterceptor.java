@@ -83,6 +83,12 @@ final class BodyLimitInterceptor implements HttpInput.Interceptor {
         Jetty10Refusal.refuse(channel, refusal);
     }
 
+    /** Fails every read from now on, the body uncounted, and ends the request unanswered. */
+    void abort(Throwable error) {
+        failure = new HttpInput.ErrorContent(new IOException("mcpguard: the request body could not be counted"));
+        Jetty10Refusal.abort(channel, error);
+    }
+
     private HttpInput.Content goOnOrCut(BodyMeter.Answer answer, HttpInput.Content content) {
         if (answer == BodyMeter.Answer.GO_ON) {
             return content;

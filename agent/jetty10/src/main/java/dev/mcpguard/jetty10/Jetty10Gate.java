@@ -38,26 +38,57 @@ public final class Jetty10Gate {
             input.setInterceptor(meter);
             limit.meteredBy(meter);
         } catch (Throwable error) {
-            Refusal refusal = ActiveGuard.get().adapterFailed(STACK, error);
-            if (refusal != null) {
-                limit.refuse(refusal);
+            try {
+                Refusal refusal = ActiveGuard.get().adapterFailed(STACK, error);
+                if (refusal != null) {
+                    limit.refuse(refusal);
+                }
+            } catch (Throwable unanswerable) {
+                limit.abort(unanswerable);
             }
         }
     }
 
-    /** @return {@code true} when the request was refused and answered, so Jetty must not handle it */
-    public static boolean refused(HttpChannel channel) {
-        Guard guard = ActiveGuard.get();
-        Jetty10RequestView view = new Jetty10RequestView(channel);
-        Verdict verdict = guard.checkOrFail(view, STACK);
-        if (verdict.allowed()) {
-            BodyMeter bodyMeter = verdict.bodyMeter();
-            if (bodyMeter != null) {
-                channel.getRequest().getHttpInput().addInterceptor(new BodyLimitInterceptor(channel, bodyMeter));
+    /**
+     * @return {@code true} when the handlers may run; {@code false} when the request was refused
+     *         and answered, or aborted. Never throws.
+     */
+    public static boolean admitted(HttpChannel channel) {
+        try {
+            Guard guard = ActiveGuard.get();
+            Jetty10RequestView view = new Jetty10RequestView(channel);
+            Verdict verdict = guard.checkOrFail(view, STACK);
+            if (verdict.allowed()) {
+                BodyMeter bodyMeter = verdict.bodyMeter();
+                if (bodyMeter != null) {
+                    channel.getRequest().getHttpInput().addInterceptor(new BodyLimitInterceptor(channel, bodyMeter));
+                }
+                return true;
             }
+            Jetty10Refusal.refuse(channel, verdict.refusal());
             return false;
+        } catch (Throwable error) {
+            return failed(channel, error);
         }
-        Jetty10Refusal.refuse(channel, verdict.refusal());
-        return true;
+    }
+
+    /**
+     * This adapter's own failure on a request: reported, then what {@code MCPGUARD_ON_ERROR} says
+     * ({@link Guard#adapterFailed}); when not even that can be had (the guard unreachable, a core
+     * class that does not link), the request is aborted. Never throws.
+     *
+     * @return whether the request goes on to the handlers
+     */
+    private static boolean failed(HttpChannel channel, Throwable error) {
+        try {
+            Refusal refusal = ActiveGuard.get().adapterFailed(STACK, error);
+            if (refusal == null) {
+                return true;
+            }
+            Jetty10Refusal.refuse(channel, refusal);
+        } catch (Throwable unanswerable) {
+            Jetty10Refusal.abort(channel, unanswerable);
+        }
+        return false;
     }
 }

@@ -38,9 +38,21 @@ public final class Jetty10Refusal {
             response.getHttpOutput().write(refusal.body(), 0, refusal.body().length);
             response.closeOutput();
         } catch (Throwable error) {
-            ActiveGuard.get().internalError(Jetty10Gate.STACK + " refusal", error);
-            // The request only: over HTTP/2 that resets the stream, over HTTP/1 it closes the connection.
-            channel.abort(error);
+            abort(channel, error);
         }
+    }
+
+    /**
+     * Ends the request without an answer, its failure counted if the guard can still be reached:
+     * over HTTP/2 that resets the stream, over HTTP/1 it closes the connection. Never throws.
+     */
+    public static void abort(HttpChannel channel, Throwable error) {
+        try {
+            channel.getRequest().setHandled(true);
+            ActiveGuard.get().internalError(Jetty10Gate.STACK + " refusal", error);
+        } catch (Throwable unreported) {
+            // aborting is what matters now
+        }
+        channel.abort(error);
     }
 }

@@ -9,8 +9,12 @@ final class ServerHandleAdvice {
     private ServerHandleAdvice() {
     }
 
-    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+    /**
+     * Skipped on the default value, so that a failure here (a helper that does not link) keeps the
+     * handler tree from running too. {@link Jetty10Gate#admitted} itself never throws.
+     */
+    @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
     static boolean enter(@Advice.Argument(0) HttpChannel channel) {
-        return Jetty10Gate.refused(channel);
+        return Jetty10Gate.admitted(channel);
     }
 }
