@@ -55,6 +55,11 @@ class PremainClassLoadingTest {
 
     /** Every knob with a valid value: found among {@link #candidates()}, so new knobs are covered too. */
     private static Map<String, String> everyKnob;
+    /**
+     * For each knob that cannot be set beside all the others (JWKS_FILE excludes JWKS_URL): every
+     * other knob but the one it excludes, and it.
+     */
+    private static final List<Map<String, String>> exclusive = new ArrayList<>();
 
     @BeforeAll
     static void everyKnobSet() throws IOException {
@@ -79,9 +84,26 @@ class PremainClassLoadingTest {
             }
         }
         for (Knob<?> knob : Knob.all()) {
-            assertThat(everyKnob).as("a valid value for %s among the candidates: add one", knob.envName())
-                    .containsKey(knob.envName());
+            if (!everyKnob.containsKey(knob.envName())) {
+                assertThat(inPlaceOfAnother(knob, candidates)).as("a valid value for %s among the candidates, beside "
+                        + "every other knob but one: add one", knob.envName()).isTrue();
+            }
         }
+    }
+
+    private static boolean inPlaceOfAnother(Knob<?> knob, List<String> candidates) {
+        for (String other : everyKnob.keySet()) {
+            for (String value : candidates) {
+                Map<String, String> env = new LinkedHashMap<>(everyKnob);
+                env.remove(other);
+                env.put(knob.envName(), value);
+                if (valid(env)) {
+                    exclusive.add(env);
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Test
@@ -93,6 +115,7 @@ class PremainClassLoadingTest {
 
         List<Map<String, String>> configurations = new ArrayList<>();
         configurations.add(everyKnob);
+        configurations.addAll(exclusive);
         // Each knob left out too, where the rest is valid without it: a knob set can skip the code
         // that another one's absence runs (RESOURCE_METADATA_URL set, the URL is not derived from RESOURCE).
         for (String left : everyKnob.keySet()) {
@@ -229,7 +252,14 @@ class PremainClassLoadingTest {
     private static List<String> candidates() throws IOException {
         Path tokens = dir.resolve("tokens.txt");
         Files.writeString(tokens, "file-token\n", StandardCharsets.UTF_8);
-        return List.of("enforce", "1", "4MiB", "s3cret", tokens.toString(), HEX, "mcp",
+        Path jwks = dir.resolve("jwks.json");
+        try {
+            Files.writeString(jwks, new com.nimbusds.jose.jwk.JWKSet(new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048)
+                    .keyID("k1").generate().toPublicJWK()).toString(), StandardCharsets.UTF_8);
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return List.of("enforce", "1", "4MiB", "s3cret", tokens.toString(), jwks.toString(), HEX, "mcp",
                 "https://mcp.example.com/mcp", "https://as.example.com", "mcp:tools", "/a", "prod", "x-my-edge",
                 "http://localhost", "localhost", "127.0.0.1", "8080", "warn", "deny", "json", "RS256", "60", "30s",
                 "0", "off", "dev");
