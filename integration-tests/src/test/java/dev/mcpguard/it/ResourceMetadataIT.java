@@ -15,7 +15,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,9 +97,6 @@ class ResourceMetadataIT {
      */
     @OnEachStack
     void headGetsTheHeadersAlone(Stack stack) {
-        Assumptions.assumeFalse(stack == Stacks.VERTX, "agent bug, reported: on Vert.x the agent's answer to HEAD carries "
-                + "the document's body (NettyGate writes it whole; Vert.x's own HttpResponseEncoder, apart from its "
-                + "decoder, does not know the request was a HEAD and sends it)");
         DemoServer server = SERVED.on(stack);
 
         for (String path : List.of(ROOT, SUFFIXED)) {
@@ -142,9 +138,6 @@ class ResourceMetadataIT {
     @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
     @MethodSource("http2Stacks")
     void headOverHttp2GetsTheHeadersAlone(Stack stack) {
-        Assumptions.assumeFalse(stack.family().equals("netty") || stack == Stacks.TOMCAT9, "agent bug, reported: over "
-                + "HTTP/2 the agent's answer to HEAD carries the document's body in DATA frames on the Netty stacks and "
-                + "on Tomcat 9");
         DemoServer server = SERVED.on(stack);
         try (RawHttp2 connection = RawHttp2.open(Protocol.PRIOR_KNOWLEDGE, server.port())) {
             for (String path : List.of(ROOT, SUFFIXED)) {

@@ -17,6 +17,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
@@ -79,6 +80,10 @@ public final class NettyGate extends ChannelDuplexHandler {
     private volatile boolean unplugged;
     /** The refusal to write once nothing is outstanding; {@code null} once written or when only closing. */
     private Refusal pending;
+    /** The request read last is a {@code HEAD}: a refusal of it carries no body (RFC 9110 §9.3.2). */
+    private boolean headRequest;
+    /** {@link #pending} answers a {@code HEAD}. */
+    private boolean pendingHead;
     /** This handler's own context, where requests are read. */
     private ChannelHandlerContext requests;
     /**
@@ -124,6 +129,8 @@ public final class NettyGate extends ChannelDuplexHandler {
             return;
         }
         if (msg instanceof HttpRequest) {
+            // Netty's own codec drops a HEAD response's body, Vert.x's does not
+            headRequest = HttpMethod.HEAD.equals(((HttpRequest) msg).method());
             Refusal refusal = check(ctx, (HttpRequest) msg);
             if (refusal != null || refusing) {
                 ReferenceCountUtil.release(msg);
@@ -238,6 +245,7 @@ public final class NettyGate extends ChannelDuplexHandler {
     private void refuse(ChannelHandlerContext ctx, Refusal refusal) {
         refusing = true;
         pending = refusal;
+        pendingHead = headRequest;
         // Drain what the client still sends, see windDown; Reactor Netty reads on demand only.
         ctx.channel().config().setAutoRead(true);
         if (outstanding == 0) {
@@ -264,7 +272,7 @@ public final class NettyGate extends ChannelDuplexHandler {
         try {
             // From where responses are followed towards the socket: through the encoder, past every
             // application handler.
-            ctx.writeAndFlush(response(refusal)).addListener(WIND_DOWN);
+            ctx.writeAndFlush(response(refusal, pendingHead)).addListener(WIND_DOWN);
         } catch (Throwable error) {
             abort(ctx, error);
         }
@@ -286,10 +294,11 @@ public final class NettyGate extends ChannelDuplexHandler {
         }
     }
 
-    private static FullHttpResponse response(Refusal refusal) {
+    private static FullHttpResponse response(Refusal refusal, boolean head) {
         // The body array is shared by every refusal of its kind: Netty only reads it.
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(refusal.status()), Unpooled.wrappedBuffer(refusal.body()));
+                HttpResponseStatus.valueOf(refusal.status()),
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(refusal.body()));
         HttpHeaders headers = response.headers();
         int count = refusal.headerCount(true);
         for (int i = 0; i < count; i++) {

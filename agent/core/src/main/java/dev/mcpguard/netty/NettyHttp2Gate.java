@@ -44,6 +44,8 @@ import io.netty.handler.codec.http2.Http2Stream;
 public final class NettyHttp2Gate implements Http2FrameListener {
     /** Marks a stream whose frames are dropped: refused, or cut at the body limit. */
     private static final Object REFUSED = new Object();
+    private static final String HEAD = "HEAD";
+
     /** Marks a stream whose request was let through: later HEADERS on it are trailers. */
     private static final Object ADMITTED = new Object();
 
@@ -117,7 +119,10 @@ public final class NettyHttp2Gate implements Http2FrameListener {
     /** Gates a stream's request head, or lets trailers follow their stream's fate. Never throws. */
     private boolean admit(ChannelHandlerContext ctx, int streamId, Http2Headers headers, boolean endOfStream) {
         Refusal refusal;
+        boolean head = false;
         try {
+            CharSequence method = headers.method(); // none in trailers
+            head = method != null && HEAD.contentEquals(method);
             if (streamState == null) {
                 Http2Stream stream = connection.stream(streamId);
                 if (stream != null && (stream.isHeadersSent() || stream.isResetSent())) {
@@ -151,9 +156,9 @@ public final class NettyHttp2Gate implements Http2FrameListener {
                 }
             }
         } catch (Throwable error) {
-            return failed(ctx, streamId, endOfStream, error);
+            return failed(ctx, streamId, endOfStream, head, error);
         }
-        refuse(ctx, streamId, refusal, endOfStream);
+        refuse(ctx, streamId, refusal, endOfStream, head);
         return false;
     }
 
@@ -164,13 +169,13 @@ public final class NettyHttp2Gate implements Http2FrameListener {
      *
      * @return whether the stream goes on to the application
      */
-    private boolean failed(ChannelHandlerContext ctx, int streamId, boolean requestEnded, Throwable error) {
+    private boolean failed(ChannelHandlerContext ctx, int streamId, boolean requestEnded, boolean head, Throwable error) {
         try {
             Refusal refusal = guard.adapterFailed(NettyGate.STACK, error);
             if (refusal == null) {
                 return true;
             }
-            refuse(ctx, streamId, refusal, requestEnded);
+            refuse(ctx, streamId, refusal, requestEnded, head);
         } catch (Throwable unanswerable) {
             abort(ctx, streamId, unanswerable);
         }
@@ -223,14 +228,14 @@ public final class NettyHttp2Gate implements Http2FrameListener {
                 }
                 return true;
             }
-            return failed(ctx, stream.id(), endOfStream, error);
+            return failed(ctx, stream.id(), endOfStream, false, error);
         }
         if (stream.isHeadersSent()) {
             // The application has answered already: the request can only be cut off.
             stream.setProperty(streamState, REFUSED);
             reset(ctx, stream.id(), Http2Error.CANCEL);
         } else {
-            refuse(ctx, stream.id(), refusal, endOfStream);
+            refuse(ctx, stream.id(), refusal, endOfStream, false);
         }
         return false;
     }
@@ -239,17 +244,22 @@ public final class NettyHttp2Gate implements Http2FrameListener {
      * Answers a stream with the refusal, on the connection handler that owns this listener.
      * Written towards the socket from the handler itself, so no application handler sees it.
      */
-    private void refuse(ChannelHandlerContext ctx, int streamId, Refusal refusal, boolean requestEnded) {
+    /** @param head a {@code HEAD} request: its answer has headers only (RFC 9110 §9.3.2), the stream ending with them */
+    private void refuse(ChannelHandlerContext ctx, int streamId, Refusal refusal, boolean requestEnded, boolean head) {
         Http2Stream stream = connection.stream(streamId);
         if (stream != null && streamState != null) {
             stream.setProperty(streamState, REFUSED);
         }
         try {
             Http2ConnectionHandler handler = (Http2ConnectionHandler) ctx.handler();
-            handler.encoder().writeHeaders(ctx, streamId, head(refusal), 0, false, ctx.newPromise());
             ChannelPromise sent = ctx.newPromise();
-            // The body array is shared by every refusal of its kind: Netty only reads it.
-            handler.encoder().writeData(ctx, streamId, Unpooled.wrappedBuffer(refusal.body()), 0, true, sent);
+            if (head) {
+                handler.encoder().writeHeaders(ctx, streamId, head(refusal), 0, true, sent);
+            } else {
+                handler.encoder().writeHeaders(ctx, streamId, head(refusal), 0, false, ctx.newPromise());
+                // The body array is shared by every refusal of its kind: Netty only reads it.
+                handler.encoder().writeData(ctx, streamId, Unpooled.wrappedBuffer(refusal.body()), 0, true, sent);
+            }
             if (!requestEnded) {
                 sent.addListener(new EndRequest(this, ctx, streamId));
             }

@@ -150,8 +150,11 @@ public final class TomcatGate {
                 response.setHeader(refusal.headerName(i), refusal.headerValue(i));
             }
             // Written to the Coyote response: the servlet stream types differ between javax and
-            // jakarta Tomcats, and the writer would add a charset to the content type.
-            response.getCoyoteResponse().doWrite(ByteBuffer.wrap(refusal.body()));
+            // jakarta Tomcats, and the writer would add a charset to the content type. Not for a
+            // HEAD (RFC 9110 §9.3.2), whose body Tomcat 9's HTTP/2 stream would send.
+            if (!request.method().equals("HEAD")) {
+                response.getCoyoteResponse().doWrite(ByteBuffer.wrap(refusal.body()));
+            }
             response.flushBuffer();
             if (midRequest) {
                 response.setSuspended(true);
