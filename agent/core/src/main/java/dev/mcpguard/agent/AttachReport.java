@@ -33,7 +33,7 @@ final class AttachReport {
         for (String relaxation : config.relaxations()) {
             lines.add("  relaxed: " + relaxation);
         }
-        for (String warning : config.tokenFileWarnings(System.currentTimeMillis())) {
+        for (String warning : config.credentialWarnings(System.currentTimeMillis())) {
             lines.add("  warning: " + warning);
         }
         if (config.authFailsClosed()) {

@@ -55,7 +55,7 @@ final class Banner {
         for (String relaxation : config.relaxations()) {
             log.warn("relaxed: {}", relaxation);
         }
-        for (String warning : config.tokenFileWarnings(System.currentTimeMillis())) {
+        for (String warning : config.credentialWarnings(System.currentTimeMillis())) {
             log.warn(warning);
         }
         for (String unknown : config.unknownKnobs()) {

@@ -44,7 +44,7 @@ final class CheckCommand {
         for (String relaxation : config.relaxations()) {
             out.println("relaxed: " + relaxation);
         }
-        for (String warning : config.tokenFileWarnings(System.currentTimeMillis())) {
+        for (String warning : config.credentialWarnings(System.currentTimeMillis())) {
             out.println("warning: " + warning);
         }
         for (String unknown : config.unknownKnobs()) {

@@ -325,11 +325,17 @@ public final class Config {
     }
 
     /**
-     * What the operator should fix or know about the token file, one WARN line each: readable by
-     * others, no token line, entries sharing a name, entries expired or expiring within 7 days.
+     * What the operator should fix or know about the static tokens, one WARN line each: the token
+     * file readable by others, without a token line, entries sharing a name, entries expired or
+     * expiring within 7 days, and tokens without a scope {@code MCPGUARD_REQUIRED_SCOPES} asks for.
      */
-    public List<String> tokenFileWarnings(long nowMillis) {
+    public List<String> credentialWarnings(long nowMillis) {
         List<String> warnings = new ArrayList<>();
+        if (!requiredScopes.isEmpty() && (!fixedTokens.isEmpty() || !fixedSha256Digests.isEmpty())) {
+            warnings.add("MCPGUARD_REQUIRED_SCOPES is set, but the tokens of MCPGUARD_TOKEN and MCPGUARD_TOKEN_SHA256 "
+                    + "carry no scopes: every request with one gets 403 insufficient_scope (give tokens scopes= in "
+                    + "MCPGUARD_TOKEN_FILE)");
+        }
         if (tokenFile == null) {
             return warnings;
         }
@@ -348,6 +354,11 @@ public final class Config {
             if (first != null) {
                 warnings.add("token file lines " + first + " and " + entry.line() + " share the name " + name
                         + ": decision lines cannot tell them apart");
+            }
+            if (!entry.scopes().containsAll(requiredScopes)) {
+                warnings.add("token file line " + entry.line() + " (" + name + ") lacks a scope MCPGUARD_REQUIRED_SCOPES "
+                        + "asks for (" + String.join(",", requiredScopes) + "): requests with it get 403 "
+                        + "insufficient_scope");
             }
             long expiresAt = entry.expiresAtMillis();
             if (expiresAt <= nowMillis) {

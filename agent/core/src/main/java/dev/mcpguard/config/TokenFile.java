@@ -101,6 +101,11 @@ public final class TokenFile {
             return principalName(AcceptedTokens.sha256(token));
         }
 
+        /** The scopes granted, as written. */
+        public List<String> scopes() {
+            return scopes;
+        }
+
         /** Epoch milliseconds from which the token is refused, or {@link Principal#NEVER}. */
         public long expiresAtMillis() {
             return expiresAtMillis;

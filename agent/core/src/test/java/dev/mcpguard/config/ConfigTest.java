@@ -279,7 +279,23 @@ class ConfigTest {
         assertThat(config.acceptedTokens().size()).isEqualTo(1);
         assertThat(accepts(config, "fixed")).isTrue();
         assertThat(accepts(load("MCPGUARD_TOKEN_FILE", file.toString()), "none-yet")).isFalse();
-        assertThat(config.tokenFileWarnings(0)).anyMatch(line -> line.contains("no token line: it accepts no token"));
+        assertThat(config.credentialWarnings(0)).anyMatch(line -> line.contains("no token line: it accepts no token"));
+    }
+
+    @Test
+    void tokensWithoutTheRequiredScopesAreNamedAtStart() throws IOException {
+        Path file = file("scoped name=ci scopes=mcp:read,mcp:tools\nbare name=guest scopes=mcp:read\n");
+
+        List<String> warnings = load("MCPGUARD_TOKEN_FILE", file.toString(), "MCPGUARD_TOKEN", "fixed",
+                "MCPGUARD_REQUIRED_SCOPES", "mcp:tools").credentialWarnings(0);
+
+        assertThat(warnings).filteredOn(line -> line.contains("insufficient_scope")).containsExactly(
+                "MCPGUARD_REQUIRED_SCOPES is set, but the tokens of MCPGUARD_TOKEN and MCPGUARD_TOKEN_SHA256 carry no "
+                        + "scopes: every request with one gets 403 insufficient_scope (give tokens scopes= in "
+                        + "MCPGUARD_TOKEN_FILE)",
+                "token file line 2 (guest) lacks a scope MCPGUARD_REQUIRED_SCOPES asks for (mcp:tools): requests with "
+                        + "it get 403 insufficient_scope");
+        assertThat(load("MCPGUARD_TOKEN", "fixed").credentialWarnings(0)).isEmpty();
     }
 
     @Test

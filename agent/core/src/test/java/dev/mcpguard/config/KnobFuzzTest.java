@@ -200,7 +200,7 @@ class KnobFuzzTest {
             config.relaxations().forEach(KnobFuzzTest::assertOneLine);
             config.fixedTokenEntries();
             config.tokenFileEntries().forEach(KnobFuzzTest::assertOneLine);
-            config.tokenFileWarnings(System.currentTimeMillis()).forEach(KnobFuzzTest::assertOneLine);
+            config.credentialWarnings(System.currentTimeMillis()).forEach(KnobFuzzTest::assertOneLine);
         } catch (RuntimeException e) {
             throw new AssertionError("valid for check, but the agent would not start with " + printable(env), e);
         }

@@ -223,10 +223,10 @@ class TokenFileTest {
         Config open = config("a-token\n", "rw-r--r--");
         Config closed = config("a-token\n", "rw-------");
 
-        assertThat(open.tokenFileWarnings(0)).singleElement().asString()
+        assertThat(open.credentialWarnings(0)).singleElement().asString()
                 .contains(open.tokenFile().toString(), "readable or writable by group or others (rw-r--r--)",
                         "chmod 600 " + open.tokenFile());
-        assertThat(closed.tokenFileWarnings(0)).isEmpty();
+        assertThat(closed.credentialWarnings(0)).isEmpty();
     }
 
     @Test
@@ -240,7 +240,7 @@ class TokenFileTest {
                 just-past expires=2026-12-05T12:00:00Z
                 """, "rw-------");
 
-        assertThat(config.tokenFileWarnings(now)).containsExactly(
+        assertThat(config.credentialWarnings(now)).containsExactly(
                 "token file line 1 (old) expired at 2026-12-05T00:00:00Z: it is refused",
                 "token file line 2 (soon) expires within 7 days, at 2026-12-12T00:00:00Z",
                 "token file lines 2 and 4 share the name soon: decision lines cannot tell them apart",
