@@ -71,7 +71,18 @@ public final class BearerCredentials {
     }
 
     private static boolean isTokenChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+        return c < 128 && TOKEN_CHARS[c];
     }
+
+    /** A table, not a chain of comparisons: a JWT is hundreds of characters, checked on every request. */
+    private static final boolean[] TOKEN_CHARS = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            TOKEN_CHARS[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+        }
+    }
+
+
 }

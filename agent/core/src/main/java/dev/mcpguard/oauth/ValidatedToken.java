@@ -22,7 +22,7 @@ final class ValidatedToken {
 
     /** The stored token's ASCII bytes; {@code null} in a probe. */
     private final byte[] stored;
-    private CharSequence text;
+    private String text;
     private int from;
     private int to;
     private int hash;
@@ -37,7 +37,7 @@ final class ValidatedToken {
     }
 
     /** This thread's probe for {@code text[from, to)}: valid until the thread's next call. */
-    static ValidatedToken probe(CharSequence text, int from, int to) {
+    static ValidatedToken probe(String text, int from, int to) {
         ValidatedToken probe = PROBE.get();
         probe.text = text;
         probe.from = from;
@@ -60,7 +60,7 @@ final class ValidatedToken {
         text = null;
     }
 
-    private static int hash(CharSequence text, int from, int to) {
+    private static int hash(String text, int from, int to) {
         int hash = to - from;
         for (int i = Math.max(from, to - HASHED_TAIL); i < to; i++) {
             hash = 31 * hash + text.charAt(i);
@@ -87,8 +87,10 @@ final class ValidatedToken {
             return false;
         }
         int difference = 0;
+        String text = probe.text;
+        int from = probe.from;
         for (int i = 0; i < bytes.length; i++) {
-            difference |= bytes[i] ^ probe.text.charAt(probe.from + i);
+            difference |= bytes[i] ^ text.charAt(from + i);
         }
         return difference == 0;
     }

@@ -45,7 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The AUTH gate with JWT access tokens next to static tokens, in one run so that their ratio is
  * read from one machine state: the allow path of the same {@code tools/call} request through
  * {@link Guard#check} with a static token ({@code allowStaticToken}) and with a JWT already
- * validated once ({@code allowCachedJwt}: a digest and a cache lookup), and a cold RS256
+ * validated once ({@code allowCachedJwt}: a cache lookup and a constant-time comparison), a static
+ * token as long as that JWT ({@code allowStaticTokenOfJwtLength}), and a cold RS256
  * validation of a token never seen ({@code coldRs256}: parse, signature, claims). Guards are built
  * from the knobs as the agent builds them ({@code MCPGUARD_JWT_ISSUER}, {@code MCPGUARD_RESOURCE},
  * {@code MCPGUARD_JWKS_FILE}); the keys are read by the agent's own refresher thread.
@@ -63,8 +64,10 @@ public class JwtBenchmark {
     static final String RESOURCE = "https://mcp.example.com/mcp";
 
     Guard staticGuard;
+    Guard longStaticGuard;
     Guard jwtGuard;
     ArrayRequest withStaticToken;
+    ArrayRequest withLongStaticToken;
     ArrayRequest withJwt;
     /** What {@link #coldRs256} validates: the header value and where its token starts. */
     String coldHeader;
@@ -100,10 +103,19 @@ public class JwtBenchmark {
                 GuardBenchmark.NO_OP);
 
         withStaticToken = GuardBenchmark.mcp("/mcp", "localhost:8080", "Bearer " + GuardBenchmark.TOKEN, "1100");
-        withJwt = GuardBenchmark.mcp("/mcp", "localhost:8080", "Bearer " + token(key, "cached"), "1100");
+        String jwt = token(key, "cached");
+        withJwt = GuardBenchmark.mcp("/mcp", "localhost:8080", "Bearer " + jwt, "1100");
+        // a static token as long as the JWT, in b64token characters: what the token's length alone costs
+        String longToken = jwt.replace('.', '-');
+        Config longConfig = Config.load(new KnobSource(Map.of("MCPGUARD_MAX_BODY_BYTES", "2MiB",
+                "MCPGUARD_LOOPBACK_PATHS", "/inspector", "MCPGUARD_TOKEN", longToken), new Properties()));
+        longStaticGuard = new Guard(longConfig.guardSettings(longConfig.acceptedTokens(), null), GuardBenchmark.NO_OP);
+        withLongStaticToken = GuardBenchmark.mcp("/mcp", "localhost:8080", "Bearer " + longToken, "1100");
         coldHeader = "Bearer " + token(key, "cold");
-        for (Guard guard : new Guard[] {staticGuard, jwtGuard}) {
-            Verdict verdict = guard.check(guard == staticGuard ? withStaticToken : withJwt, GuardBenchmark.STACK);
+        Guard[] guards = {staticGuard, longStaticGuard, jwtGuard};
+        ArrayRequest[] requests = {withStaticToken, withLongStaticToken, withJwt};
+        for (int i = 0; i < guards.length; i++) {
+            Verdict verdict = guards[i].check(requests[i], GuardBenchmark.STACK);
             if (!verdict.allowed() || verdict.principal() == null) {
                 throw new IllegalStateException("the allow path must be measured: " + verdict.refusal());
             }
@@ -129,7 +141,13 @@ public class JwtBenchmark {
         return staticGuard.check(withStaticToken, GuardBenchmark.STACK);
     }
 
-    /** The same request with a JWT validated once before: digest, cache lookup, expiry check. */
+    /** A static token as long as the JWT below (574 characters): the baseline at the same length. */
+    @Benchmark
+    public Verdict allowStaticTokenOfJwtLength() {
+        return longStaticGuard.check(withLongStaticToken, GuardBenchmark.STACK);
+    }
+
+    /** The same request with a JWT validated once before: cache lookup, constant-time comparison, expiry check. */
     @Benchmark
     public Verdict allowCachedJwt() {
         return jwtGuard.check(withJwt, GuardBenchmark.STACK);
