@@ -20,21 +20,18 @@ final class AuthGate implements Gate {
     private final BearerAuthenticator jwt;
     private final String[] requiredScopes;
     private final PathPrefixes publicPaths;
-    private final ResourceMetadata metadata;
     private final java.time.Clock clock;
 
     /**
      * @param tokens   the static tokens; {@code null} when none is configured
      * @param jwt      JWT validation; {@code null} when off. With neither, every token is refused (fail closed)
-     * @param metadata the document the agent serves, whose URLs are public; {@code null} for none
      */
     AuthGate(BearerAuthenticator tokens, BearerAuthenticator jwt, String[] requiredScopes, PathPrefixes publicPaths,
-             ResourceMetadata metadata, java.time.Clock clock) {
+             java.time.Clock clock) {
         this.tokens = tokens;
         this.jwt = jwt;
         this.requiredScopes = requiredScopes.clone();
         this.publicPaths = publicPaths;
-        this.metadata = metadata;
         this.clock = clock;
     }
 
@@ -48,8 +45,8 @@ final class AuthGate implements Gate {
         if (path != null && publicPaths.matches(path) && PathNormalizer.isNormal(request.rawPath())) {
             return null; // exempt only what no server can read as another path
         }
-        if (metadata != null && metadata.serves(request.method(), request.rawPath())) {
-            return null;
+        if (verdict.servesDocument()) {
+            return null; // the agent's own public document, not the application's
         }
         if (hasQueryToken(request.rawQuery())) {
             return Reason.INVALID_REQUEST;

@@ -28,7 +28,7 @@ public final class Guard {
                     settings.relayHeaders()),
             new OriginGate(settings.origins(), settings.hosts()),
             new AuthGate(settings.tokens(), settings.jwt(), settings.requiredScopes().toArray(new String[0]),
-                    settings.publicPaths(), settings.metadata(), settings.clock()),
+                    settings.publicPaths(), settings.clock()),
             bodyGate,
         };
         this.modes = new GateMode[gates.length];
@@ -60,7 +60,8 @@ public final class Guard {
         String rawPath = request.rawPath();
         String normalized = PathNormalizer.normalize(rawPath);
         Verdict verdict = new Verdict(request, stack, request.method(),
-                normalized != null ? normalized : withoutQuery(rawPath));
+                normalized != null ? normalized : withoutQuery(rawPath),
+                metadata != null && metadata.serves(request.method(), rawPath));
         for (int i = 0; i < gates.length; i++) {
             GateMode mode = modes[i];
             if (mode == GateMode.OFF) {
@@ -78,7 +79,7 @@ public final class Guard {
             sink.record(Action.WOULD_BLOCK, refusal, verdict);
             verdict.detail(null);
         }
-        if (metadata != null && metadata.serves(request.method(), rawPath)) {
+        if (verdict.servesDocument()) {
             // answered by the agent whatever the modes: the application has no such document
             verdict.refuse(metadata.document());
             sink.record(Action.ALLOWED, null, verdict);
@@ -103,7 +104,7 @@ public final class Guard {
         try {
             return check(request, stack);
         } catch (Throwable error) {
-            Verdict verdict = new Verdict(null, stack, null, null);
+            Verdict verdict = new Verdict(null, stack, null, null, false);
             Refusal refusal = adapterFailed(stack, error);
             if (refusal != null) {
                 verdict.refuse(refusal);
@@ -124,7 +125,7 @@ public final class Guard {
             return null;
         }
         Refusal refusal = refusals.gateError(GateName.PATH);
-        sink.record(Action.BLOCKED, refusal, new Verdict(null, stack, null, null));
+        sink.record(Action.BLOCKED, refusal, new Verdict(null, stack, null, null, false));
         return refusal;
     }
 
@@ -135,7 +136,7 @@ public final class Guard {
      */
     public Refusal unfitServer(String stack) {
         Refusal refusal = refusals.gateError(GateName.PATH);
-        sink.record(Action.BLOCKED, refusal, new Verdict(null, stack, null, null));
+        sink.record(Action.BLOCKED, refusal, new Verdict(null, stack, null, null, false));
         return refusal;
     }
 

@@ -6,16 +6,19 @@ public final class Verdict {
     private final String stack;
     private final String method;
     private final String path;
+    private final boolean servesDocument;
     private Refusal refusal;
     private BodyMeter bodyMeter;
     private Principal principal;
     private String detail;
 
-    Verdict(RequestView request, String stack, String method, String path) {
+    /** @param servesDocument the request asks for a document the agent answers itself (RFC 9728 metadata) */
+    Verdict(RequestView request, String stack, String method, String path, boolean servesDocument) {
         this.request = request;
         this.stack = stack;
         this.method = method;
         this.path = path;
+        this.servesDocument = servesDocument;
     }
 
     /**
@@ -53,6 +56,11 @@ public final class Verdict {
     /** The normalized path, or the raw path without query when it could not be normalized. */
     public String path() {
         return path;
+    }
+
+    /** Whether the agent answers this request with a document of its own: decided once, read by AUTH and the guard. */
+    boolean servesDocument() {
+        return servesDocument;
     }
 
     /** Who the request comes from, once the AUTH gate authenticated it; {@code null} before and without. */
