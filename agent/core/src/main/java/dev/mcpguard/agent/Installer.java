@@ -113,7 +113,11 @@ public final class Installer {
      * @param jwt    JWT validation, {@code null} when off
      */
     static Guard guard(Config config, AcceptedTokens tokens, BearerAuthenticator jwt, AuditTrail audit) {
-        return new Guard(config.guardSettings(tokens, jwt), audit);
+        if (config.redisUrl() != null) {
+            // not built yet: refusing to start beats limiting per instance while the operator expects one limit
+            throw new IllegalStateException("MCPGUARD_RATE_REDIS_URL: shared rate buckets are not available in this build");
+        }
+        return new Guard(config.guardSettings(tokens, jwt, null), audit);
     }
 
     /** JWT validation with its keys kept fresh in the background, or {@code null} when off. */

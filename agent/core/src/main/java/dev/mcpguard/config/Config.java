@@ -7,6 +7,8 @@ import java.time.Clock;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.GuardSettings;
+import dev.mcpguard.core.RateSettings;
+import dev.mcpguard.core.SharedBuckets;
 import dev.mcpguard.net.HostAllowList;
 import dev.mcpguard.net.OriginAllowList;
 import dev.mcpguard.net.PathPrefixes;
@@ -62,6 +64,11 @@ public final class Config {
     private final List<String> scopesSupported;
     private final List<String> requiredScopes;
     private final JwtPolicy jwt;
+    private final dev.mcpguard.core.Rate rateLimit;
+    private final long rateBurst;
+    private final java.net.URI redisUrl;
+    private final String redisOnError;
+    private final boolean sessionBinding;
     private final PathPrefixes publicPaths;
     private final PathPrefixes loopbackPaths;
     private final boolean prod;
@@ -129,6 +136,21 @@ public final class Config {
         String metadataUrl = Knob.RESOURCE_METADATA_URL.read(source);
         resourceMetadataUrl = metadataUrl != null || authorizationServers.isEmpty() ? metadataUrl
                 : ResourceMetadata.urlOf(resource);
+        rateLimit = Knob.RATE_LIMIT.read(source);
+        Long burst = Knob.RATE_BURST.read(source);
+        if (burst != null && rateLimit == null) {
+            throw ConfigException.invalid(Knob.RATE_BURST, source.get(Knob.RATE_BURST),
+                    "MCPGUARD_RATE_LIMIT too: a burst is the bucket size of that limit");
+        }
+        rateBurst = burst != null ? burst : rateLimit != null ? rateLimit.permits() : 0;
+        redisUrl = Knob.RATE_REDIS_URL.read(source);
+        redisOnError = Knob.RATE_REDIS_ON_ERROR.read(source);
+        if (redisUrl == null && source.get(Knob.RATE_REDIS_ON_ERROR) != null) {
+            throw ConfigException.invalid(Knob.RATE_REDIS_ON_ERROR, source.get(Knob.RATE_REDIS_ON_ERROR),
+                    "MCPGUARD_RATE_REDIS_URL too: it says what to do when that Redis is unreachable");
+        }
+        Boolean binding = Knob.SESSION_BINDING.read(source);
+        sessionBinding = binding != null ? binding : !noAuth;
         publicPaths = Knob.PUBLIC_PATHS.read(source);
         loopbackPaths = Knob.LOOPBACK_PATHS.read(source);
         prod = Knob.ENV.read(source);
@@ -224,11 +246,19 @@ public final class Config {
      *
      * @param tokens from {@link #acceptedTokens()}: the set a token file watcher refreshes, if any
      * @param jwt    JWT validation, {@code null} when off
+     * @param shared the rate buckets shared through {@link #redisUrl()}, {@code null} without
      */
-    public GuardSettings guardSettings(AcceptedTokens tokens, BearerAuthenticator jwt) {
+    public GuardSettings guardSettings(AcceptedTokens tokens, BearerAuthenticator jwt, SharedBuckets shared) {
+        RateSettings rate = new RateSettings(rateLimit, rateBurst, shared,
+                RateSettings.OnSharedError.valueOf(redisOnError.toUpperCase(java.util.Locale.ROOT)));
         return new GuardSettings(gateModes(), maxBodyBytes, tokens, jwt, requiredScopes, realm, resourceMetadataUrl,
                 resourceMetadata(), Clock.systemUTC(), publicPaths, loopbackPaths, prod, trustProdLoopback,
-                relayHeaders, origins, hosts, denyOnError);
+                relayHeaders, origins, hosts, denyOnError, rate, sessionBinding, System::nanoTime);
+    }
+
+    /** {@code MCPGUARD_RATE_REDIS_URL}, or {@code null}: never printed, it may hold a password. */
+    public java.net.URI redisUrl() {
+        return redisUrl;
     }
 
     /** The RFC 9728 document the agent serves, or {@code null} without {@code MCPGUARD_AUTHORIZATION_SERVERS}. */
@@ -489,6 +519,17 @@ public final class Config {
         if (!denyOnError) {
             warnings.add("MCPGUARD_ON_ERROR=allow: a request whose gate fails internally is let through");
         }
+        if (redisUrl != null && redisOnError.equals("allow")) {
+            warnings.add("MCPGUARD_RATE_REDIS_ON_ERROR=allow: while Redis is unreachable, requests are not rate-limited");
+        }
+        if (redisUrl != null && redisUrl.getScheme().equalsIgnoreCase("redis")
+                && !PeerAddresses.isLoopback(redisUrl.getHost()) && !"localhost".equalsIgnoreCase(redisUrl.getHost())) {
+            warnings.add("MCPGUARD_RATE_REDIS_URL is redis:// to a host that is not loopback: the password and "
+                    + "bucket keys (principal names, client addresses) cross the network in clear; rediss:// uses TLS");
+        }
+        if (!sessionBinding && !noAuth) {
+            warnings.add("MCPGUARD_SESSION_BINDING is off: any authenticated principal may use any session id");
+        }
         if (origins.isAny()) {
             warnings.add("MCPGUARD_ALLOWED_ORIGINS=*: any web origin may call this server (null still refused)");
         }
@@ -531,6 +572,11 @@ public final class Config {
                     + ", keys from " + jwt.keySource() + ", algorithms=" + String.join(",", jwt.algorithms())
                     + ", leeway=" + DurationMillis.format(jwt.leewayMillis()));
         }
+        lines.add("rate: " + (rateLimit == null ? "no limit but token file rate= entries"
+                : "limit=" + rateLimit + ", burst=" + rateBurst)
+                + ", buckets=" + (redisUrl == null ? "this instance's" : "shared through Redis <redacted> (on error: "
+                + redisOnError + ")"));
+        lines.add("mcp: session binding=" + (sessionBinding ? "on" : "off"));
         lines.add("body: max " + ByteSize.format(maxBodyBytes) + " (" + maxBodyBytes + " bytes)");
         lines.add("loopback: paths=" + loopbackPaths + ", env=" + (prod ? "prod" : "dev")
                 + ", trust prod loopback=" + (trustProdLoopback ? "on" : "off")

@@ -29,6 +29,8 @@ public final class Knob<T> {
     public static final Knob<GateMode> LOOPBACK_MODE = gateMode(GateName.LOOPBACK);
     public static final Knob<GateMode> ORIGIN_MODE = gateMode(GateName.ORIGIN);
     public static final Knob<GateMode> AUTH_MODE = gateMode(GateName.AUTH);
+    public static final Knob<GateMode> RATE_MODE = gateMode(GateName.RATE);
+    public static final Knob<GateMode> MCP_MODE = gateMode(GateName.MCP);
     public static final Knob<GateMode> BODY_MODE = gateMode(GateName.BODY);
     public static final Knob<GateMode> BIND_MODE = gateMode(GateName.BIND);
     public static final Knob<Long> MAX_BODY_BYTES = withDefault("MAX_BODY_BYTES", "4MiB", new ByteSize(),
@@ -77,6 +79,21 @@ public final class Knob<T> {
             new Parser.Algorithms(), "accepted JWS `alg` values, comma-separated; `none` and `HS*` are never accepted");
     public static final Knob<Long> JWT_LEEWAY = withDefault("JWT_LEEWAY", "60s", new DurationMillis(),
             "clock skew allowed on `exp` and `nbf`: `<n>ms`, `s`, `m`, `h` or `d`");
+    public static final Knob<dev.mcpguard.core.Rate> RATE_LIMIT = unset("RATE_LIMIT", "unset (only token file "
+            + "`rate=` entries are limited)", new Parser.RateLimit(),
+            "`<n>/s`, `<n>/min` or `<n>/h` per principal; a request without one (public paths, `NO_AUTH`) counts "
+                    + "against its client address (IPv6: its /64); over it: 429 `rate_limited` with `Retry-After`");
+    public static final Knob<Long> RATE_BURST = unset("RATE_BURST", "`<n>` of the limit", new Parser.Count(),
+            "the bucket size: requests a principal may send at once before the rate applies");
+    public static final Knob<java.net.URI> RATE_REDIS_URL = secret("RATE_REDIS_URL", new Parser.RedisUrl(),
+            "`redis://[user:password@]host[:port][/db]` or `rediss://…`: buckets shared by every instance through "
+                    + "Redis, so N replicas share one limit");
+    public static final Knob<String> RATE_REDIS_ON_ERROR = withDefault("RATE_REDIS_ON_ERROR", "local",
+            new Parser.Words("local", "allow", "deny"),
+            "Redis unreachable: `local` (this instance's own buckets), `allow` or `deny` (503 `gate_error`)");
+    public static final Knob<Boolean> SESSION_BINDING = unset("SESSION_BINDING", "on when auth is on",
+            new Parser.Flag(), "flag: an `Mcp-Session-Id` belongs to the first principal to present it; another "
+                    + "principal presenting it gets 403 `session_mismatch`");
     public static final Knob<PathPrefixes> PUBLIC_PATHS = withDefault("PUBLIC_PATHS",
             "/.well-known/oauth-protected-resource", new Parser.Prefixes(false),
             "path prefixes exempt from auth only (empty = none)");
@@ -110,10 +127,11 @@ public final class Knob<T> {
             "`json` or `text`");
 
     private static final List<Knob<?>> ALL = Collections.unmodifiableList(Arrays.asList(
-            MODE, PATH_MODE, LOOPBACK_MODE, ORIGIN_MODE, AUTH_MODE, BODY_MODE, BIND_MODE, MAX_BODY_BYTES,
+            MODE, PATH_MODE, LOOPBACK_MODE, ORIGIN_MODE, AUTH_MODE, RATE_MODE, MCP_MODE, BODY_MODE, BIND_MODE,
+            MAX_BODY_BYTES,
             TOKEN, TOKEN_FILE, TOKEN_SHA256, NO_AUTH, REALM, RESOURCE_METADATA_URL, RESOURCE, AUTHORIZATION_SERVERS,
             SCOPES_SUPPORTED, REQUIRED_SCOPES, JWT_ISSUER, JWT_AUDIENCE, JWKS_URL, JWKS_FILE, JWT_ALGORITHMS,
-            JWT_LEEWAY, PUBLIC_PATHS, LOOPBACK_PATHS,
+            JWT_LEEWAY, RATE_LIMIT, RATE_BURST, RATE_REDIS_URL, RATE_REDIS_ON_ERROR, SESSION_BINDING, PUBLIC_PATHS, LOOPBACK_PATHS,
             ENV, TRUST_PROD_LOOPBACK, RELAY_HEADERS, ALLOWED_ORIGINS, ALLOWED_HOSTS, BIND, BIND_PORTS,
             UNGATED_LISTENERS, ON_ERROR, LOG_ALLOWED, LOG_FORMAT));
 

@@ -126,6 +126,83 @@ abstract class Parser<T> {
         }
     }
 
+    /** One of a few words, any case: the word, in lower case. */
+    static final class Words extends Parser<String> {
+        private final List<String> words;
+
+        Words(String... words) {
+            super(String.join(", ", Arrays.asList(words).subList(0, words.length - 1)) + " or " + words[words.length - 1]);
+            this.words = List.of(words);
+        }
+
+        @Override
+        String parse(String value) {
+            String word = value.trim().toLowerCase(Locale.ROOT);
+            return words.contains(word) ? word : null;
+        }
+    }
+
+    /** {@code <n>/s}, {@code <n>/min} or {@code <n>/h}. */
+    static final class RateLimit extends Parser<dev.mcpguard.core.Rate> {
+        RateLimit() {
+            super("<n>/s, <n>/min or <n>/h with n a positive integer below 1000000000 (100/min)");
+        }
+
+        @Override
+        dev.mcpguard.core.Rate parse(String value) {
+            return dev.mcpguard.core.Rate.parse(value.trim());
+        }
+    }
+
+    /** A positive integer, at most {@code 999999999}. */
+    static final class Count extends Parser<Long> {
+        Count() {
+            super("a positive integer below 1000000000");
+        }
+
+        @Override
+        Long parse(String value) {
+            String v = value.trim();
+            if (v.isEmpty() || v.length() > 9) {
+                return null;
+            }
+            for (int i = 0; i < v.length(); i++) {
+                if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                    return null;
+                }
+            }
+            long count = Long.parseLong(v);
+            return count > 0 ? count : null;
+        }
+    }
+
+    /** {@code redis://} or {@code rediss://} (TLS): a host, an optional port, user and password, database number. */
+    static final class RedisUrl extends Parser<URI> {
+        RedisUrl() {
+            super("redis://[user:password@]host[:port][/db] or rediss://… for TLS");
+        }
+
+        @Override
+        URI parse(String value) {
+            URI uri;
+            try {
+                uri = new URI(value.trim());
+            } catch (URISyntaxException e) {
+                return null;
+            }
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("redis") || scheme.equalsIgnoreCase("rediss"))
+                    || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                return null;
+            }
+            String path = uri.getRawPath();
+            if (path != null && !path.isEmpty() && !path.equals("/") && !path.substring(1).matches("[0-9]{1,5}")) {
+                return null;
+            }
+            return uri;
+        }
+    }
+
     /**
      * Comma-separated bearer tokens. Their digests are taken when the tokens are used, not here:
      * the JVM's start validates this knob, and the first digest initializes the security

@@ -8,6 +8,8 @@ public enum GateName {
     LOOPBACK,
     ORIGIN,
     AUTH,
+    RATE,
+    MCP,
     BODY,
     BIND;
 

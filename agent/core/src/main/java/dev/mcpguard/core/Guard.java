@@ -21,7 +21,10 @@ public final class Guard {
 
     /** @param sink where every decision goes */
     public Guard(GuardSettings settings, DecisionSink sink) {
+        this.refusals = new Refusals(settings.realm(), settings.resourceMetadataUrl(),
+                settings.requiredScopes().toArray(new String[0]));
         this.bodyGate = new BodyGate(settings.maxBodyBytes());
+        RateSettings rate = settings.rate();
         this.gates = new Gate[] {
             new PathGate(),
             new LoopbackGate(settings.loopbackPaths(), settings.prod(), settings.trustProdLoopback(),
@@ -29,14 +32,15 @@ public final class Guard {
             new OriginGate(settings.origins(), settings.hosts()),
             new AuthGate(settings.tokens(), settings.jwt(), settings.requiredScopes().toArray(new String[0]),
                     settings.publicPaths(), settings.clock()),
+            new RateGate(rate.limit(), rate.burst(), rate.shared(), rate.onSharedError(), settings.nanoTime(),
+                    refusals),
+            new McpGate(settings.sessionBinding(), settings.nanoTime()),
             bodyGate,
         };
         this.modes = new GateMode[gates.length];
         for (int i = 0; i < gates.length; i++) {
             modes[i] = settings.mode(gates[i].name());
         }
-        this.refusals = new Refusals(settings.realm(), settings.resourceMetadataUrl(),
-                settings.requiredScopes().toArray(new String[0]));
         this.metadata = settings.metadata();
         this.sink = Objects.requireNonNull(sink, "a decision sink is required");
         GateMode bodyMode = settings.mode(GateName.BODY);
@@ -148,7 +152,8 @@ public final class Guard {
     private Refusal evaluate(Gate gate, RequestView request, String normalized, Verdict verdict) {
         try {
             Reason reason = gate.check(request, normalized, verdict);
-            return reason == null ? null : refusals.of(reason);
+            Refusal specific = verdict.takeSpecific();
+            return reason == null ? null : specific != null ? specific : refusals.of(reason);
         } catch (Throwable e) {
             sink.internalError(gate.name().id() + " gate", e);
             return denyOnError ? refusals.gateError(gate.name()) : null;

@@ -21,13 +21,17 @@ import java.util.Objects;
  * @param metadata            the RFC 9728 document the agent serves, {@code null} for none
  * @param clock               what expiry is judged against
  * @param relayHeaders        header names, lower case, that mark a relay besides the contract's list
+ * @param rate                the RATE gate's limits
+ * @param sessionBinding      whether the MCP gate binds session ids to principals
+ * @param nanoTime            the monotonic clock rates and session idleness are judged against
  */
 public record GuardSettings(Map<GateName, GateMode> modes, long maxBodyBytes, BearerAuthenticator tokens,
                             BearerAuthenticator jwt, List<String> requiredScopes, String realm,
                             String resourceMetadataUrl, ResourceMetadata metadata, java.time.Clock clock,
                             PathPrefixes publicPaths, PathPrefixes loopbackPaths,
                             boolean prod, boolean trustProdLoopback, List<String> relayHeaders,
-                            OriginAllowList origins, HostAllowList hosts, boolean denyOnError) {
+                            OriginAllowList origins, HostAllowList hosts, boolean denyOnError,
+                            RateSettings rate, boolean sessionBinding, java.util.function.LongSupplier nanoTime) {
     public GuardSettings {
         modes = Collections.unmodifiableMap(new EnumMap<>(modes));
         if (modes.size() != GateName.values().length) {
@@ -41,6 +45,8 @@ public record GuardSettings(Map<GateName, GateMode> modes, long maxBodyBytes, Be
         relayHeaders = List.copyOf(relayHeaders);
         Objects.requireNonNull(origins, "origins");
         Objects.requireNonNull(hosts, "hosts");
+        Objects.requireNonNull(rate, "rate");
+        Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
     public GateMode mode(GateName gate) {

@@ -18,6 +18,7 @@ public final class Principal {
     private final String[] scopes;
     private final long expiresAtMillis;
     private final String rate;
+    private final Rate rateLimit;
 
     /**
      * @param scopes          granted scopes, in any order, duplicates allowed
@@ -33,6 +34,10 @@ public final class Principal {
         this.scopes = new java.util.TreeSet<>(scopes).toArray(new String[0]);
         this.expiresAtMillis = expiresAtMillis;
         this.rate = rate;
+        this.rateLimit = Rate.parse(rate);
+        if (rate != null && rateLimit == null) {
+            throw new IllegalArgumentException("not a rate: " + rate);
+        }
     }
 
     /** The name of a credential that has none of its own: {@code token:} and 8 hex digits of its SHA-256. */
@@ -75,6 +80,11 @@ public final class Principal {
     /** The token file's {@code rate=} as written, {@code null} for none (the RATE gate reads it). */
     public String rate() {
         return rate;
+    }
+
+    /** {@link #rate()} parsed, {@code null} for none. */
+    public Rate rateLimit() {
+        return rateLimit;
     }
 
     @Override

@@ -11,6 +11,10 @@ public enum Reason {
     INVALID_REQUEST(GateName.AUTH, 401),
     /** Authenticated, but without a scope {@code MCPGUARD_REQUIRED_SCOPES} asks for (RFC 6750 §3.1). */
     INSUFFICIENT_SCOPE(GateName.AUTH, 403),
+    /** Over the principal's (or client address's) rate; the refusal says when to retry. */
+    RATE_LIMITED(GateName.RATE, 429),
+    /** An {@code Mcp-Session-Id} another principal presented first. */
+    SESSION_MISMATCH(GateName.MCP, 403),
     BODY_TOO_LARGE(GateName.BODY, 413),
     BAD_CONTENT_LENGTH(GateName.BODY, 400),
     /** A gate failed internally and {@code MCPGUARD_ON_ERROR=deny}; the gate is the one that failed. */
@@ -21,9 +25,14 @@ public enum Reason {
     private final String id;
 
     Reason(GateName gate, int status) {
+        this(gate, status, null);
+    }
+
+    /** @param id the name in refusals and logs when it is not the constant's own (one reason, two gates) */
+    Reason(GateName gate, int status, String id) {
         this.gate = gate;
         this.status = status;
-        this.id = name().toLowerCase(java.util.Locale.ROOT);
+        this.id = id != null ? id : name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The gate that gives this reason, {@code null} for {@link #GATE_ERROR} (any gate). */

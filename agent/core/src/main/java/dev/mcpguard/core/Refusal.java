@@ -21,13 +21,19 @@ public final class Refusal {
     private final int status;
 
     Refusal(GateName gate, Reason reason, String wwwAuthenticate) {
-        this(gate, reason, reason.status(), ("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":"
-                + code(reason.status()) + ",\"message\":\"" + message(reason.status()) + "\",\"data\":{\"gate\":\""
-                + gate.id() + "\",\"error\":\"" + reason.id() + "\"}}}").getBytes(StandardCharsets.US_ASCII),
-                wwwAuthenticate);
+        this(gate, reason, wwwAuthenticate, null);
     }
 
-    private Refusal(GateName gate, Reason reason, int status, byte[] body, String wwwAuthenticate) {
+    /** @param retryAfter {@code Retry-After} in whole seconds (RFC 9110 §10.2.3), {@code null} for none */
+    Refusal(GateName gate, Reason reason, String wwwAuthenticate, String retryAfter) {
+        this(gate, reason, reason.status(), ("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":"
+                + code(reason) + ",\"message\":\"" + message(reason.status()) + "\",\"data\":{\"gate\":\""
+                + gate.id() + "\",\"error\":\"" + reason.id() + "\"}}}").getBytes(StandardCharsets.US_ASCII),
+                wwwAuthenticate, retryAfter);
+    }
+
+    private Refusal(GateName gate, Reason reason, int status, byte[] body, String wwwAuthenticate,
+                    String retryAfter) {
         this.gate = gate;
         this.reason = reason;
         this.status = status;
@@ -37,6 +43,10 @@ public final class Refusal {
         if (wwwAuthenticate != null) {
             names.add("WWW-Authenticate");
             values.add(wwwAuthenticate);
+        }
+        if (retryAfter != null) {
+            names.add("Retry-After");
+            values.add(retryAfter);
         }
         names.add("Connection");
         values.add("close");
@@ -54,7 +64,7 @@ public final class Refusal {
      * Its {@link #gate()} and {@link #reason()} are {@code null}.
      */
     static Refusal document(byte[] json) {
-        return new Refusal(null, null, 200, json, null);
+        return new Refusal(null, null, 200, json, null, null);
     }
 
     public GateName gate() {
@@ -100,13 +110,14 @@ public final class Refusal {
         return headerValues[index];
     }
 
-    private static int code(int status) {
-        switch (status) {
+    private static int code(Reason reason) {
+        switch (reason.status()) {
             case 400: return -32600;
             case 401: return -32001;
             case 403: return -32003;
             case 413: return -32013;
             case 421: return -32011;
+            case 429: return -32009;
             default: return -32603;
         }
     }
@@ -118,6 +129,7 @@ public final class Refusal {
             case 403: return "Forbidden";
             case 413: return "Payload Too Large";
             case 421: return "Misdirected Request";
+            case 429: return "Too Many Requests";
             default: return "Gate Error";
         }
     }

@@ -11,6 +11,7 @@ public final class Verdict {
     private BodyMeter bodyMeter;
     private Principal principal;
     private String detail;
+    private Refusal specific;
 
     /** @param servesDocument the request asks for a document the agent answers itself (RFC 9728 metadata) */
     Verdict(RequestView request, String stack, String method, String path, boolean servesDocument) {
@@ -89,6 +90,21 @@ public final class Verdict {
     /** Set by a gate for the refusal it is about to give; cleared once that refusal is recorded. */
     void detail(String detail) {
         this.detail = detail;
+    }
+
+    /**
+     * Set by a gate whose refusal carries more than its reason ({@code Retry-After}, the scopes of
+     * one tool), for the refusal it is about to give; taken by the guard when it records it.
+     */
+    void refuseWith(Refusal refusal) {
+        this.specific = refusal;
+    }
+
+    /** The refusal a gate set with {@link #refuseWith}, once; {@code null} when it set none. */
+    Refusal takeSpecific() {
+        Refusal taken = specific;
+        specific = null;
+        return taken;
     }
 
     void meterBody(BodyMeter bodyMeter) {

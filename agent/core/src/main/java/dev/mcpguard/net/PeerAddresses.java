@@ -63,6 +63,26 @@ public final class PeerAddresses {
         return address instanceof UnixDomainSocketAddress ? UNIX_DOMAIN : null;
     }
 
+    /**
+     * The client a peer address stands for when counting requests: an IPv4 address as it is (an
+     * IPv4-mapped IPv6 one as its IPv4 form), an IPv6 one by its /64, which a single host commonly
+     * holds whole; anything else as given.
+     */
+    public static String clientKey(String address) {
+        if (address == null || address.indexOf(':') < 0) {
+            return address;
+        }
+        IPAddress parsed = parse(address);
+        if (parsed == null) {
+            return address;
+        }
+        IPv6Address v6 = parsed.toIPv6();
+        if (v6.isIPv4Mapped()) {
+            return v6.getEmbeddedIPv4Address().toCanonicalString();
+        }
+        return v6.mask(v6.getNetwork().getNetworkMask(64)).toCanonicalString() + "/64";
+    }
+
     /** {@code true} when the text is an IPv4 or IPv6 literal (brackets and zone allowed). */
     public static boolean isIpLiteral(String text) {
         return parse(text) != null;

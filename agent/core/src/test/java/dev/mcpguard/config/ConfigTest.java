@@ -531,7 +531,7 @@ class ConfigTest {
         String name = knob.envName().substring("MCPGUARD_".length());
         assertThat(name).matches("[A-Z0-9]+(_[A-Z0-9]+)*");
         assertThat(knob.propertyName()).isEqualTo("mcpguard." + name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
-        assertThat(knob.secret()).isEqualTo(name.startsWith("TOKEN"));
+        assertThat(knob.secret()).isEqualTo(name.startsWith("TOKEN") || name.equals("RATE_REDIS_URL"));
     }
 
     static Stream<Knob<?>> knobs() {

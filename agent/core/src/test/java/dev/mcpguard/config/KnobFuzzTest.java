@@ -73,7 +73,8 @@ class KnobFuzzTest {
                 tokenFile(""), tokenFile("bad token\n"),
                 tokenFile("t1 name=a expires=2030-01-01 scopes=x,y rate=5/s\nt2 expires=2020-01-01T00:00:00+02:00\n"), dir.toString(), dir.resolve("missing").toString()));
         SAMPLES.put("MCPGUARD_TOKEN_SHA256", List.of(HEX, HEX.toUpperCase() + "," + HEX));
-        for (String flag : new String[] {"MCPGUARD_NO_AUTH", "MCPGUARD_TRUST_PROD_LOOPBACK", "MCPGUARD_LOG_ALLOWED"}) {
+        for (String flag : new String[] {"MCPGUARD_NO_AUTH", "MCPGUARD_TRUST_PROD_LOOPBACK", "MCPGUARD_LOG_ALLOWED",
+                "MCPGUARD_SESSION_BINDING"}) {
             SAMPLES.put(flag, flags);
         }
         SAMPLES.put("MCPGUARD_REALM", List.of("mcp", "corp realm"));
@@ -91,6 +92,11 @@ class KnobFuzzTest {
                 dir.resolve("missing").toString()));
         SAMPLES.put("MCPGUARD_JWT_ALGORITHMS", List.of("RS256,PS256,ES256,EdDSA", "ES384", "HS256", "none"));
         SAMPLES.put("MCPGUARD_JWT_LEEWAY", List.of("60s", "0ms", "5m", "1h", "2d"));
+        SAMPLES.put("MCPGUARD_RATE_LIMIT", List.of("100/min", "5/s", "1/h", "999999999/s"));
+        SAMPLES.put("MCPGUARD_RATE_BURST", List.of("1", "20", "999999999"));
+        SAMPLES.put("MCPGUARD_RATE_REDIS_URL", List.of("redis://127.0.0.1:6379", "rediss://u:p%40ss@redis.example:6380/2",
+                "redis://[::1]/0"));
+        SAMPLES.put("MCPGUARD_RATE_REDIS_ON_ERROR", List.of("local", "allow", "deny"));
         SAMPLES.put("MCPGUARD_PUBLIC_PATHS", List.of("/.well-known/oauth-protected-resource", "/a,/b", ""));
         SAMPLES.put("MCPGUARD_LOOPBACK_PATHS", List.of("/inspector", "/a, /b/c", "", "/"));
         SAMPLES.put("MCPGUARD_ENV", List.of("prod", "dev"));
@@ -136,6 +142,12 @@ class KnobFuzzTest {
             }
             if (JWT_KNOBS.contains(knob) && knob != Knob.JWT_ISSUER) {
                 env.put(Knob.JWT_ISSUER.envName(), "https://as.example.com"); // needed with it
+            }
+            if (knob == Knob.RATE_BURST) {
+                env.put(Knob.RATE_LIMIT.envName(), "100/min"); // needed with it
+            }
+            if (knob == Knob.RATE_REDIS_ON_ERROR) {
+                env.put(Knob.RATE_REDIS_URL.envName(), "redis://127.0.0.1:6379"); // needed with it
             }
             if (random.nextInt(4) == 0) {
                 // With another knob set too: values meet each other (NO_AUTH and the token knobs, say).
@@ -191,7 +203,7 @@ class KnobFuzzTest {
         }
         try {
             // What the installer builds and prints at start.
-            new Guard(config.guardSettings(config.acceptedTokens(), null), sink);
+            new Guard(config.guardSettings(config.acceptedTokens(), null, null), sink);
             if (config.jwt() != null) {
                 new JwtAuthenticator(config.jwt(), new SigningKeys(), () -> { });
             }

@@ -20,6 +20,8 @@ public final class TestGuard {
     private final Map<String, String> env = new HashMap<>();
     private DecisionSink sink;
     private BearerAuthenticator jwt;
+    private java.util.function.LongSupplier nanoTime;
+    private dev.mcpguard.core.SharedBuckets shared;
 
     private TestGuard() {
     }
@@ -54,9 +56,25 @@ public final class TestGuard {
         return this;
     }
 
+    /** The monotonic clock rates and session idleness are judged against; the system's by default. */
+    public TestGuard nanoTime(java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        return this;
+    }
+
+    /** Shared rate buckets standing in for Redis (with {@code MCPGUARD_RATE_REDIS_URL} set too). */
+    public TestGuard shared(dev.mcpguard.core.SharedBuckets shared) {
+        this.shared = shared;
+        return this;
+    }
+
     public GuardSettings settings() {
         Config config = Config.load(new KnobSource(env, new Properties()));
-        return config.guardSettings(config.acceptedTokens(), jwt);
+        GuardSettings s = config.guardSettings(config.acceptedTokens(), jwt, shared);
+        return nanoTime == null ? s : new GuardSettings(s.modes(), s.maxBodyBytes(), s.tokens(), s.jwt(),
+                s.requiredScopes(), s.realm(), s.resourceMetadataUrl(), s.metadata(), s.clock(), s.publicPaths(),
+                s.loopbackPaths(), s.prod(), s.trustProdLoopback(), s.relayHeaders(), s.origins(), s.hosts(),
+                s.denyOnError(), s.rate(), s.sessionBinding(), nanoTime);
     }
 
     public Guard build() {

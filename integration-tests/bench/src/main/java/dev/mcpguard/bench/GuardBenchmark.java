@@ -125,7 +125,7 @@ public class GuardBenchmark {
                 "MCPGUARD_MAX_BODY_BYTES", "2MiB",
                 "MCPGUARD_TOKEN", TOKEN,
                 "MCPGUARD_LOOPBACK_PATHS", "/inspector"), new Properties()));
-        return new Guard(config.guardSettings(config.acceptedTokens(), null), sink);
+        return new Guard(config.guardSettings(config.acceptedTokens(), null, null), sink);
     }
 
     /**

@@ -99,7 +99,7 @@ public class JwtBenchmark {
             }
             Thread.sleep(10);
         }
-        jwtGuard = new Guard(config.guardSettings(null, new JwtAuthenticator(policy, keys, refresher.unknownKeyCue())),
+        jwtGuard = new Guard(config.guardSettings(null, new JwtAuthenticator(policy, keys, refresher.unknownKeyCue()), null),
                 GuardBenchmark.NO_OP);
 
         withStaticToken = GuardBenchmark.mcp("/mcp", "localhost:8080", "Bearer " + GuardBenchmark.TOKEN, "1100");
@@ -109,7 +109,7 @@ public class JwtBenchmark {
         String longToken = jwt.replace('.', '-');
         Config longConfig = Config.load(new KnobSource(Map.of("MCPGUARD_MAX_BODY_BYTES", "2MiB",
                 "MCPGUARD_LOOPBACK_PATHS", "/inspector", "MCPGUARD_TOKEN", longToken), new Properties()));
-        longStaticGuard = new Guard(longConfig.guardSettings(longConfig.acceptedTokens(), null), GuardBenchmark.NO_OP);
+        longStaticGuard = new Guard(longConfig.guardSettings(longConfig.acceptedTokens(), null, null), GuardBenchmark.NO_OP);
         withLongStaticToken = GuardBenchmark.mcp("/mcp", "localhost:8080", "Bearer " + longToken, "1100");
         coldHeader = "Bearer " + token(key, "cold");
         Guard[] guards = {staticGuard, longStaticGuard, jwtGuard};
