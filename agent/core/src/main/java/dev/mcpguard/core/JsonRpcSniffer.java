@@ -125,6 +125,8 @@ public final class JsonRpcSniffer {
     /** 0: no escape; 1: after '\'; 2..5: that many minus 2 hex digits of a {@code \}u read. */
     private int escape;
     private int unit;
+    /** A key's {@code \}u high surrogate awaits its low half, which must be the next escape. */
+    private boolean highPending;
     private int utfLeft;
     private int utfLow;
     private int utfHigh;
@@ -159,7 +161,7 @@ public final class JsonRpcSniffer {
         int at = offset;
         int end = offset + length;
         while (at < end && reading()) {
-            if (state == STRING && sink == SKIP && escape == 0 && utfLeft == 0) {
+            if (state == STRING && sink == SKIP && escape == 0 && utfLeft == 0 && !highPending) {
                 // most of a tools/call body is argument text: skip it without a look per state
                 while (at < end && PLAIN[bytes[at] & 0xFF]) {
                     at++;
@@ -487,6 +489,10 @@ public final class JsonRpcSniffer {
     }
 
     private void string(int b) {
+        if (highPending && (escape == 0 ? b != '\\' : escape == 1 && b != 'u')) {
+            result = MALFORMED;
+            return;
+        }
         if (utfLeft > 0) {
             if (b < utfLow || b > utfHigh) {
                 result = MALFORMED;
@@ -524,10 +530,19 @@ public final class JsonRpcSniffer {
                 result = MALFORMED;
                 return;
             }
-            // lone surrogates stay chars, as in Jackson's strings; pairs are two chars either way
             unit = unit << 4 | digit;
             if (++escape == 6) {
                 escape = 0;
+                // a value keeps a lone surrogate as a char, as Jackson does (a pair is two chars
+                // either way); Jackson refuses one in a key, which another parser would keep
+                if (stringIsKey) {
+                    boolean low = Character.isLowSurrogate((char) unit);
+                    if (low != highPending) {
+                        result = MALFORMED;
+                        return;
+                    }
+                    highPending = Character.isHighSurrogate((char) unit);
+                }
                 put(unit);
             }
         } else if (b == '"') {

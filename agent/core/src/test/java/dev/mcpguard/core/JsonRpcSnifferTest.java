@@ -189,6 +189,13 @@ class JsonRpcSnifferTest {
         // lone surrogates from escapes stay chars, as Jackson keeps them
         reads("{\"method\":\"\\ud800\",\"params\":{\"name\":\"a\\udc00b\\ud800\"}}", m("\ud800", "a\udc00b\ud800"));
         reads("{\"method\":\"\\ude00\\ud83d\"}", m("\ude00\ud83d", null));
+        // Jackson refuses a lone surrogate in a key; a pair is fine
+        reads("{\"\\ud83d\\ude00\":1,\"a\\uD83D\\uDE00b\":{\"\\ud83d\\ude00\":2},\"method\":\"m\"}", m("m", null));
+        for (String lone : new String[] {"\\ud800", "\\udc00", "a\\ud800b", "\\ud800\\u0041", "\\ude00\\ud83d",
+                "\\ud83d\\n", "\\ud83d\u00e9", "\\ud83d\\ud83d"}) {
+            malformed("{\"" + lone + "\":1}");
+            malformed("{\"method\":\"m\",\"params\":{\"arguments\":[{\"" + lone + "\":1}]}}");
+        }
         // a key spelled with raw non-ASCII is just another key
         reads("{\"m\u00e9thod\":\"a\",\"method\":\"b\"}", m("b", null));
     }
