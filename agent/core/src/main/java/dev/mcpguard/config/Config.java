@@ -30,6 +30,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The validated knobs, immutable, built in one pass from the {@link Knob} definitions.
@@ -69,6 +70,7 @@ public final class Config {
     private final java.net.URI redisUrl;
     private final String redisOnError;
     private final boolean sessionBinding;
+    private final Map<String, List<String>> toolScopes;
     private final PathPrefixes publicPaths;
     private final PathPrefixes loopbackPaths;
     private final boolean prod;
@@ -151,6 +153,7 @@ public final class Config {
         }
         Boolean binding = Knob.SESSION_BINDING.read(source);
         sessionBinding = binding != null ? binding : !noAuth;
+        toolScopes = Knob.TOOL_SCOPES.read(source);
         publicPaths = Knob.PUBLIC_PATHS.read(source);
         loopbackPaths = Knob.LOOPBACK_PATHS.read(source);
         prod = Knob.ENV.read(source);
@@ -253,7 +256,7 @@ public final class Config {
                 RateSettings.OnSharedError.valueOf(redisOnError.toUpperCase(java.util.Locale.ROOT)));
         return new GuardSettings(gateModes(), maxBodyBytes, tokens, jwt, requiredScopes, realm, resourceMetadataUrl,
                 resourceMetadata(), Clock.systemUTC(), publicPaths, loopbackPaths, prod, trustProdLoopback,
-                relayHeaders, origins, hosts, denyOnError, rate, sessionBinding, System::nanoTime);
+                relayHeaders, origins, hosts, denyOnError, rate, sessionBinding, toolScopes, System::nanoTime);
     }
 
     /** {@code MCPGUARD_RATE_REDIS_URL}, or {@code null}: never printed, it may hold a password. */
@@ -576,7 +579,10 @@ public final class Config {
                 : "limit=" + rateLimit + ", burst=" + rateBurst)
                 + ", buckets=" + (redisUrl == null ? "this instance's" : "shared through Redis <redacted> (on error: "
                 + redisOnError + ")"));
-        lines.add("mcp: session binding=" + (sessionBinding ? "on" : "off"));
+        lines.add("mcp: session binding=" + (sessionBinding ? "on" : "off") + ", tool scopes="
+                + (toolScopes == null ? "any tool" : toolScopes.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + String.join(" ", e.getValue())).collect(Collectors.joining(";"))
+                        + (toolScopes.containsKey("*") ? "" : " (other tools refused)")));
         lines.add("body: max " + ByteSize.format(maxBodyBytes) + " (" + maxBodyBytes + " bytes)");
         lines.add("loopback: paths=" + loopbackPaths + ", env=" + (prod ? "prod" : "dev")
                 + ", trust prod loopback=" + (trustProdLoopback ? "on" : "off")

@@ -94,6 +94,11 @@ public final class Knob<T> {
     public static final Knob<Boolean> SESSION_BINDING = unset("SESSION_BINDING", "on when auth is on",
             new Parser.Flag(), "flag: an `Mcp-Session-Id` belongs to the first principal to present it; another "
                     + "principal presenting it gets 403 `session_mismatch`");
+    public static final Knob<java.util.Map<String, List<String>>> TOOL_SCOPES = unset("TOOL_SCOPES",
+            "unset (any tool)", new Parser.ToolScopes(),
+            "`<tool>=<scope> <scope>;<tool>=…;*=<scope>`: the scopes a `tools/call` of each tool needs (`*`: every "
+                    + "other tool; without `*` an unlisted tool is refused), read from the JSON-RPC body as the "
+                    + "application reads it; lacking one: 403 `insufficient_scope`");
     public static final Knob<PathPrefixes> PUBLIC_PATHS = withDefault("PUBLIC_PATHS",
             "/.well-known/oauth-protected-resource", new Parser.Prefixes(false),
             "path prefixes exempt from auth only (empty = none)");
@@ -131,7 +136,7 @@ public final class Knob<T> {
             MAX_BODY_BYTES,
             TOKEN, TOKEN_FILE, TOKEN_SHA256, NO_AUTH, REALM, RESOURCE_METADATA_URL, RESOURCE, AUTHORIZATION_SERVERS,
             SCOPES_SUPPORTED, REQUIRED_SCOPES, JWT_ISSUER, JWT_AUDIENCE, JWKS_URL, JWKS_FILE, JWT_ALGORITHMS,
-            JWT_LEEWAY, RATE_LIMIT, RATE_BURST, RATE_REDIS_URL, RATE_REDIS_ON_ERROR, SESSION_BINDING, PUBLIC_PATHS, LOOPBACK_PATHS,
+            JWT_LEEWAY, RATE_LIMIT, RATE_BURST, RATE_REDIS_URL, RATE_REDIS_ON_ERROR, SESSION_BINDING, TOOL_SCOPES, PUBLIC_PATHS, LOOPBACK_PATHS,
             ENV, TRUST_PROD_LOOPBACK, RELAY_HEADERS, ALLOWED_ORIGINS, ALLOWED_HOSTS, BIND, BIND_PORTS,
             UNGATED_LISTENERS, ON_ERROR, LOG_ALLOWED, LOG_FORMAT));
 

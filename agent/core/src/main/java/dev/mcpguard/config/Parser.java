@@ -471,6 +471,58 @@ abstract class Parser<T> {
         }
     }
 
+    /**
+     * {@code <tool>=<scope> <scope>;<tool>=…;*=<scope>}: the scopes each tool needs, {@code *} for
+     * every tool not named. A tool name is printable ASCII without {@code =} or {@code ;} (MCP names
+     * are letters, digits, {@code _ - .}); no tool twice; a tool with no scopes after {@code =} needs none.
+     */
+    static final class ToolScopes extends Parser<java.util.Map<String, List<String>>> {
+        ToolScopes() {
+            super("<tool>=<scope> <scope>;<tool>=…;*=<scope> (each tool once; scopes space-separated, printable "
+                    + "ASCII without '\"' or '\\'; a tool with none after '=' needs none)");
+        }
+
+        @Override
+        java.util.Map<String, List<String>> parse(String value) {
+            java.util.Map<String, List<String>> byTool = new java.util.LinkedHashMap<>();
+            for (String entry : value.split(";", -1)) {
+                int eq = entry.indexOf('=');
+                if (eq < 0) {
+                    return null;
+                }
+                String tool = entry.substring(0, eq).trim();
+                if (!isToolName(tool) || byTool.containsKey(tool)) {
+                    return null;
+                }
+                List<String> scopes = new ArrayList<>();
+                for (String scope : entry.substring(eq + 1).trim().split(" +", -1)) {
+                    if (scope.isEmpty()) {
+                        continue;
+                    }
+                    if (!isScope(scope)) {
+                        return null;
+                    }
+                    scopes.add(scope);
+                }
+                byTool.put(tool, List.copyOf(scopes));
+            }
+            return Collections.unmodifiableMap(byTool);
+        }
+
+        private static boolean isToolName(String tool) {
+            if (tool.isEmpty() || tool.length() > 128) {
+                return false;
+            }
+            for (int i = 0; i < tool.length(); i++) {
+                char c = tool.charAt(i);
+                if (c < 0x21 || c > 0x7e || c == '=' || c == ';') {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     static boolean isScope(String scope) {
         if (scope.isEmpty()) {
             return false;

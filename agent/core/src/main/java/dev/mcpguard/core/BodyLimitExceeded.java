@@ -10,7 +10,11 @@ public final class BodyLimitExceeded extends IOException {
     private static final long serialVersionUID = 1L;
 
     public BodyLimitExceeded(long limit) {
-        super("request body larger than the " + limit + "-byte limit (mcpguard BODY gate)", null);
+        this("request body larger than the " + limit + "-byte limit (mcpguard BODY gate)");
+    }
+
+    BodyLimitExceeded(String message) {
+        super(message, null);
     }
 
     @Override

@@ -1,19 +1,25 @@
 package dev.mcpguard.core;
 
 /**
- * The BODY gate for a body whose length could not be checked up front: counts it as the
- * application reads it and decides when it passes the limit. An adapter only feeds it the bytes
- * of each read and cuts the stream when told; it never compares a count with the limit.
+ * What the application reads of a request body, seen read by read: the BODY gate for a body whose
+ * length could not be checked up front, and the MCP gate's reading of a JSON-RPC body. An adapter
+ * only hands it each read's bytes and cuts the stream when told; it holds no policy.
  *
- * <p>Two counts, one decision. {@link #add} counts the body as the server reads it for the
- * application (after transfer decoding); {@link #addInflated} counts it as a server-side
- * decompressor hands it on, where the adapter can see one (a small compressed body may inflate
- * far past the limit). Either count passing the limit is the request's one BODY decision: logged
- * once, against the request's own {@link Verdict}, and the other count cuts from then on too.
+ * <p>BODY: {@link #add} counts the body as the server reads it for the application (after
+ * transfer decoding); {@link #addInflated} counts it as a server-side decompressor hands it on,
+ * where the adapter can see one (a small compressed body may inflate far past the limit). Either
+ * count passing the limit is the request's one BODY decision.
  *
- * <p>Not thread-safe, and needs not be: a meter belongs to one request, whose reads the server
- * makes one after another, handing the request between threads with the happens-before it needs
- * for its own per-request state. Nothing is allocated per read.
+ * <p>MCP: the bytes of each {@link #add} also go through a {@link JsonRpcSniffer}, which reads
+ * them as the application's JSON parser will, without keeping them; a message the MCP gate
+ * refuses (a tool the principal may not call, a header the body contradicts, JSON that can be
+ * read two ways) cuts the body before the read that completes it reaches the application.
+ * The MCP gate refuses an encoded body before it is read, so inflated bytes are never sniffed.
+ *
+ * <p>Each decision is logged once, against the request's own {@link Verdict}; the first refusal
+ * cuts every later read too. Not thread-safe, and needs not be: a meter belongs to one request,
+ * whose reads the server makes one after another, handing the request between threads with the
+ * happens-before it needs for its own per-request state. Nothing is allocated per read.
  */
 public final class BodyMeter {
 
@@ -22,7 +28,7 @@ public final class BodyMeter {
         /** Hand the bytes on. */
         GO_ON,
         /**
-         * The limit was just passed, under enforcement: drop the bytes, fail the read with
+         * A gate refused the body just now, under enforcement: drop the bytes, fail the read with
          * {@link #exceeded()}, and answer with {@link #refusal()} unless a response is committed.
          * Given once per request.
          */
@@ -31,29 +37,71 @@ public final class BodyMeter {
         CUT
     }
 
-    /** What every meter of one {@link Guard} shares. */
+    /** What every meter of one {@link Guard} shares for the BODY gate. */
     record Limit(long maxBytes, boolean enforce, Refusal refusal, DecisionSink sink) {
     }
 
+    /** What every meter of one {@link Guard} shares for the MCP gate's reading of the body. */
+    record Inspection(boolean enforce, Refusal ambiguous, DecisionSink sink) {
+    }
+
     private final Limit limit;
+    private final Inspection inspection;
     private final Verdict verdict;
+    private McpBodyCheck check;
+    private JsonRpcSniffer sniffer;
     private long read;
     private long inflated;
     private boolean passed;
+    /** The refusal that cut the body, once one did under enforcement. */
+    private Refusal cutBy;
 
-    BodyMeter(Limit limit, Verdict verdict) {
+    /**
+     * @param limit      the BODY gate's, {@code null} when the body is not counted
+     * @param inspection the MCP gate's, {@code null} when the body is not read for it (then so is {@code check})
+     */
+    BodyMeter(Limit limit, Inspection inspection, McpBodyCheck check, Verdict verdict) {
         this.limit = limit;
+        this.inspection = inspection;
+        this.check = check;
+        this.sniffer = check == null ? null : new JsonRpcSniffer(check);
         this.verdict = verdict;
     }
 
     /**
-     * Counts body bytes the server read for the application.
+     * Takes the bytes of one read the server made for the application.
      *
-     * @param bytes the bytes of one read; zero or less (an end of stream) counts nothing
+     * @param bytes holds the read at {@code [offset, offset + length)}; not kept
      */
-    public Answer add(long bytes) {
-        read = plus(read, bytes);
-        return after(read);
+    public Answer add(byte[] bytes, int offset, int length) {
+        if (cutBy != null) {
+            return Answer.CUT;
+        }
+        if (length <= 0) {
+            return Answer.GO_ON;
+        }
+        if (sniffer != null && afterSniff(sniffer.feed(bytes, offset, length))) {
+            return Answer.REFUSE;
+        }
+        return countRead(length);
+    }
+
+    /**
+     * {@link #add(byte[], int, int)} for a read into a buffer.
+     *
+     * @param buffer holds the read at {@code [from, to)}; read with absolute gets, its position and limit untouched
+     */
+    public Answer add(java.nio.ByteBuffer buffer, int from, int to) {
+        if (cutBy != null) {
+            return Answer.CUT;
+        }
+        if (to <= from) {
+            return Answer.GO_ON;
+        }
+        if (sniffer != null && afterSniff(sniffer.feed(buffer, from, to))) {
+            return Answer.REFUSE;
+        }
+        return countRead(to - from);
     }
 
     /**
@@ -62,23 +110,30 @@ public final class BodyMeter {
      * @param bytes the inflated bytes of one read; zero or less counts nothing
      */
     public Answer addInflated(long bytes) {
+        if (cutBy != null) {
+            return Answer.CUT;
+        }
+        if (limit == null) {
+            return Answer.GO_ON;
+        }
         inflated = plus(inflated, bytes);
         return after(inflated);
     }
 
-    /** Whether reads are cut: the limit was passed under enforcement. */
+    /** Whether reads are cut: a gate refused the body under enforcement. */
     public boolean cut() {
-        return passed && limit.enforce();
+        return cutBy != null;
     }
 
-    /** The response for a body cut while the application has not committed one. */
+    /** The response for a cut body while the application has not committed one. */
     public Refusal refusal() {
-        return limit.refusal();
+        return cutBy;
     }
 
     /** What a cut read throws: an {@link java.io.IOException}, as a client gone away would give. */
     public BodyLimitExceeded exceeded() {
-        return new BodyLimitExceeded(limit.maxBytes());
+        return cutBy == null || cutBy.gate() == GateName.BODY ? new BodyLimitExceeded(limit.maxBytes())
+                : new BodyLimitExceeded("request body refused by the mcpguard MCP gate: " + cutBy.reason().id());
     }
 
     /** For a read that may throw: throws {@link #exceeded()} once reads are {@link #cut()}. */
@@ -86,6 +141,18 @@ public final class BodyMeter {
         if (cut()) {
             throw exceeded();
         }
+    }
+
+    /** The BODY gate's half of {@link #add}: counts {@code bytes} read (tests count past what they could allocate). */
+    Answer countRead(long bytes) {
+        if (cutBy != null) {
+            return Answer.CUT;
+        }
+        if (limit == null) {
+            return Answer.GO_ON;
+        }
+        read = plus(read, bytes);
+        return after(read);
     }
 
     /** {@code count + bytes}, at most {@link Long#MAX_VALUE}: a count never wraps around to look small. */
@@ -97,14 +164,41 @@ public final class BodyMeter {
     }
 
     private Answer after(long count) {
-        if (passed) {
-            return limit.enforce() ? Answer.CUT : Answer.GO_ON;
-        }
-        if (count <= limit.maxBytes()) {
+        if (passed || count <= limit.maxBytes()) {
             return Answer.GO_ON;
         }
         passed = true;
-        limit.sink().record(limit.enforce() ? Action.BLOCKED : Action.WOULD_BLOCK, limit.refusal(), verdict);
-        return limit.enforce() ? Answer.REFUSE : Answer.GO_ON;
+        return decided(limit.refusal(), limit.enforce(), limit.sink()) ? Answer.REFUSE : Answer.GO_ON;
+    }
+
+    /** @return whether the sniffer's state cuts the body now */
+    private boolean afterSniff(int state) {
+        Refusal refusal;
+        if (state == JsonRpcSniffer.REFUSED) {
+            refusal = check.refusal();
+            verdict.detail(check.detail());
+        } else if (state == JsonRpcSniffer.MALFORMED) {
+            refusal = inspection.ambiguous();
+            verdict.detail("malformed_json");
+        } else {
+            if (state == JsonRpcSniffer.NOT_JSON) {
+                sniffer = null; // an upload, a form: not JSON-RPC, nothing more to read for
+            }
+            return false;
+        }
+        sniffer = null;
+        check = null;
+        boolean cuts = decided(refusal, inspection.enforce(), inspection.sink());
+        verdict.detail(null);
+        return cuts;
+    }
+
+    /** Logs a refusal of the body once; under enforcement it cuts every read from now on. */
+    private boolean decided(Refusal refusal, boolean enforce, DecisionSink sink) {
+        sink.record(enforce ? Action.BLOCKED : Action.WOULD_BLOCK, refusal, verdict);
+        if (enforce) {
+            cutBy = refusal;
+        }
+        return enforce;
     }
 }

@@ -14,6 +14,8 @@ public final class Guard {
     private final BodyGate bodyGate;
     /** Shared by the meters of counted bodies; {@code null} when the BODY gate is off. */
     private final BodyMeter.Limit bodyLimit;
+    /** Shared by the meters of bodies the MCP gate reads; {@code null} when that gate is off. */
+    private final BodyMeter.Inspection inspection;
     private final Refusals refusals;
     private final DecisionSink sink;
     private final boolean denyOnError;
@@ -34,7 +36,9 @@ public final class Guard {
                     settings.publicPaths(), settings.clock()),
             new RateGate(rate.limit(), rate.burst(), rate.shared(), rate.onSharedError(), settings.nanoTime(),
                     refusals),
-            new McpGate(settings.sessionBinding(), settings.nanoTime()),
+            new McpGate(settings.sessionBinding(),
+                    settings.toolScopes() == null ? null : new ToolScopes(settings.toolScopes(), refusals),
+                    settings.nanoTime(), refusals),
             bodyGate,
         };
         this.modes = new GateMode[gates.length];
@@ -46,6 +50,9 @@ public final class Guard {
         GateMode bodyMode = settings.mode(GateName.BODY);
         this.bodyLimit = bodyMode == GateMode.OFF ? null : new BodyMeter.Limit(bodyGate.maxBodyBytes(),
                 bodyMode == GateMode.ENFORCE, refusals.of(Reason.BODY_TOO_LARGE), this.sink);
+        GateMode mcpMode = settings.mode(GateName.MCP);
+        this.inspection = mcpMode == GateMode.OFF ? null
+                : new BodyMeter.Inspection(mcpMode == GateMode.ENFORCE, refusals.of(Reason.AMBIGUOUS_BODY), this.sink);
         this.denyOnError = settings.denyOnError();
     }
 
@@ -91,9 +98,11 @@ public final class Guard {
         }
         // A declared length is checked up front; an encoded body's length is not what the
         // application reads once the server decodes it, so it is counted as read, too.
-        if (bodyLimit != null
-                && (request.headerCount("content-length") == 0 || request.headerCount("content-encoding") > 0)) {
-            verdict.meterBody(new BodyMeter(bodyLimit, verdict));
+        McpBodyCheck check = verdict.bodyCheck();
+        boolean counted = bodyLimit != null
+                && (request.headerCount("content-length") == 0 || request.headerCount("content-encoding") > 0);
+        if (counted || check != null) {
+            verdict.meterBody(new BodyMeter(bodyLimit, check == null ? null : inspection, check, verdict));
         }
         sink.record(Action.ALLOWED, null, verdict);
         return verdict;

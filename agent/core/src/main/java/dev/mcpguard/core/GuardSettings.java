@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param relayHeaders        header names, lower case, that mark a relay besides the contract's list
  * @param rate                the RATE gate's limits
  * @param sessionBinding      whether the MCP gate binds session ids to principals
+ * @param toolScopes          tool name (or {@code *}) to the scopes it needs, {@code null} when tools are not restricted
  * @param nanoTime            the monotonic clock rates and session idleness are judged against
  */
 public record GuardSettings(Map<GateName, GateMode> modes, long maxBodyBytes, BearerAuthenticator tokens,
@@ -31,7 +32,8 @@ public record GuardSettings(Map<GateName, GateMode> modes, long maxBodyBytes, Be
                             PathPrefixes publicPaths, PathPrefixes loopbackPaths,
                             boolean prod, boolean trustProdLoopback, List<String> relayHeaders,
                             OriginAllowList origins, HostAllowList hosts, boolean denyOnError,
-                            RateSettings rate, boolean sessionBinding, java.util.function.LongSupplier nanoTime) {
+                            RateSettings rate, boolean sessionBinding, Map<String, List<String>> toolScopes,
+                            java.util.function.LongSupplier nanoTime) {
     public GuardSettings {
         modes = Collections.unmodifiableMap(new EnumMap<>(modes));
         if (modes.size() != GateName.values().length) {

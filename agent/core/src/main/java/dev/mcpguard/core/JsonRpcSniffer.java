@@ -177,14 +177,19 @@ public final class JsonRpcSniffer {
 
     /** Reads [position, limit) with absolute gets: the position is not moved, nothing allocated. */
     public int feed(ByteBuffer buffer) {
+        return feed(buffer, buffer.position(), buffer.limit());
+    }
+
+    /** Reads {@code [from, to)} of {@code buffer} with absolute gets: its position and limit are not used or moved. */
+    public int feed(ByteBuffer buffer, int from, int to) {
         if (buffer.hasArray()) {
-            return feed(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+            return feed(buffer.array(), buffer.arrayOffset() + from, to - from);
         }
         if (scratch == null) {
             scratch = new byte[SCRATCH];
         }
-        int at = buffer.position();
-        int limit = buffer.limit();
+        int at = from;
+        int limit = to;
         while (at < limit && reading()) {
             int n = Math.min(SCRATCH, limit - at);
             buffer.get(at, scratch, 0, n);

@@ -15,6 +15,12 @@ public enum Reason {
     RATE_LIMITED(GateName.RATE, 429),
     /** An {@code Mcp-Session-Id} another principal presented first. */
     SESSION_MISMATCH(GateName.MCP, 403),
+    /** A {@code tools/call} of a tool whose scopes ({@code MCPGUARD_TOOL_SCOPES}) the principal lacks. */
+    TOOL_SCOPE(GateName.MCP, 403, "insufficient_scope"),
+    /** {@code Mcp-Method} / {@code Mcp-Name} headers that disagree with the JSON-RPC body (MCP HeaderMismatch). */
+    HEADER_MISMATCH(GateName.MCP, 400),
+    /** A body the MCP gate must read but cannot read one way only: JSON servers read differently, or encoded. */
+    AMBIGUOUS_BODY(GateName.MCP, 400),
     BODY_TOO_LARGE(GateName.BODY, 413),
     BAD_CONTENT_LENGTH(GateName.BODY, 400),
     /** A gate failed internally and {@code MCPGUARD_ON_ERROR=deny}; the gate is the one that failed. */

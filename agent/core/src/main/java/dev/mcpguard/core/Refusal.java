@@ -110,7 +110,11 @@ public final class Refusal {
         return headerValues[index];
     }
 
+    /** MCP's own {@code HeaderMismatch} for its reason; else mcpguard's code for the status. */
     private static int code(Reason reason) {
+        if (reason == Reason.HEADER_MISMATCH) {
+            return -32020;
+        }
         switch (reason.status()) {
             case 400: return -32600;
             case 401: return -32001;

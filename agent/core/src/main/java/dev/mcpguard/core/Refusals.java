@@ -43,6 +43,11 @@ final class Refusals {
         return gateErrorByGate[gate.ordinal()];
     }
 
+    /** The MCP gate's {@code insufficient_scope} for a tool needing {@code scopes}: built once per tool rule. */
+    Refusal toolScope(String[] scopes) {
+        return new Refusal(GateName.MCP, Reason.TOOL_SCOPE, insufficientScopeChallenge(scopes));
+    }
+
     /**
      * {@code rate_limited} with {@code Retry-After}: the wait rounded up to whole seconds, at least
      * one (a client told 0 retries at once, into the same refusal).

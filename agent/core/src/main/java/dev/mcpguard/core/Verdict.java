@@ -12,6 +12,7 @@ public final class Verdict {
     private Principal principal;
     private String detail;
     private Refusal specific;
+    private McpBodyCheck bodyCheck;
 
     /** @param servesDocument the request asks for a document the agent answers itself (RFC 9728 metadata) */
     Verdict(RequestView request, String stack, String method, String path, boolean servesDocument) {
@@ -37,10 +38,10 @@ public final class Verdict {
 
     /**
      * The meter the adapter feeds the body to as the application reads it, or {@code null} when
-     * the body is not counted. It is counted when the BODY gate is on and no length is declared (a
-     * declared one was checked already, and servers never read past it), so the body may be chunked
-     * or HTTP/2; or when the body has a {@code Content-Encoding}, which a server may inflate past
-     * any declared length.
+     * nothing reads the body. The BODY gate counts it when no length is declared (a declared one
+     * was checked already, and servers never read past it), so the body may be chunked or HTTP/2;
+     * or when it has a {@code Content-Encoding}, which a server may inflate past any declared
+     * length. The MCP gate reads it when it restricts tools or the request has MCP headers.
      */
     public BodyMeter bodyMeter() {
         return bodyMeter;
@@ -105,6 +106,15 @@ public final class Verdict {
         Refusal taken = specific;
         specific = null;
         return taken;
+    }
+
+    /** Set by the MCP gate for a request whose JSON-RPC body it must read. */
+    void inspectBody(McpBodyCheck check) {
+        this.bodyCheck = check;
+    }
+
+    McpBodyCheck bodyCheck() {
+        return bodyCheck;
     }
 
     void meterBody(BodyMeter bodyMeter) {

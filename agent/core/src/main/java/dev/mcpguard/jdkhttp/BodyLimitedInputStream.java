@@ -14,6 +14,7 @@ import java.io.InputStream;
 final class BodyLimitedInputStream extends FilterInputStream {
     private final HttpExchange exchange;
     private final BodyMeter meter;
+    private byte[] one;
 
     BodyLimitedInputStream(InputStream body, HttpExchange exchange, BodyMeter meter) {
         super(body);
@@ -23,32 +24,35 @@ final class BodyLimitedInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        meter.throwIfCut();
-        int b = super.read();
-        if (b >= 0) {
-            count(1);
+        if (one == null) {
+            one = new byte[1];
         }
-        return b;
+        int n = read(one, 0, 1);
+        return n <= 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
         meter.throwIfCut();
         int n = super.read(buffer, offset, length);
-        count(n);
+        if (n > 0) {
+            take(buffer, offset, n);
+        }
         return n;
     }
 
+    /** Read, not skipped: the gates see every byte the application passes over, as it does. */
     @Override
     public long skip(long n) throws IOException {
-        meter.throwIfCut();
-        long skipped = super.skip(n);
-        count(skipped);
-        return skipped;
+        if (n <= 0) {
+            return 0;
+        }
+        int read = read(new byte[(int) Math.min(n, 8192)]);
+        return Math.max(read, 0);
     }
 
-    private void count(long bytes) throws IOException {
-        if (meter.add(bytes) == BodyMeter.Answer.REFUSE) {
+    private void take(byte[] buffer, int offset, int length) throws IOException {
+        if (meter.add(buffer, offset, length) == BodyMeter.Answer.REFUSE) {
             JdkHttpGate.refuse(exchange, meter.refusal());
         }
         meter.throwIfCut();

@@ -32,7 +32,8 @@ final class BodyLimitedRequest extends Request.Wrapper {
         if (chunk == null || Content.Chunk.isFailure(chunk)) {
             return chunk;
         }
-        return goOnOrCut(meter.add(chunk.remaining()), chunk);
+        java.nio.ByteBuffer bytes = chunk.getByteBuffer();
+        return goOnOrCut(meter.add(bytes, bytes.position(), bytes.limit()), chunk);
     }
 
     /**

@@ -211,8 +211,8 @@ public final class NettyGate extends ChannelDuplexHandler {
      */
     private Refusal feed(HttpContent chunk, boolean inflated) {
         try {
-            int bytes = chunk.content().readableBytes();
-            BodyMeter.Answer answer = inflated ? meter.addInflated(bytes) : meter.add(bytes);
+            BodyMeter.Answer answer = inflated ? meter.addInflated(chunk.content().readableBytes())
+                    : BodyBytes.add(meter, chunk.content());
             return answer == BodyMeter.Answer.GO_ON ? null : meter.refusal();
         } catch (Throwable error) {
             meter = null;

@@ -203,18 +203,18 @@ public final class NettyHttp2Gate implements Http2FrameListener {
         if (state == REFUSED) {
             return data.readableBytes() + padding; // dropped unread, and its flow-control credit given back
         }
-        if (state instanceof BodyMeter && !admitData(ctx, stream, (BodyMeter) state, data.readableBytes(), endOfStream)) {
+        if (state instanceof BodyMeter && !admitData(ctx, stream, (BodyMeter) state, data, endOfStream)) {
             return data.readableBytes() + padding;
         }
         return next.onDataRead(ctx, streamId, data, padding, endOfStream);
     }
 
     /** Feeds a DATA frame of a counted body to its meter; cuts the stream when it says so. Never throws. */
-    private boolean admitData(ChannelHandlerContext ctx, Http2Stream stream, BodyMeter meter, int bytes,
+    private boolean admitData(ChannelHandlerContext ctx, Http2Stream stream, BodyMeter meter, ByteBuf data,
                               boolean endOfStream) {
         Refusal refusal;
         try {
-            if (meter.add(bytes) == BodyMeter.Answer.GO_ON) {
+            if (BodyBytes.add(meter, data) == BodyMeter.Answer.GO_ON) {
                 return true;
             }
             refusal = meter.refusal();

@@ -30,7 +30,7 @@ public final class NettyHttp2Instrumentation implements ServerInstrumentation {
     public List<String> helperClassNames() {
         // NettyGate holds the h2c upgrade mark both gates share; defined once per loader, whoever comes first.
         return List.of(PACKAGE + "NettyGate", PACKAGE + "NettyConnectionView", PACKAGE + "NettyRequestView", PACKAGE + "NettyHttp2RequestView",
-                PACKAGE + "NettyHttp2Gate", PACKAGE + "NettyHttp2Gate$EndRequest");
+                PACKAGE + "NettyHttp2Gate", PACKAGE + "NettyHttp2Gate$EndRequest", PACKAGE + "BodyBytes");
     }
 
     @Override

@@ -39,7 +39,8 @@ public final class NettyInstrumentation implements ServerInstrumentation {
     @Override
     public List<String> helperClassNames() {
         return List.of(PACKAGE + "GatePlacement", PACKAGE + "NettyGate", PACKAGE + "ResponseSide",
-                PACKAGE + "DecodedBodyMeter", PACKAGE + "NettyConnectionView", PACKAGE + "NettyRequestView");
+                PACKAGE + "DecodedBodyMeter", PACKAGE + "NettyConnectionView", PACKAGE + "NettyRequestView",
+                PACKAGE + "BodyBytes");
     }
 
     @Override

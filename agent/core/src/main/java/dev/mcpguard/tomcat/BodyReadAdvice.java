@@ -3,6 +3,7 @@ package dev.mcpguard.tomcat;
 import java.io.IOException;
 import net.bytebuddy.asm.Advice;
 import org.apache.coyote.Request;
+import org.apache.tomcat.util.net.ApplicationBufferHandler;
 
 /**
  * Inlined at the end of Coyote's {@code Request.doRead}, the one path every body read takes
@@ -15,9 +16,10 @@ final class BodyReadAdvice {
 
     /** Not suppressed: throwing the cut-off is the point. {@link TomcatGate#afterRead} itself never throws. */
     @Advice.OnMethodExit
-    static void exit(@Advice.This Request request, @Advice.Return int bytes) throws IOException {
+    static void exit(@Advice.This Request request, @Advice.Argument(0) ApplicationBufferHandler handler,
+                     @Advice.Return int bytes) throws IOException {
         if (bytes > 0) {
-            IOException cutOff = TomcatGate.afterRead(request, bytes);
+            IOException cutOff = TomcatGate.afterRead(request, handler, bytes);
             if (cutOff != null) {
                 throw cutOff;
             }

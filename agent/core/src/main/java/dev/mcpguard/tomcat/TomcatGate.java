@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import org.apache.catalina.connector.Response;
 import org.apache.coyote.ActionCode;
 import org.apache.coyote.Request;
+import org.apache.tomcat.util.net.ApplicationBufferHandler;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 
 /**
@@ -94,16 +95,19 @@ public final class TomcatGate {
     /**
      * Called after Tomcat read body bytes for the application (after chunked decoding).
      *
+     * @param handler holds the bytes read, from its buffer's position on
      * @return the exception the read must throw instead of returning, or {@code null}
      */
-    public static IOException afterRead(Request request, int bytes) {
+    public static IOException afterRead(Request request, ApplicationBufferHandler handler, int bytes) {
         Object noted = request.getNote(BODY_METER);
         if (!(noted instanceof BodyMeter)) {
-            return null; // not counted: a declared length was checked before the body, and Tomcat stops at it
+            return null; // not read by the gates: a declared length was checked, and Tomcat stops at it
         }
         BodyMeter meter = (BodyMeter) noted;
         try {
-            BodyMeter.Answer answer = meter.add(bytes);
+            ByteBuffer read = handler.getByteBuffer();
+            int from = read.position();
+            BodyMeter.Answer answer = meter.add(read, from, Math.min(read.limit(), from + bytes));
             if (answer == BodyMeter.Answer.GO_ON) {
                 return null;
             }

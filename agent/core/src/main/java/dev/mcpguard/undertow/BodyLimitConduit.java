@@ -46,32 +46,64 @@ final class BodyLimitConduit extends AbstractStreamSourceConduit<StreamSourceCon
     @Override
     public int read(ByteBuffer destination) throws IOException {
         meter.throwIfCut();
-        return (int) count(next.read(destination));
+        int from = destination.position();
+        int n = next.read(destination);
+        if (n > 0) {
+            take(meter.add(destination, from, from + n));
+        }
+        return n;
     }
 
     @Override
     public long read(ByteBuffer[] destinations, int offset, int length) throws IOException {
         meter.throwIfCut();
-        return count(next.read(destinations, offset, length));
+        int[] from = new int[length];
+        for (int i = 0; i < length; i++) {
+            from[i] = destinations[offset + i].position();
+        }
+        long n = next.read(destinations, offset, length);
+        for (int i = 0; n > 0 && i < length; i++) {
+            ByteBuffer destination = destinations[offset + i];
+            take(meter.add(destination, from[i], destination.position()));
+        }
+        return n;
     }
 
+    /** Through memory, not the kernel: the gates read every byte the application receives. */
     @Override
     public long transferTo(long position, long count, FileChannel target) throws IOException {
-        meter.throwIfCut();
-        return count(next.transferTo(position, count, target));
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, 8192));
+        int n = read(buffer);
+        if (n <= 0) {
+            return n;
+        }
+        buffer.flip();
+        long written = 0;
+        while (buffer.hasRemaining()) {
+            written += target.write(buffer, position + written);
+        }
+        return written;
     }
 
+    /** Through {@link #read(ByteBuffer)}, so the gates read what passes; what is not written stays in the buffer. */
     @Override
     public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-        meter.throwIfCut();
-        return count(next.transferTo(count, throughBuffer, target));
+        throughBuffer.clear();
+        if (count < throughBuffer.capacity()) {
+            throughBuffer.limit((int) count);
+        }
+        int n = read(throughBuffer);
+        throughBuffer.flip();
+        if (n <= 0) {
+            return n;
+        }
+        return target.write(throughBuffer);
     }
 
-    private long count(long bytes) throws IOException {
-        if (meter.add(bytes) == BodyMeter.Answer.REFUSE) {
+    private void take(BodyMeter.Answer answer) throws IOException {
+        if (answer == BodyMeter.Answer.REFUSE) {
             UndertowGate.refuse(exchange, meter.refusal());
         }
         meter.throwIfCut();
-        return bytes;
     }
 }

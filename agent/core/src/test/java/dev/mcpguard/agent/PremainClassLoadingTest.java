@@ -262,7 +262,7 @@ class PremainClassLoadingTest {
         return List.of("enforce", "1", "4MiB", "s3cret", tokens.toString(), jwks.toString(), HEX, "mcp",
                 "https://mcp.example.com/mcp", "https://as.example.com", "mcp:tools", "/a", "prod", "x-my-edge",
                 "http://localhost", "localhost", "127.0.0.1", "8080", "warn", "deny", "json", "RS256", "60", "30s",
-                "0", "off", "dev", "5/s", "redis://127.0.0.1:6379", "local");
+                "0", "off", "dev", "5/s", "redis://127.0.0.1:6379", "local", "echo=mcp:tools;*=");
     }
 
     /** Defines the agent's classes itself (the others come from its parent) and records which. */

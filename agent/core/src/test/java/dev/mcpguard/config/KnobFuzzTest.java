@@ -97,6 +97,8 @@ class KnobFuzzTest {
         SAMPLES.put("MCPGUARD_RATE_REDIS_URL", List.of("redis://127.0.0.1:6379", "rediss://u:p%40ss@redis.example:6380/2",
                 "redis://[::1]/0"));
         SAMPLES.put("MCPGUARD_RATE_REDIS_ON_ERROR", List.of("local", "allow", "deny"));
+        SAMPLES.put("MCPGUARD_TOOL_SCOPES", List.of("search=mcp:read;deploy=mcp:admin ops;*=mcp:tools", "echo=",
+                "a.b-c_d=x"));
         SAMPLES.put("MCPGUARD_PUBLIC_PATHS", List.of("/.well-known/oauth-protected-resource", "/a,/b", ""));
         SAMPLES.put("MCPGUARD_LOOPBACK_PATHS", List.of("/inspector", "/a, /b/c", "", "/"));
         SAMPLES.put("MCPGUARD_ENV", List.of("prod", "dev"));

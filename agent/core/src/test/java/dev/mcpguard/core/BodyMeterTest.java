@@ -60,12 +60,12 @@ class BodyMeterTest {
     void enforcedBodyGoesOnUpToExactlyTheLimitAndIsRefusedOneByteLater() {
         BodyMeter meter = meter(GateMode.ENFORCE);
 
-        assertThat(meter.add(1000)).isEqualTo(GO_ON);
-        assertThat(meter.add(24)).isEqualTo(GO_ON); // exactly the limit
+        assertThat(meter.countRead(1000)).isEqualTo(GO_ON);
+        assertThat(meter.countRead(24)).isEqualTo(GO_ON); // exactly the limit
         assertThat(meter.cut()).isFalse();
         assertThat(sink.lines()).isEmpty();
 
-        assertThat(meter.add(1)).isEqualTo(REFUSE);
+        assertThat(meter.countRead(1)).isEqualTo(REFUSE);
         assertThat(meter.cut()).isTrue();
         assertThat(sink.lines()).containsExactly("blocked body/body_too_large/413");
     }
@@ -74,7 +74,7 @@ class BodyMeterTest {
     void theDecisionIsLoggedAgainstTheRequestsOwnVerdict() {
         Verdict verdict = verdict(GateMode.ENFORCE);
 
-        verdict.bodyMeter().add(LIMIT + 1);
+        verdict.bodyMeter().countRead(LIMIT + 1);
 
         assertThat(sink.decisions()).singleElement().satisfies(decision -> {
             assertThat(decision.verdict()).isSameAs(verdict); // no second normalization, no second view
@@ -88,13 +88,13 @@ class BodyMeterTest {
     @Test
     void afterTheRefusalEveryReadIsCutAndNothingMoreIsLogged() {
         BodyMeter meter = meter(GateMode.ENFORCE);
-        assertThat(meter.add(LIMIT + 1)).isEqualTo(REFUSE);
+        assertThat(meter.countRead(LIMIT + 1)).isEqualTo(REFUSE);
 
-        assertThat(meter.add(1)).isEqualTo(CUT);
-        assertThat(meter.add(0)).isEqualTo(CUT);
-        assertThat(meter.add(-1)).isEqualTo(CUT);
+        assertThat(meter.countRead(1)).isEqualTo(CUT);
+        assertThat(meter.countRead(0)).isEqualTo(CUT);
+        assertThat(meter.countRead(-1)).isEqualTo(CUT);
         assertThat(meter.addInflated(1)).isEqualTo(CUT);
-        assertThat(meter.add(Long.MAX_VALUE)).isEqualTo(CUT);
+        assertThat(meter.countRead(Long.MAX_VALUE)).isEqualTo(CUT);
         assertThat(meter.cut()).isTrue();
         assertThat(sink.lines()).containsExactly("blocked body/body_too_large/413");
     }
@@ -102,15 +102,15 @@ class BodyMeterTest {
     @Test
     void oneHugeReadIsRefusedWithoutTheCountWrappingAround() {
         BodyMeter meter = meter(GateMode.ENFORCE);
-        assertThat(meter.add(LIMIT)).isEqualTo(GO_ON);
+        assertThat(meter.countRead(LIMIT)).isEqualTo(GO_ON);
 
-        assertThat(meter.add(Long.MAX_VALUE)).isEqualTo(REFUSE);
+        assertThat(meter.countRead(Long.MAX_VALUE)).isEqualTo(REFUSE);
         assertThat(sink.lines()).containsExactly("blocked body/body_too_large/413");
     }
 
     @Test
     void aFirstReadOfMaxLongIsRefused() {
-        assertThat(meter(GateMode.ENFORCE).add(Long.MAX_VALUE)).isEqualTo(REFUSE);
+        assertThat(meter(GateMode.ENFORCE).countRead(Long.MAX_VALUE)).isEqualTo(REFUSE);
         assertThat(meter(GateMode.ENFORCE).addInflated(Long.MAX_VALUE)).isEqualTo(REFUSE);
     }
 
@@ -123,7 +123,7 @@ class BodyMeterTest {
         List<BodyMeter.Answer> answers = new ArrayList<>();
         BodyMeter.Answer answer;
         do {
-            answer = meter.add(size);
+            answer = meter.countRead(size);
             answers.add(answer);
             if (answer == GO_ON) {
                 handedOn += size;
@@ -139,24 +139,24 @@ class BodyMeterTest {
     @Test
     void emptyReadsAndEndsOfStreamCountNothing() {
         BodyMeter meter = meter(GateMode.ENFORCE);
-        assertThat(meter.add(LIMIT)).isEqualTo(GO_ON);
+        assertThat(meter.countRead(LIMIT)).isEqualTo(GO_ON);
 
-        assertThat(meter.add(0)).isEqualTo(GO_ON);
-        assertThat(meter.add(-1)).isEqualTo(GO_ON);
-        assertThat(meter.add(Long.MIN_VALUE)).isEqualTo(GO_ON);
-        assertThat(meter.add(1)).isEqualTo(REFUSE); // a negative read did not lower the count
+        assertThat(meter.countRead(0)).isEqualTo(GO_ON);
+        assertThat(meter.countRead(-1)).isEqualTo(GO_ON);
+        assertThat(meter.countRead(Long.MIN_VALUE)).isEqualTo(GO_ON);
+        assertThat(meter.countRead(1)).isEqualTo(REFUSE); // a negative read did not lower the count
     }
 
     @Test
     void logOnlyLogsWouldBlockOnceAndNeverCuts() {
         BodyMeter meter = meter(GateMode.LOG_ONLY);
 
-        assertThat(meter.add(LIMIT)).isEqualTo(GO_ON);
+        assertThat(meter.countRead(LIMIT)).isEqualTo(GO_ON);
         assertThat(sink.lines()).isEmpty();
-        assertThat(meter.add(1)).isEqualTo(GO_ON);
-        assertThat(meter.add(1L << 40)).isEqualTo(GO_ON);
+        assertThat(meter.countRead(1)).isEqualTo(GO_ON);
+        assertThat(meter.countRead(1L << 40)).isEqualTo(GO_ON);
         assertThat(meter.addInflated(1L << 40)).isEqualTo(GO_ON);
-        assertThat(meter.add(Long.MAX_VALUE)).isEqualTo(GO_ON);
+        assertThat(meter.countRead(Long.MAX_VALUE)).isEqualTo(GO_ON);
         assertThat(meter.cut()).isFalse();
         assertThat(sink.lines()).containsExactly("would_block body/body_too_large/413");
     }
@@ -173,10 +173,10 @@ class BodyMeterTest {
     void theReadAndTheInflatedCountsAreSeparateButShareOneDecision() {
         BodyMeter meter = meter(GateMode.ENFORCE);
 
-        assertThat(meter.add(LIMIT)).isEqualTo(GO_ON);
+        assertThat(meter.countRead(LIMIT)).isEqualTo(GO_ON);
         assertThat(meter.addInflated(LIMIT)).isEqualTo(GO_ON); // each count is at the limit, neither past it
         assertThat(meter.addInflated(1)).isEqualTo(REFUSE);
-        assertThat(meter.add(1)).isEqualTo(CUT);
+        assertThat(meter.countRead(1)).isEqualTo(CUT);
         assertThat(sink.lines()).containsExactly("blocked body/body_too_large/413");
     }
 
@@ -185,7 +185,7 @@ class BodyMeterTest {
         BodyMeter meter = meter(GateMode.ENFORCE);
 
         assertThat(meter.addInflated(10)).isEqualTo(GO_ON);
-        assertThat(meter.add(LIMIT + 1)).isEqualTo(REFUSE);
+        assertThat(meter.countRead(LIMIT + 1)).isEqualTo(REFUSE);
         assertThat(meter.addInflated(1)).isEqualTo(CUT);
         assertThat(sink.lines()).containsExactly("blocked body/body_too_large/413");
     }
@@ -195,7 +195,7 @@ class BodyMeterTest {
         BodyMeter meter = meter(GateMode.LOG_ONLY);
 
         assertThat(meter.addInflated(LIMIT + 1)).isEqualTo(GO_ON);
-        assertThat(meter.add(LIMIT + 1)).isEqualTo(GO_ON);
+        assertThat(meter.countRead(LIMIT + 1)).isEqualTo(GO_ON);
         assertThat(sink.lines()).containsExactly("would_block body/body_too_large/413");
     }
 
@@ -206,10 +206,10 @@ class BodyMeterTest {
         BodyMeter second = guard.check(chunked(), STACK).bodyMeter();
         sink.clear();
 
-        assertThat(first.add(LIMIT + 1)).isEqualTo(REFUSE);
+        assertThat(first.countRead(LIMIT + 1)).isEqualTo(REFUSE);
         assertThat(second.cut()).isFalse();
-        assertThat(second.add(LIMIT)).isEqualTo(GO_ON);
-        assertThat(second.add(1)).isEqualTo(REFUSE);
+        assertThat(second.countRead(LIMIT)).isEqualTo(GO_ON);
+        assertThat(second.countRead(1)).isEqualTo(REFUSE);
         assertThat(sink.lines()).containsExactly("blocked body/body_too_large/413", "blocked body/body_too_large/413");
         assertThat(sink.decisions().get(0).verdict()).isNotSameAs(sink.decisions().get(1).verdict());
     }
@@ -217,6 +217,8 @@ class BodyMeterTest {
     @Test
     void theMeterGivesTheRefusalToSendAndTheExceptionToThrow() {
         BodyMeter meter = meter(GateMode.ENFORCE);
+        assertThat(meter.refusal()).as("nothing refused yet").isNull();
+        meter.countRead(LIMIT + 1);
 
         assertThat(meter.refusal().toString()).isEqualTo("body/body_too_large/413");
         BodyLimitExceeded exceeded = meter.exceeded();
@@ -229,15 +231,15 @@ class BodyMeterTest {
     @Test
     void throwIfCutThrowsOnlyOnceReadsAreCut() throws IOException {
         BodyMeter meter = meter(GateMode.ENFORCE);
-        meter.add(LIMIT);
+        meter.countRead(LIMIT);
         meter.throwIfCut();
 
-        meter.add(1);
+        meter.countRead(1);
         assertThatExceptionOfType(BodyLimitExceeded.class)
                 .isThrownBy(meter::throwIfCut);
 
         BodyMeter logOnly = meter(GateMode.LOG_ONLY);
-        logOnly.add(LIMIT + 1);
+        logOnly.countRead(LIMIT + 1);
         logOnly.throwIfCut();
     }
 }

@@ -74,7 +74,7 @@ public final class TestGuard {
         return nanoTime == null ? s : new GuardSettings(s.modes(), s.maxBodyBytes(), s.tokens(), s.jwt(),
                 s.requiredScopes(), s.realm(), s.resourceMetadataUrl(), s.metadata(), s.clock(), s.publicPaths(),
                 s.loopbackPaths(), s.prod(), s.trustProdLoopback(), s.relayHeaders(), s.origins(), s.hosts(),
-                s.denyOnError(), s.rate(), s.sessionBinding(), nanoTime);
+                s.denyOnError(), s.rate(), s.sessionBinding(), s.toolScopes(), nanoTime);
     }
 
     public Guard build() {

@@ -40,7 +40,9 @@ final class BodyLimitInterceptor implements HttpInput.Interceptor {
             return content;
         }
         counted = content;
-        return goOnOrCut(bodyMeter.add(content.remaining()), content);
+        java.nio.ByteBuffer bytes = content.getByteBuffer();
+        return goOnOrCut(bytes == null ? BodyMeter.Answer.GO_ON : bodyMeter.add(bytes, bytes.position(), bytes.limit()),
+                content);
     }
 
     /** Makes {@code meter} the one that counts what the application reads. */

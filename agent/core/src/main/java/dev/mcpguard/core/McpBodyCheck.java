@@ -1,0 +1,78 @@
+package dev.mcpguard.core;
+
+/**
+ * The MCP gate's judgement of one request's JSON-RPC messages, as the {@link JsonRpcSniffer}
+ * reads them from the body: each message must agree with the {@code Mcp-Method} / {@code Mcp-Name}
+ * headers when they are present (MCP 2026-07-28; a batch cannot agree with one pair of headers),
+ * and a {@code tools/call} must call a tool the principal holds the scopes for. One per request.
+ */
+final class McpBodyCheck implements JsonRpcSniffer.Messages {
+    private final ToolScopes tools;
+    private final Principal principal;
+    private final String headerMethod;
+    private final String headerName;
+    private final Refusal mismatch;
+    private int messages;
+    private Refusal refusal;
+    private String detail;
+
+    /**
+     * @param tools        {@code null} when tool calls are not restricted
+     * @param headerMethod {@code Mcp-Method}, {@code null} when absent
+     * @param headerName   {@code Mcp-Name}, {@code null} when absent
+     */
+    McpBodyCheck(ToolScopes tools, Principal principal, String headerMethod, String headerName, Refusal mismatch) {
+        this.tools = tools;
+        this.principal = principal;
+        this.headerMethod = headerMethod;
+        this.headerName = headerName;
+        this.mismatch = mismatch;
+    }
+
+    @Override
+    public boolean message(String method, String name) {
+        messages++;
+        if (headerMethod != null || headerName != null) {
+            if (messages > 1) {
+                return refuse(mismatch, "batch_with_mcp_headers");
+            }
+            if (headerMethod != null && !headerMethod.equals(method)) {
+                return refuse(mismatch, "mcp_method");
+            }
+            if (headerName != null && namedByName(method) && !headerName.equals(name)) {
+                return refuse(mismatch, "mcp_name");
+            }
+        }
+        if (tools != null && "tools/call".equals(method)) {
+            ToolScopes.Rule rule = tools.of(name);
+            if (!rule.permits(principal)) {
+                return refuse(rule.refusal(), name == null ? "no_tool_name" : "tool=" + name);
+            }
+        }
+        return true;
+    }
+
+    /** The refusal when {@link #message} stopped the body. */
+    Refusal refusal() {
+        return refusal;
+    }
+
+    /** What the refusal failed on, for the decision line's {@code mcpguard.detail}. */
+    String detail() {
+        return detail;
+    }
+
+    /**
+     * The methods whose {@code Mcp-Name} is {@code params.name}; that of {@code resources/read} is
+     * {@code params.uri}, which the sniffer does not read, and no tool scope depends on it.
+     */
+    private static boolean namedByName(String method) {
+        return "tools/call".equals(method) || "prompts/get".equals(method);
+    }
+
+    private boolean refuse(Refusal refusal, String detail) {
+        this.refusal = refusal;
+        this.detail = detail;
+        return false;
+    }
+}
