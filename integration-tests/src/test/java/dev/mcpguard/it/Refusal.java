@@ -10,6 +10,8 @@ enum Refusal {
     INVALID_TOKEN(401, "auth", "invalid_token"),
     INVALID_REQUEST(401, "auth", "invalid_request"),
     INSUFFICIENT_SCOPE(403, "auth", "insufficient_scope"),
+    RATE_LIMITED(429, "rate", "rate_limited"),
+    SESSION_MISMATCH(403, "mcp", "session_mismatch"),
     BODY_TOO_LARGE(413, "body", "body_too_large"),
     BAD_CONTENT_LENGTH(400, "body", "bad_content_length");
 
@@ -31,6 +33,7 @@ enum Refusal {
             case 403 -> -32003;
             case 413 -> -32013;
             case 421 -> -32011;
+            case 429 -> -32009;
             default -> throw new IllegalStateException("no code for " + status);
         };
     }
@@ -43,6 +46,7 @@ enum Refusal {
             case 403 -> "Forbidden";
             case 413 -> "Payload Too Large";
             case 421 -> "Misdirected Request";
+            case 429 -> "Too Many Requests";
             default -> throw new IllegalStateException("no message for " + status);
         };
     }
