@@ -1,6 +1,9 @@
 package dev.mcpguard.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Reads a request body as an MCP server's JSON parser reads it, while the application reads it,
@@ -111,6 +114,8 @@ public final class JsonRpcSniffer {
         }
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final Messages messages;
     private int result = MORE;
     private int state = INIT;
@@ -161,12 +166,11 @@ public final class JsonRpcSniffer {
         int at = offset;
         int end = offset + length;
         while (at < end && reading()) {
-            if (state == STRING && sink == SKIP && escape == 0 && utfLeft == 0 && !highPending) {
-                // most of a tools/call body is argument text: skip it without a look per state
-                while (at < end && PLAIN[bytes[at] & 0xFF]) {
-                    at++;
-                }
-                if (at == end) {
+            if (state == STRING && escape == 0 && utfLeft == 0 && !highPending) {
+                // most of a tools/call body is argument text: skip it without a look per state;
+                // keys and captured values are short, but every message has a few
+                at = sink == SKIP ? skip(bytes, at, end) : keep(bytes, at, end);
+                if (at == end || !reading()) {
                     break;
                 }
             }
@@ -192,6 +196,94 @@ public final class JsonRpcSniffer {
             at += n;
         }
         return result;
+    }
+
+    /**
+     * Skips what is certainly valid inside a string that is not kept: printable ASCII, escapes
+     * but a {@code \}u surrogate (a key must pair them), whole UTF-8 sequences. Stops at anything
+     * else, or anything cut by the end of the read, which {@link #step} then reads.
+     */
+    private static int skip(byte[] bytes, int at, int end) {
+        while (true) {
+            while (at + 8 <= end && plain8((long) LONGS.get(bytes, at))) {
+                at += 8;
+            }
+            while (at < end && PLAIN[bytes[at] & 0xFF]) {
+                at++;
+            }
+            if (at == end) {
+                return at;
+            }
+            int b = bytes[at] & 0xFF;
+            int n = b == '\\' ? escape(bytes, at, end) : sequence(bytes, at, end, b);
+            if (n == 0) {
+                return at;
+            }
+            at += n;
+        }
+    }
+
+    /**
+     * Whether eight bytes are all {@link #PLAIN}: none is '"', '\\', below 0x20 or above 0x7F. The
+     * zero-byte test of each may also flag a plain byte above a flagged one (a borrow), never miss one.
+     */
+    private static boolean plain8(long x) {
+        long quote = x ^ 0x2222222222222222L;
+        long backslash = x ^ 0x5C5C5C5C5C5C5C5CL;
+        long flagged = (quote - 0x0101010101010101L) & ~quote
+                | (backslash - 0x0101010101010101L) & ~backslash
+                | (x - 0x2020202020202020L) & ~x
+                | x;
+        return (flagged & 0x8080808080808080L) == 0;
+    }
+
+    /** Keeps the printable ASCII at {@code bytes[at]} on, up to anything else. */
+    private int keep(byte[] bytes, int at, int end) {
+        while (at < end && PLAIN[bytes[at] & 0xFF] && result != MALFORMED) {
+            put(bytes[at++]);
+        }
+        return at;
+    }
+
+    /** The length of the escape at {@code bytes[at]} if whole, valid and no surrogate, else 0. */
+    private static int escape(byte[] bytes, int at, int end) {
+        if (at + 1 >= end) {
+            return 0;
+        }
+        int b = bytes[at + 1];
+        if (b != 'u') {
+            return b == '"' || b == '\\' || b == '/' || b == 'b' || b == 'f' || b == 'n' || b == 'r' || b == 't' ? 2 : 0;
+        }
+        if (at + 5 >= end) {
+            return 0;
+        }
+        int unit = 0;
+        for (int i = at + 2; i < at + 6; i++) {
+            int digit = hex(bytes[i]);
+            if (digit < 0) {
+                return 0;
+            }
+            unit = unit << 4 | digit;
+        }
+        return unit >= 0xD800 && unit <= 0xDFFF ? 0 : 6;
+    }
+
+    /** The length of the UTF-8 sequence led by {@code b} at {@code bytes[at]} if whole and valid, else 0. */
+    private static int sequence(byte[] bytes, int at, int end, int b) {
+        int n = utfLength(b);
+        if (n == 0 || at + n > end) {
+            return 0;
+        }
+        int second = bytes[at + 1] & 0xFF;
+        if (second < secondLow(b) || second > secondHigh(b)) {
+            return 0;
+        }
+        for (int i = at + 2; i < at + n; i++) {
+            if ((bytes[i] & 0xC0) != 0x80) {
+                return 0;
+            }
+        }
+        return n;
     }
 
     /** Whether bytes still matter: REFUSED, MALFORMED and NOT_JSON are final. */
@@ -558,32 +650,32 @@ public final class JsonRpcSniffer {
         }
     }
 
-    /** The first byte of a multi-byte UTF-8 sequence: the ranges of Unicode's table 3-7, no more. */
+    /** The first byte of a multi-byte UTF-8 sequence: what its next bytes may be. */
     private void lead(int b) {
-        utfLow = 0x80;
-        utfHigh = 0xBF;
-        if (b >= 0xC2 && b <= 0xDF) {
-            utfLeft = 1;
-            codePoint = b & 0x1F;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            utfLeft = 2;
-            codePoint = b & 0x0F;
-            if (b == 0xE0) {
-                utfLow = 0xA0; // overlong below
-            } else if (b == 0xED) {
-                utfHigh = 0x9F; // surrogates
-            }
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            utfLeft = 3;
-            codePoint = b & 0x07;
-            if (b == 0xF0) {
-                utfLow = 0x90; // overlong below
-            } else if (b == 0xF4) {
-                utfHigh = 0x8F; // above U+10FFFF
-            }
-        } else {
+        int n = utfLength(b);
+        if (n == 0) {
             result = MALFORMED;
+            return;
         }
+        utfLeft = n - 1;
+        codePoint = b & (0x7F >> n);
+        utfLow = secondLow(b);
+        utfHigh = secondHigh(b);
+    }
+
+    // Unicode's table 3-7, no more: no overlong forms, no surrogates, nothing past U+10FFFF
+
+    /** The length of the sequence {@code lead} begins, 0 if it begins none. */
+    private static int utfLength(int lead) {
+        return lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+    }
+
+    private static int secondLow(int lead) {
+        return lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+    }
+
+    private static int secondHigh(int lead) {
+        return lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
     }
 
     private static int hex(int b) {
