@@ -52,7 +52,10 @@ public final class JsonRpcSniffer {
     /** The top-level value ended (whitespace may still follow). */
     public static final int COMPLETE = 4;
 
-    /** Jackson 2's default nesting limit, which MCP servers on the JVM run with. */
+    /**
+     * Jackson 2's default nesting limit. Jackson 3's is 500: a body nested between the two is read
+     * here and refused by a server on Jackson 3, which is no way past the gate.
+     */
     static final int MAX_DEPTH = 1000;
     /** MCP method and tool names are short; a longer one would widen the window for nothing. */
     static final int MAX_CAPTURE = 1024;
@@ -119,7 +122,7 @@ public final class JsonRpcSniffer {
     private final Messages messages;
     private int result = MORE;
     private int state = INIT;
-    private int head;
+    private int firstByte;
 
     /** Bit d set: the container at depth d + 1 is an object. */
     private final long[] objects = new long[(MAX_DEPTH + 63) / 64];
@@ -215,7 +218,7 @@ public final class JsonRpcSniffer {
                 return at;
             }
             int b = bytes[at] & 0xFF;
-            int n = b == '\\' ? escape(bytes, at, end) : sequence(bytes, at, end, b);
+            int n = b == '\\' ? escapeLength(bytes, at, end) : sequenceLength(bytes, at, end, b);
             if (n == 0) {
                 return at;
             }
@@ -246,7 +249,7 @@ public final class JsonRpcSniffer {
     }
 
     /** The length of the escape at {@code bytes[at]} if whole, valid and no surrogate, else 0. */
-    private static int escape(byte[] bytes, int at, int end) {
+    private static int escapeLength(byte[] bytes, int at, int end) {
         if (at + 1 >= end) {
             return 0;
         }
@@ -269,7 +272,7 @@ public final class JsonRpcSniffer {
     }
 
     /** The length of the UTF-8 sequence led by {@code b} at {@code bytes[at]} if whole and valid, else 0. */
-    private static int sequence(byte[] bytes, int at, int end, int b) {
+    private static int sequenceLength(byte[] bytes, int at, int end, int b) {
         int n = utfLength(b);
         if (n == 0 || at + n > end) {
             return 0;
@@ -346,13 +349,13 @@ public final class JsonRpcSniffer {
                 if (b == 0xEF) {
                     state = BOM_1;
                 } else if (b == 0xFE || b == 0xFF) {
-                    head = b;
+                    firstByte = b;
                     state = HEAD_FE_FF;
                 } else {
                     top(b);
                 }
             }
-            case HEAD_FE_FF -> result = b == (head ^ 1) ? MALFORMED : NOT_JSON;
+            case HEAD_FE_FF -> result = b == (firstByte ^ 1) ? MALFORMED : NOT_JSON;
             case BOM_1 -> {
                 if (b == 0xBB) {
                     state = BOM_2;
