@@ -124,8 +124,12 @@ public final class JsonRpcSniffer {
     private int state = INIT;
     private int firstByte;
 
-    /** Bit d set: the container at depth d + 1 is an object. */
-    private final long[] objects = new long[(MAX_DEPTH + 63) / 64];
+    /**
+     * Bit d set: the container at depth d + 1 is an object. The first 64 levels are a field; the
+     * rest, which only a body nested deeper needs, an array made for it.
+     */
+    private long shallow;
+    private long[] deep;
     private int depth;
 
     private boolean stringIsKey;
@@ -410,21 +414,18 @@ public final class JsonRpcSniffer {
                     return;
                 }
                 boolean object = b == '{';
+                push(object);
                 if (object) {
-                    objects[depth >>> 6] |= 1L << depth;
-                    if (depth == 0 || (depth == 1 && (objects[0] & 1L) == 0)) {
-                        messageDepth = depth + 1;
+                    if (depth == 1 || (depth == 2 && (shallow & 1L) == 0)) {
+                        messageDepth = depth;
                         paramsDepth = 0;
                         seen = 0;
                         methodLength = -1;
                         nameLength = -1;
                     } else if (of == K_PARAMS) {
-                        paramsDepth = depth + 1;
+                        paramsDepth = depth;
                     }
-                } else {
-                    objects[depth >>> 6] &= ~(1L << depth);
                 }
-                depth++;
                 state = object ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
             }
             case '-' -> beginNumber(N_MINUS);
@@ -469,9 +470,24 @@ public final class JsonRpcSniffer {
         }
     }
 
+    private void push(boolean object) {
+        long bit = 1L << depth;
+        if (depth < 64) {
+            shallow = object ? shallow | bit : shallow & ~bit;
+        } else {
+            if (deep == null) {
+                deep = new long[(MAX_DEPTH - 1) / 64];
+            }
+            int word = (depth >>> 6) - 1;
+            deep[word] = object ? deep[word] | bit : deep[word] & ~bit;
+        }
+        depth++;
+    }
+
     private boolean inObject() {
         int top = depth - 1;
-        return (objects[top >>> 6] & (1L << top)) != 0;
+        long word = top < 64 ? shallow : deep[(top >>> 6) - 1];
+        return (word & (1L << top)) != 0;
     }
 
     private void close(int b) {
