@@ -49,7 +49,10 @@ public final class JsonRpcSniffer {
     /** The top-level value ended (whitespace may still follow). */
     public static final int COMPLETE = 4;
 
-    /** Jackson 2's default nesting limit, which MCP servers on the JVM run with. */
+    /**
+     * Jackson 2's default nesting limit. Jackson 3's is 500: a body nested between the two is read
+     * here and refused by a server on Jackson 3, which is no way past the gate.
+     */
     static final int MAX_DEPTH = 1000;
     /** MCP method and tool names are short; a longer one would widen the window for nothing. */
     static final int MAX_CAPTURE = 1024;
@@ -114,10 +117,14 @@ public final class JsonRpcSniffer {
     private final Messages messages;
     private int result = MORE;
     private int state = INIT;
-    private int head;
+    private int firstByte;
 
-    /** Bit d set: the container at depth d + 1 is an object. */
-    private final long[] objects = new long[(MAX_DEPTH + 63) / 64];
+    /**
+     * Bit d set: the container at depth d + 1 is an object. The first 64 levels are a field; the
+     * rest, which only a body nested deeper needs, an array made for it.
+     */
+    private long shallow;
+    private long[] deep;
     private int depth;
 
     private boolean stringIsKey;
@@ -161,12 +168,11 @@ public final class JsonRpcSniffer {
         int at = offset;
         int end = offset + length;
         while (at < end && reading()) {
-            if (state == STRING && sink == SKIP && escape == 0 && utfLeft == 0 && !highPending) {
-                // most of a tools/call body is argument text: skip it without a look per state
-                while (at < end && PLAIN[bytes[at] & 0xFF]) {
-                    at++;
-                }
-                if (at == end) {
+            if (state == STRING && escape == 0 && utfLeft == 0 && !highPending) {
+                // most of a tools/call body is argument text: skip it without a look per state;
+                // keys and captured values are short, but every message has a few
+                at = sink == SKIP ? skip(bytes, at, end) : keep(bytes, at, end);
+                if (at == end || !reading()) {
                     break;
                 }
             }
@@ -197,6 +203,90 @@ public final class JsonRpcSniffer {
             at += n;
         }
         return result;
+    }
+
+    /**
+     * Skips what is certainly valid inside a string that is not kept: printable ASCII, escapes
+     * but a {@code \}u surrogate (a key must pair them), whole UTF-8 sequences. Stops at anything
+     * else, or anything cut by the end of the read, which {@link #step} then reads.
+     */
+    private static int skip(byte[] bytes, int at, int end) {
+        while (true) {
+            while (at + 8 <= end && plain8(bytes, at)) {
+                at += 8;
+            }
+            while (at < end && PLAIN[bytes[at] & 0xFF]) {
+                at++;
+            }
+            if (at == end) {
+                return at;
+            }
+            int b = bytes[at] & 0xFF;
+            int n = b == '\\' ? escapeLength(bytes, at, end) : sequenceLength(bytes, at, end, b);
+            if (n == 0) {
+                return at;
+            }
+            at += n;
+        }
+    }
+
+    /**
+     * Whether {@code b[at, at + 8)} are all {@link #PLAIN}: eight lookups and no branch between
+     * them. (A word read through a byte-array VarHandle is no faster here, and its first use links
+     * method handles for about 10 ms, in the first request with a body.)
+     */
+    private static boolean plain8(byte[] b, int at) {
+        return PLAIN[b[at] & 0xFF] & PLAIN[b[at + 1] & 0xFF] & PLAIN[b[at + 2] & 0xFF] & PLAIN[b[at + 3] & 0xFF]
+                & PLAIN[b[at + 4] & 0xFF] & PLAIN[b[at + 5] & 0xFF] & PLAIN[b[at + 6] & 0xFF] & PLAIN[b[at + 7] & 0xFF];
+    }
+
+    /** Keeps the printable ASCII at {@code bytes[at]} on, up to anything else. */
+    private int keep(byte[] bytes, int at, int end) {
+        while (at < end && PLAIN[bytes[at] & 0xFF] && result != MALFORMED) {
+            put(bytes[at++]);
+        }
+        return at;
+    }
+
+    /** The length of the escape at {@code bytes[at]} if whole, valid and no surrogate, else 0. */
+    private static int escapeLength(byte[] bytes, int at, int end) {
+        if (at + 1 >= end) {
+            return 0;
+        }
+        int b = bytes[at + 1];
+        if (b != 'u') {
+            return b == '"' || b == '\\' || b == '/' || b == 'b' || b == 'f' || b == 'n' || b == 'r' || b == 't' ? 2 : 0;
+        }
+        if (at + 5 >= end) {
+            return 0;
+        }
+        int unit = 0;
+        for (int i = at + 2; i < at + 6; i++) {
+            int digit = hex(bytes[i]);
+            if (digit < 0) {
+                return 0;
+            }
+            unit = unit << 4 | digit;
+        }
+        return unit >= 0xD800 && unit <= 0xDFFF ? 0 : 6;
+    }
+
+    /** The length of the UTF-8 sequence led by {@code b} at {@code bytes[at]} if whole and valid, else 0. */
+    private static int sequenceLength(byte[] bytes, int at, int end, int b) {
+        int n = utfLength(b);
+        if (n == 0 || at + n > end) {
+            return 0;
+        }
+        int second = bytes[at + 1] & 0xFF;
+        if (second < secondLow(b) || second > secondHigh(b)) {
+            return 0;
+        }
+        for (int i = at + 2; i < at + n; i++) {
+            if ((bytes[i] & 0xC0) != 0x80) {
+                return 0;
+            }
+        }
+        return n;
     }
 
     /** Whether bytes still matter: REFUSED, MALFORMED and NOT_JSON are final. */
@@ -259,13 +349,13 @@ public final class JsonRpcSniffer {
                 if (b == 0xEF) {
                     state = BOM_1;
                 } else if (b == 0xFE || b == 0xFF) {
-                    head = b;
+                    firstByte = b;
                     state = HEAD_FE_FF;
                 } else {
                     top(b);
                 }
             }
-            case HEAD_FE_FF -> result = b == (head ^ 1) ? MALFORMED : NOT_JSON;
+            case HEAD_FE_FF -> result = b == (firstByte ^ 1) ? MALFORMED : NOT_JSON;
             case BOM_1 -> {
                 if (b == 0xBB) {
                     state = BOM_2;
@@ -320,21 +410,18 @@ public final class JsonRpcSniffer {
                     return;
                 }
                 boolean object = b == '{';
+                push(object);
                 if (object) {
-                    objects[depth >>> 6] |= 1L << depth;
-                    if (depth == 0 || (depth == 1 && (objects[0] & 1L) == 0)) {
-                        messageDepth = depth + 1;
+                    if (depth == 1 || (depth == 2 && (shallow & 1L) == 0)) {
+                        messageDepth = depth;
                         paramsDepth = 0;
                         seen = 0;
                         methodLength = -1;
                         nameLength = -1;
                     } else if (of == K_PARAMS) {
-                        paramsDepth = depth + 1;
+                        paramsDepth = depth;
                     }
-                } else {
-                    objects[depth >>> 6] &= ~(1L << depth);
                 }
-                depth++;
                 state = object ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
             }
             case '-' -> beginNumber(N_MINUS);
@@ -379,9 +466,24 @@ public final class JsonRpcSniffer {
         }
     }
 
+    private void push(boolean object) {
+        long bit = 1L << depth;
+        if (depth < 64) {
+            shallow = object ? shallow | bit : shallow & ~bit;
+        } else {
+            if (deep == null) {
+                deep = new long[(MAX_DEPTH - 1) / 64];
+            }
+            int word = (depth >>> 6) - 1;
+            deep[word] = object ? deep[word] | bit : deep[word] & ~bit;
+        }
+        depth++;
+    }
+
     private boolean inObject() {
         int top = depth - 1;
-        return (objects[top >>> 6] & (1L << top)) != 0;
+        long word = top < 64 ? shallow : deep[(top >>> 6) - 1];
+        return (word & (1L << top)) != 0;
     }
 
     private void close(int b) {
@@ -563,32 +665,32 @@ public final class JsonRpcSniffer {
         }
     }
 
-    /** The first byte of a multi-byte UTF-8 sequence: the ranges of Unicode's table 3-7, no more. */
+    /** The first byte of a multi-byte UTF-8 sequence: what its next bytes may be. */
     private void lead(int b) {
-        utfLow = 0x80;
-        utfHigh = 0xBF;
-        if (b >= 0xC2 && b <= 0xDF) {
-            utfLeft = 1;
-            codePoint = b & 0x1F;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            utfLeft = 2;
-            codePoint = b & 0x0F;
-            if (b == 0xE0) {
-                utfLow = 0xA0; // overlong below
-            } else if (b == 0xED) {
-                utfHigh = 0x9F; // surrogates
-            }
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            utfLeft = 3;
-            codePoint = b & 0x07;
-            if (b == 0xF0) {
-                utfLow = 0x90; // overlong below
-            } else if (b == 0xF4) {
-                utfHigh = 0x8F; // above U+10FFFF
-            }
-        } else {
+        int n = utfLength(b);
+        if (n == 0) {
             result = MALFORMED;
+            return;
         }
+        utfLeft = n - 1;
+        codePoint = b & (0x7F >> n);
+        utfLow = secondLow(b);
+        utfHigh = secondHigh(b);
+    }
+
+    // Unicode's table 3-7, no more: no overlong forms, no surrogates, nothing past U+10FFFF
+
+    /** The length of the sequence {@code lead} begins, 0 if it begins none. */
+    private static int utfLength(int lead) {
+        return lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+    }
+
+    private static int secondLow(int lead) {
+        return lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+    }
+
+    private static int secondHigh(int lead) {
+        return lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
     }
 
     private static int hex(int b) {

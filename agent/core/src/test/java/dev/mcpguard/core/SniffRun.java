@@ -64,16 +64,17 @@ record SniffRun(int result, List<Message> messages) {
     static SniffRun buffers(byte[] body, int refuseAt, int chunk, boolean direct, boolean readOnly) {
         Recorder recorder = new Recorder(refuseAt);
         JsonRpcSniffer sniffer = new JsonRpcSniffer(recorder);
+        // the body sits between other bytes, as in a server's read buffer
+        ByteBuffer all = direct ? ByteBuffer.allocateDirect(body.length + 6) : ByteBuffer.allocate(body.length + 6);
+        all.put(new byte[] {'[', '"', '\\'}).put(body).put(new byte[] {'}', '"', ']'});
         for (int from = 0; from < body.length; from += chunk) {
-            int n = Math.min(chunk, body.length - from);
-            // the bytes sit between others, as in a server's read buffer
-            ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(n + 6) : ByteBuffer.allocate(n + 6);
-            buffer.put(new byte[] {'[', '"', '\\'}).put(body, from, n).put(new byte[] {'}', '"', ']'});
-            buffer.position(3).limit(3 + n);
-            ByteBuffer fed = readOnly ? buffer.asReadOnlyBuffer() : buffer;
+            ByteBuffer fed = all.duplicate();
+            fed.limit(3 + Math.min(body.length, from + chunk)).position(3 + from);
+            if (readOnly) {
+                fed = fed.asReadOnlyBuffer();
+            }
             if (!direct) {
-                fed = fed.slice(); // arrayOffset() != 0 for the heap case
-                fed.position(0);
+                fed = fed.slice(); // arrayOffset() != 0
             }
             int position = fed.position();
             sniffer.feed(fed);
