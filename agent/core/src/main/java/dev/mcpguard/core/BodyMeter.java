@@ -41,9 +41,17 @@ public final class BodyMeter {
     record Limit(long maxBytes, boolean enforce, Refusal refusal, DecisionSink sink) {
     }
 
-    /** What every meter of one {@link Guard} shares for the MCP gate's reading of the body. */
-    record Inspection(boolean enforce, Refusal ambiguous, DecisionSink sink) {
+    /**
+     * What every meter of one {@link Guard} shares for the MCP gate's reading of the body.
+     *
+     * @param failed the refusal when reading fails internally under {@code MCPGUARD_ON_ERROR=deny},
+     *               {@code null} under {@code allow} (the body is then read on unjudged)
+     */
+    record Inspection(boolean enforce, Refusal ambiguous, Refusal failed, DecisionSink sink) {
     }
+
+    /** Not a sniffer state: reading the body failed and {@code MCPGUARD_ON_ERROR=deny}. */
+    private static final int FAILED = -1;
 
     private final Limit limit;
     private final Inspection inspection;
@@ -80,8 +88,16 @@ public final class BodyMeter {
         if (length <= 0) {
             return Answer.GO_ON;
         }
-        if (sniffer != null && afterSniff(sniffer.feed(bytes, offset, length))) {
-            return Answer.REFUSE;
+        if (sniffer != null) {
+            int state;
+            try {
+                state = sniffer.feed(bytes, offset, length);
+            } catch (Throwable error) {
+                state = failed(error);
+            }
+            if (afterSniff(state)) {
+                return Answer.REFUSE;
+            }
         }
         return countRead(length);
     }
@@ -98,8 +114,16 @@ public final class BodyMeter {
         if (to <= from) {
             return Answer.GO_ON;
         }
-        if (sniffer != null && afterSniff(sniffer.feed(buffer, from, to))) {
-            return Answer.REFUSE;
+        if (sniffer != null) {
+            int state;
+            try {
+                state = sniffer.feed(buffer, from, to);
+            } catch (Throwable error) {
+                state = failed(error);
+            }
+            if (afterSniff(state)) {
+                return Answer.REFUSE;
+            }
         }
         return countRead(to - from);
     }
@@ -171,10 +195,23 @@ public final class BodyMeter {
         return decided(limit.refusal(), limit.enforce(), limit.sink()) ? Answer.REFUSE : Answer.GO_ON;
     }
 
+    /** Reading the body failed inside the agent: reported, and {@code MCPGUARD_ON_ERROR} decides. */
+    private int failed(Throwable error) {
+        inspection.sink().internalError("mcp gate (body)", error);
+        if (inspection.failed() == null) {
+            sniffer = null;
+            check = null;
+            return JsonRpcSniffer.MORE;
+        }
+        return FAILED;
+    }
+
     /** @return whether the sniffer's state cuts the body now */
     private boolean afterSniff(int state) {
         Refusal refusal;
-        if (state == JsonRpcSniffer.REFUSED) {
+        if (state == FAILED) {
+            refusal = inspection.failed();
+        } else if (state == JsonRpcSniffer.REFUSED) {
             refusal = check.refusal();
             verdict.detail(check.detail());
         } else if (state == JsonRpcSniffer.MALFORMED) {

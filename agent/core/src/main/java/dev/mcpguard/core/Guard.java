@@ -52,7 +52,8 @@ public final class Guard {
                 bodyMode == GateMode.ENFORCE, refusals.of(Reason.BODY_TOO_LARGE), this.sink);
         GateMode mcpMode = settings.mode(GateName.MCP);
         this.inspection = mcpMode == GateMode.OFF ? null
-                : new BodyMeter.Inspection(mcpMode == GateMode.ENFORCE, refusals.of(Reason.AMBIGUOUS_BODY), this.sink);
+                : new BodyMeter.Inspection(mcpMode == GateMode.ENFORCE, refusals.of(Reason.AMBIGUOUS_BODY),
+                        settings.denyOnError() ? refusals.gateError(GateName.MCP) : null, this.sink);
         this.denyOnError = settings.denyOnError();
     }
 
