@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +18,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Design §10's shared buckets on real JVMs: two demo servers (Jetty and Netty, each with the agent) and one real
  * {@code redis-server} on loopback, with a password. One limit holds across both; killing Redis makes each log
  * one ERROR line and fall back as {@code MCPGUARD_RATE_REDIS_ON_ERROR} says (its own buckets, or 503
- * {@code gate_error}); restarting it makes each log one INFO line, and the limit is shared again.
+ * {@code gate_error}); restarting it makes each log one INFO line, and the limit is shared again. Without the
+ * URL, no Jedis or pool class loads.
  *
  * <p>Needs Debian's {@code redis-server}: skipped without it, unless {@code -Dmcpguard.it.require.redis=true}
  * (the build's default, so CI fails rather than skips).
@@ -34,6 +38,8 @@ class RedisRateIT {
     private static final int LIMIT = 5;
 
     private final List<DemoServer> servers = new ArrayList<>();
+    @TempDir
+    Path dir;
     private Redis redis;
 
     @BeforeEach
@@ -48,14 +54,29 @@ class RedisRateIT {
     }
 
     private DemoServer start(Stack stack, String onError) {
-        Launch launch = Launch.defaults()
-                .with("MCPGUARD_TOKEN", TOKEN)
-                .with("MCPGUARD_RATE_LIMIT", LIMIT + "/min")
+        return start(stack, limited()
                 .with("MCPGUARD_RATE_REDIS_URL", "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port)
-                .with("MCPGUARD_RATE_REDIS_ON_ERROR", onError);
+                .with("MCPGUARD_RATE_REDIS_ON_ERROR", onError));
+    }
+
+    private DemoServer start(Stack stack, Launch launch) {
         DemoServer server = DemoServer.start(stack, launch);
         servers.add(server);
         return server;
+    }
+
+    private static Launch limited() {
+        return Launch.defaults().with("MCPGUARD_TOKEN", TOKEN).with("MCPGUARD_RATE_LIMIT", LIMIT + "/min");
+    }
+
+    /** The launch, with the JVM logging each class it loads to {@code file} (the java launcher reads the variable). */
+    private static Launch loggingClassLoads(Launch launch, Path file) {
+        return launch.with("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + file);
+    }
+
+    private static List<String> loadedShared(Path file) throws IOException {
+        return Files.readAllLines(file).stream().filter(line -> line.contains(" dev.mcpguard.rate.")
+                || line.contains(" dev.mcpguard.shaded.redis.") || line.contains(" dev.mcpguard.shaded.pool2.")).toList();
     }
 
     private static Exchange request(DemoServer server) {
@@ -127,8 +148,14 @@ class RedisRateIT {
 
     @Test
     void withDenyAReplicaRefusesWith503WhileRedisIsDown() throws Exception {
-        DemoServer server = start(Stacks.NETTY, "deny");
+        Path classes = dir.resolve("with-redis.log");
+        DemoServer server = start(Stacks.NETTY, loggingClassLoads(limited()
+                .with("MCPGUARD_RATE_REDIS_URL", "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port)
+                .with("MCPGUARD_RATE_REDIS_ON_ERROR", "deny"), classes));
         allowed(server);
+        assertThat(loadedShared(classes)).as("Jedis and its pool, loaded (so the class log works)")
+                .anyMatch(line -> line.contains(" dev.mcpguard.shaded.redis.jedis.RedisClient "))
+                .anyMatch(line -> line.contains(" dev.mcpguard.shaded.pool2."));
 
         redis.kill();
         for (int i = 0; i < 2; i++) {
@@ -146,6 +173,17 @@ class RedisRateIT {
         server.awaitStderrLine(" INFO mcpguard - Redis at ", "rate buckets are shared again");
         allowed(server);
         assertThat(operatorLines(server, "ERROR")).hasSize(1);
+    }
+
+    @Test
+    void withoutTheUrlNoJedisOrPoolClassLoads() throws Exception {
+        Path classes = dir.resolve("without-redis.log");
+        DemoServer server = start(Stacks.NETTY, loggingClassLoads(limited(), classes));
+        for (int i = 0; i < LIMIT; i++) {
+            allowed(server);
+        }
+        limited(server);
+        assertThat(loadedShared(classes)).isEmpty();
     }
 
     /** A {@code redis-server} on 127.0.0.1, the same port across restarts; nothing saved to disk. */
