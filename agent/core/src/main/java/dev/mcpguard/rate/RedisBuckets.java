@@ -216,7 +216,7 @@ public final class RedisBuckets implements SharedBuckets {
     }
 
     /** The exception and its causes' messages, printable, never the password. */
-    String describe(Throwable e) {
+    private String describe(Throwable e) {
         StringBuilder text = new StringBuilder();
         for (Throwable cause = e; cause != null && text.length() < 400; cause = cause.getCause()) {
             if (text.length() > 0) {
