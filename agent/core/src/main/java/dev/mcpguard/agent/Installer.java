@@ -13,6 +13,7 @@ import dev.mcpguard.core.BearerAuthenticator;
 import dev.mcpguard.core.BindPolicy;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.SharedBuckets;
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
@@ -32,6 +33,7 @@ import dev.mcpguard.oauth.JwtAuthenticator;
 import dev.mcpguard.oauth.JwtPolicy;
 import dev.mcpguard.oauth.KeyRefresher;
 import dev.mcpguard.oauth.SigningKeys;
+import dev.mcpguard.rate.RedisBuckets;
 
 /**
  * Starts the agent: reads the knobs, builds the guard, prints the banner and hands over the
@@ -86,7 +88,7 @@ public final class Installer {
         OperatorLog log = OperatorLog.stderr();
         AuditTrail audit = new AuditTrail(new DecisionLog(config.jsonLog(), () -> System.err), config.logAllowed(), log);
         AcceptedTokens tokens = config.acceptedTokens();
-        ActiveGuard.set(guard(config, tokens, jwt(config, log), audit));
+        ActiveGuard.set(guard(config, tokens, jwt(config, log), audit, log));
         BindPolicy bindPolicy = new BindPolicy(config.bindAddress(), config.bindPorts(), config.mode(GateName.BIND));
         BindGate.install(bindPolicy, log);
         TokenFileWatcher.start(config, tokens, log);
@@ -112,12 +114,11 @@ public final class Installer {
      * @param tokens the set {@link TokenFileWatcher} refreshes, shared with the guard
      * @param jwt    JWT validation, {@code null} when off
      */
-    static Guard guard(Config config, AcceptedTokens tokens, BearerAuthenticator jwt, AuditTrail audit) {
-        if (config.redisUrl() != null) {
-            // not built yet: refusing to start beats limiting per instance while the operator expects one limit
-            throw new IllegalStateException("MCPGUARD_RATE_REDIS_URL: shared rate buckets are not available in this build");
-        }
-        return new Guard(config.guardSettings(tokens, jwt, null), audit);
+    static Guard guard(Config config, AcceptedTokens tokens, BearerAuthenticator jwt, AuditTrail audit, OperatorLog log) {
+        // named only here, and only with a URL: without one, no Jedis or pool class loads
+        SharedBuckets shared = config.redisUrl() == null ? null
+                : RedisBuckets.start(config.redisUrl(), config.redisOnError(), log);
+        return new Guard(config.guardSettings(tokens, jwt, shared), audit);
     }
 
     /** JWT validation with its keys kept fresh in the background, or {@code null} when off. */

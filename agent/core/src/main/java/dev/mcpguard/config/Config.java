@@ -252,11 +252,15 @@ public final class Config {
      * @param shared the rate buckets shared through {@link #redisUrl()}, {@code null} without
      */
     public GuardSettings guardSettings(AcceptedTokens tokens, BearerAuthenticator jwt, SharedBuckets shared) {
-        RateSettings rate = new RateSettings(rateLimit, rateBurst, shared,
-                RateSettings.OnSharedError.valueOf(redisOnError.toUpperCase(java.util.Locale.ROOT)));
+        RateSettings rate = new RateSettings(rateLimit, rateBurst, shared, redisOnError());
         return new GuardSettings(gateModes(), maxBodyBytes, tokens, jwt, requiredScopes, realm, resourceMetadataUrl,
                 resourceMetadata(), Clock.systemUTC(), publicPaths, loopbackPaths, prod, trustProdLoopback,
                 relayHeaders, origins, hosts, denyOnError, rate, sessionBinding, toolScopes, System::nanoTime);
+    }
+
+    /** {@code MCPGUARD_RATE_REDIS_ON_ERROR}: what the RATE gate does while {@link #redisUrl()} cannot answer. */
+    public RateSettings.OnSharedError redisOnError() {
+        return RateSettings.OnSharedError.valueOf(redisOnError.toUpperCase(java.util.Locale.ROOT));
     }
 
     /** {@code MCPGUARD_RATE_REDIS_URL}, or {@code null}: never printed, it may hold a password. */
