@@ -50,6 +50,15 @@ public class SnifferBenchmark {
 
     @Setup
     public void setUp() {
+        body = body();
+        direct = ByteBuffer.allocateDirect(body.length).put(body).flip();
+        if (body.length != SIZE || whole() != JsonRpcSniffer.COMPLETE || !"write_file".equals(tools.tool)) {
+            throw new IllegalStateException("the benchmark body must be read whole");
+        }
+    }
+
+    /** A {@value #SIZE}-byte {@code tools/call} of {@code write_file}, as an assistant writes one. */
+    static byte[] body() {
         String head = "{\"jsonrpc\":\"2.0\",\"id\":42,\"method\":\"tools/call\",\"params\":{\"name\":\"write_file\","
                 + "\"arguments\":{\"path\":\"/srv/notes/today.md\",\"overwrite\":true,\"content\":\"";
         String tail = "\"},\"_meta\":{\"progressToken\":7}}}";
@@ -60,11 +69,7 @@ public class SnifferBenchmark {
             text.append(line);
         }
         text.append("x".repeat(SIZE - utf8(head + text + tail)));
-        body = (head + text + tail).getBytes(StandardCharsets.UTF_8);
-        direct = ByteBuffer.allocateDirect(body.length).put(body).flip();
-        if (body.length != SIZE || whole() != JsonRpcSniffer.COMPLETE || !"write_file".equals(tools.tool)) {
-            throw new IllegalStateException("the benchmark body must be read whole");
-        }
+        return (head + text + tail).getBytes(StandardCharsets.UTF_8);
     }
 
     private static int utf8(String s) {
