@@ -39,7 +39,9 @@ class CliIT {
         assertThat(check.stdout()).as(check.toString())
                 .startsWith("mcpguard " + version() + ": configuration valid")
                 .contains("  set MCPGUARD_TOKEN=<redacted>", "  set MCPGUARD_AUTH_MODE=log-only",
-                        "  modes: path=enforce loopback=enforce origin=enforce auth=log-only body=enforce bind=enforce",
+                        "  modes: path=enforce loopback=enforce origin=enforce auth=log-only rate=enforce mcp=enforce body=enforce bind=enforce",
+                        "  rate: no limit but token file rate= entries, buckets=this instance's",
+                        "  mcp: session binding=on, tool scopes=any tool",
                         "relaxed: AUTH gate is log-only: its refusals are logged, not enforced",
                         "unknown: MCPGUARD_TOKN names no knob and is ignored (its value is not shown)");
         assertThat(check.out() + check.err()).doesNotContain(TOKEN).doesNotContain("typo-value");
