@@ -85,11 +85,6 @@ class McpGateIT {
         }
     }
 
-    /** How the body travels. */
-    enum Framing {
-        CONTENT_LENGTH, CHUNKED, H2C
-    }
-
     /**
      * What a message gets. Served: the application's tool result {@code result} and no decision line. Refused:
      * {@code refusal} with the challenge naming {@code scope} (empty: none) and {@code detail} in the line; in
@@ -253,10 +248,10 @@ class McpGateIT {
         int mark = server.mark();
         StreamResponse answer;
         try (RawHttp2 connection = RawHttp2.open(Protocol.PRIOR_KNOWLEDGE, server.port())) {
-            answer = connection.send(stream(call.who().token(), session, call.headers(), call, stack));
+            answer = connection.send(stream(session, call, stack));
             assertThat(connection.goAway()).as("GOAWAY from the server on %s", connection).isNull();
             // the connection serves on: another stream, a call every principal here may make
-            StreamResponse next = connection.send(stream(ROOT.token(), session(server, ROOT.token()), List.of(),
+            StreamResponse next = connection.send(stream(session(server, ROOT.token()),
                     call("after", ROOT, echo(99, "after"), "echo", Outcome.served("after")), stack));
             toolResult(next.answer(), "after");
         }
@@ -493,20 +488,18 @@ class McpGateIT {
     }
 
     /**
-     * {@code call} in DATA frames, a frame ending inside its {@code splitIn}. Tomcat counts a DATA frame under 1 KiB
-     * that does not end its stream as overhead, and answers a few of them with GOAWAY {@code ENHANCE_YOUR_CALM}
-     * (its {@code overheadDataThreshold}): there the frames are 1 KiB, after as much leading whitespace (JSON allows
-     * it) as puts a frame's end inside the name (a body not to be split, UTF-16 or gzip, goes in one frame);
-     * elsewhere they are 7 bytes.
+     * {@code call} in DATA frames, a frame ending inside its {@code splitIn}: after as much leading whitespace (JSON
+     * allows it) as puts a frame's end there (a body not to be split, UTF-16 or gzip, goes as it is). The frames
+     * are 7 bytes, but Tomcat counts a DATA frame under 1 KiB that does not end its stream as overhead and answers
+     * a few with GOAWAY {@code ENHANCE_YOUR_CALM} (its {@code overheadDataThreshold}): there they are 1 KiB, the
+     * first one whitespace only.
      */
-    private static StreamRequest stream(String token, String session, List<String> headers, Call call, Stack stack) {
+    private static StreamRequest stream(String session, Call call, Stack stack) {
+        boolean tomcat = stack.family().equals("tomcat");
+        int frameSize = tomcat ? 1024 : 7;
         byte[] body = call.body();
-        int frameSize = 7;
-        if (stack.family().equals("tomcat")) {
-            frameSize = 1024;
-        }
-        if (stack.family().equals("tomcat") && call.splitIn() != null) {
-            int pad = 2 * frameSize - splitAt(call) % frameSize;
+        if (call.splitIn() != null) {
+            int pad = frameSize - splitAt(call) % frameSize + (tomcat ? frameSize : 0);
             body = new byte[pad + call.body().length];
             Arrays.fill(body, 0, pad, (byte) ' ');
             System.arraycopy(call.body(), 0, body, pad, call.body().length);
@@ -515,12 +508,12 @@ class McpGateIT {
                 .header("content-type", "application/json")
                 .header("accept", "application/json, text/event-stream")
                 .header("mcp-protocol-version", RawMcp.PROTOCOL_VERSION)
-                .bearer(token);
+                .bearer(call.who().token());
         if (session != null) {
             request = request.header("mcp-session-id", session);
         }
-        for (int i = 0; i < headers.size(); i += 2) {
-            request = request.header(headers.get(i), headers.get(i + 1));
+        for (int i = 0; i < call.headers().size(); i += 2) {
+            request = request.header(call.headers().get(i), call.headers().get(i + 1));
         }
         return request.body(body, frameSize);
     }
