@@ -116,9 +116,13 @@ class McpGateIT {
         }
     }
 
+    private static final Call ALICE_ECHO = call("alice calls echo", ALICE, echo(1, "hi"), "echo", Outcome.served("hi"));
+    private static final Call ALICE_ADD = call("alice calls add", ALICE, add(2), "\"add\"",
+            Outcome.toolScope("mcp:admin", "add", "3"));
+
     private static final List<Call> CALLS = List.of(
-            call("alice calls echo", ALICE, echo(1, "hi"), "echo", Outcome.served("hi")),
-            call("alice calls add", ALICE, add(2), "\"add\"", Outcome.toolScope("mcp:admin", "add", "3")),
+            ALICE_ECHO,
+            ALICE_ADD,
             call("root calls add", ROOT, add(3), "\"add\"", Outcome.served("3")),
             call("nobody calls echo", NOBODY, echo(4, "hi"), "\"echo\"", Outcome.toolScope("mcp:tools", "echo", "hi")),
             call("params before method", ALICE,
@@ -286,7 +290,7 @@ class McpGateIT {
     /** A call alice may make, and one she may not. */
     static Stream<Arguments> upgradeStacks() {
         return Stacks.ALL.stream().filter(stack -> stack.http2().contains(Protocol.UPGRADE))
-                .flatMap(stack -> Stream.of(CALLS.get(0), CALLS.get(1)).map(call -> Arguments.of(stack, call)));
+                .flatMap(stack -> Stream.of(ALICE_ECHO, ALICE_ADD).map(call -> Arguments.of(stack, call)));
     }
 
     /**
@@ -323,7 +327,7 @@ class McpGateIT {
     @MethodSource("stacksAndModes")
     void aConnectionAfterARefusedBody(Stack stack, Mode mode) {
         DemoServer server = server(stack, mode);
-        Call refused = CALLS.get(1);
+        Call refused = ALICE_ADD;
         int mark = server.mark();
         try (RawHttp http = RawHttp.connect(server.port())) {
             http.send(request(server, ALICE.token(), List.of()).body(refused.body()).bytes(server.port()));
@@ -420,7 +424,7 @@ class McpGateIT {
                 assertThat(added.content()).singleElement().isInstanceOfSatisfying(McpSchema.TextContent.class,
                         content -> assertThat(content.text()).isEqualTo("3"));
             }
-            refusalLogged(server.decisionsSince(beforeAdd), mode, stack, CALLS.get(1));
+            refusalLogged(server.decisionsSince(beforeAdd), mode, stack, ALICE_ADD);
         }
     }
 
