@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -348,20 +347,10 @@ class RateLimitIT {
     @SuppressWarnings("unchecked") // JSON objects and arrays parse to string-keyed maps and lists
     private static void listed(RawResponse response) {
         assertThat(response.status()).as("status of %s", response).isEqualTo(200);
-        Map<String, Object> answer = Expect.json(jsonRpc(response));
+        Map<String, Object> answer = Expect.json(RawMcp.answer(response));
         assertThat(answer).as("answer").containsEntry("id", LIST_ID).doesNotContainKey("error");
         assertThat((List<Map<String, Object>>) ((Map<String, Object>) answer.get("result")).get("tools"))
                 .as("tools of %s", answer).extracting(tool -> tool.get("name")).contains("echo", "add");
-    }
-
-    /** The JSON-RPC answer in a response: its body, or the data of its event where the SDK answers with a stream. */
-    private static String jsonRpc(RawResponse response) {
-        String type = response.header("Content-Type");
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
-            return response.text();
-        }
-        return response.text().lines().filter(line -> line.startsWith("data:")).map(line -> line.substring(5).strip())
-                .findFirst().orElseThrow(() -> new AssertionError("no data in the event stream " + response));
     }
 
     private static void noTokenLogged(DemoServer server) {

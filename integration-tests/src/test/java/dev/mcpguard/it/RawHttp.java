@@ -43,6 +43,7 @@ final class RawHttp implements AutoCloseable {
         try {
             Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
             socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+            socket.setTcpNoDelay(true); // each send leaves at once: a body sent in pieces arrives in pieces
             return new RawHttp(socket);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot connect to 127.0.0.1:" + port, e);

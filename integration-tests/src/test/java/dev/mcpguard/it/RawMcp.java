@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -88,6 +89,16 @@ final class RawMcp {
                 request(2, "tools/call", Map.of("name", "echo", "arguments", Map.of("text", text))))), 2);
         assertThat((List<Map<String, Object>>) called.get("content")).singleElement()
                 .satisfies(content -> assertThat(content).containsEntry("type", "text").containsEntry("text", text));
+    }
+
+    /** The JSON-RPC answer in a response: its body, or the data of its event where the SDK answers with a stream. */
+    static String answer(RawResponse response) {
+        String type = response.header("Content-Type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+            return response.text();
+        }
+        return response.text().lines().filter(line -> line.startsWith("data:")).map(line -> line.substring(5).strip())
+                .findFirst().orElseThrow(() -> new AssertionError("no data in the event stream " + response));
     }
 
     static byte[] json(Map<String, Object> message) {

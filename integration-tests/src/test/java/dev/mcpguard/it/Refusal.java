@@ -12,21 +12,35 @@ enum Refusal {
     INSUFFICIENT_SCOPE(403, "auth", "insufficient_scope"),
     RATE_LIMITED(429, "rate", "rate_limited"),
     SESSION_MISMATCH(403, "mcp", "session_mismatch"),
+    TOOL_SCOPE(403, "mcp", "insufficient_scope"),
+    /** MCP's own {@code HeaderMismatch} code (§5): the one code not mcpguard's code for the status. */
+    HEADER_MISMATCH(400, "mcp", "header_mismatch", -32020),
+    AMBIGUOUS_BODY(400, "mcp", "ambiguous_body"),
     BODY_TOO_LARGE(413, "body", "body_too_large"),
     BAD_CONTENT_LENGTH(400, "body", "bad_content_length");
 
     final int status;
     final String gate;
     final String reason;
+    /** The JSON-RPC error code the reason takes instead of its status's; null: the status's. */
+    private final Integer ownCode;
 
     Refusal(int status, String gate, String reason) {
+        this(status, gate, reason, null);
+    }
+
+    Refusal(int status, String gate, String reason, Integer ownCode) {
         this.status = status;
         this.gate = gate;
         this.reason = reason;
+        this.ownCode = ownCode;
     }
 
-    /** The JSON-RPC error code of the refusal body (§5). */
+    /** The JSON-RPC error code of the refusal body (§5): the reason's own, else the status's. */
     int code() {
+        if (ownCode != null) {
+            return ownCode;
+        }
         return switch (status) {
             case 400 -> -32600;
             case 401 -> -32001;
