@@ -242,11 +242,11 @@ class McpGateIT {
     @ParameterizedTest(name = "{0} {1} {2}", allowZeroInvocations = true)
     @MethodSource("h2cCalls")
     void overH2cInSeveralDataFrames(Stack stack, Mode mode, Call call) {
-        assumeFalse(stack.name().equals("undertow") && mode == Mode.ENFORCE && call.outcome().refusal() != null
-                        && !"content_encoding".equals(call.outcome().detail()),
-                "agent bug, reported to the lead: on Undertow over h2c a body cut by the MCP gate in a read from "
-                        + "AsyncReceiverImpl's read listener spins both I/O threads (the cut read throws, the app's error "
-                        + "callback throws 'response already started', the stream stays readable) and wedges the server");
+        assumeFalse(stack.name().equals("undertow") && mode == Mode.ENFORCE
+                        && (call.name().equals("duplicate name") || call.name().equals("UTF-16")),
+                "Undertow over HTTP/2, a body cut before the client's last DATA frame: the refusal is logged and the "
+                        + "application never gets the body, but Undertow ends the connection (GOAWAY) or leaves the "
+                        + "stream unanswered (README, Not supported yet)");
         DemoServer server = server(stack, mode);
         String session = session(server, call.who().token());
         int mark = server.mark();
@@ -361,12 +361,10 @@ class McpGateIT {
     /**
      * A body in EBCDIC ({@code charset=IBM037}): not JSON to the sniffer, which stops at its first byte, but a
      * servlet reading it with {@code getReader()}, as the MCP SDK's transport does, decodes the charset the request
-     * names. Whatever the stack reads, alice's call of add must not run.
+     * names (alice ran add so before the gate refused other charsets). Refused on every stack before the body.
      */
     @OnEachStack
     void aCallOfAddInAnotherCharsetDoesNotRun(Stack stack) {
-        assumeFalse(stack.sdkTransport(), "agent bug, reported to the lead: on the MCP SDK's servlet transport a "
-                + "tools/call in charset=IBM037 is NOT_JSON to the sniffer and runs the tool (alice ran add: 200, 3)");
         DemoServer server = server(stack, Mode.ENFORCE);
         byte[] ebcdic = add(23).getBytes(java.nio.charset.Charset.forName("IBM037"));
         Request request = request(server, ALICE.token(), List.of("Content-Type", "application/json; charset=IBM037"));
@@ -374,6 +372,9 @@ class McpGateIT {
         RawResponse response = RawHttp.exchange(server.port(), request.body(ebcdic));
 
         assertThat(response.text()).as("the answer to add in EBCDIC").doesNotContain("\"text\":\"3\"");
+        // refused before the body is read: a servlet's getReader() would decode the charset the request names
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.text()).contains("\"error\":\"ambiguous_body\"");
     }
 
     /** Not JSON-RPC: the sniffer stops at the first byte, and the body reaches the application whole. */

@@ -217,6 +217,9 @@ public final class BodyMeter {
         } else if (state == JsonRpcSniffer.MALFORMED) {
             refusal = inspection.ambiguous();
             verdict.detail("malformed_json");
+        } else if (state == JsonRpcSniffer.NOT_JSON && check.mustBeJson()) {
+            refusal = inspection.ambiguous();
+            verdict.detail("not_json");
         } else {
             if (state == JsonRpcSniffer.NOT_JSON) {
                 sniffer = null; // an upload, a form: not JSON-RPC, nothing more to read for

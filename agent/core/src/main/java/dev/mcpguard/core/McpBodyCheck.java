@@ -11,7 +11,9 @@ final class McpBodyCheck implements JsonRpcSniffer.Messages {
     private final Principal principal;
     private final String headerMethod;
     private final String headerName;
+    private final boolean mustBeJson;
     private final Refusal mismatch;
+    private final Refusal ambiguous;
     private int messages;
     private Refusal refusal;
     private String detail;
@@ -20,18 +22,31 @@ final class McpBodyCheck implements JsonRpcSniffer.Messages {
      * @param tools        {@code null} when tool calls are not restricted
      * @param headerMethod {@code Mcp-Method}, {@code null} when absent
      * @param headerName   {@code Mcp-Name}, {@code null} when absent
+     * @param mustBeJson   the request says its body is JSON (or says nothing): a body that is not is refused
      */
-    McpBodyCheck(ToolScopes tools, Principal principal, String headerMethod, String headerName, Refusal mismatch) {
+    McpBodyCheck(ToolScopes tools, Principal principal, String headerMethod, String headerName, boolean mustBeJson,
+                 Refusal mismatch, Refusal ambiguous) {
         this.tools = tools;
         this.principal = principal;
         this.headerMethod = headerMethod;
         this.headerName = headerName;
+        this.mustBeJson = mustBeJson;
         this.mismatch = mismatch;
+        this.ambiguous = ambiguous;
+    }
+
+    /** Whether a body that turns out not to be JSON is refused: its type says it is JSON. */
+    boolean mustBeJson() {
+        return mustBeJson;
     }
 
     @Override
     public boolean message(String method, String name) {
         messages++;
+        if (!isAscii(method) || !isAscii(name)) {
+            // MCP names are ASCII; servers that decode bodies without UTF-8 would read others differently
+            return refuse(ambiguous, "non_ascii_name");
+        }
         if (headerMethod != null || headerName != null) {
             if (messages > 1) {
                 return refuse(mismatch, "batch_with_mcp_headers");
@@ -68,6 +83,18 @@ final class McpBodyCheck implements JsonRpcSniffer.Messages {
      */
     private static boolean namedByName(String method) {
         return "tools/call".equals(method) || "prompts/get".equals(method);
+    }
+
+    private static boolean isAscii(String value) {
+        if (value == null) {
+            return true;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean refuse(Refusal refusal, String detail) {

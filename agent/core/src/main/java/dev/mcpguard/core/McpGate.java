@@ -12,13 +12,15 @@ import java.util.function.LongSupplier;
  * body as the application reads it ({@link McpBodyCheck}, through the request's
  * {@link BodyMeter}); a {@code tools/call} whose headers name a tool the principal may not call is
  * refused before its body is read. A body the gate must read but that is encoded
- * ({@code Content-Encoding}) is refused: what the application would read is not what it can see.
+ * ({@code Content-Encoding}) or declared in a charset other than UTF-8 is refused: what the
+ * application would read is not what the gate can see.
  */
 final class McpGate implements Gate {
     private final SessionBindings sessions;
     private final ToolScopes tools;
     private final LongSupplier nanoTime;
     private final Refusal mismatch;
+    private final Refusal ambiguous;
 
     /**
      * @param sessionBinding whether session ids are bound to principals
@@ -29,6 +31,7 @@ final class McpGate implements Gate {
         this.sessions = sessionBinding ? new SessionBindings(nanoTime.getAsLong()) : null;
         this.tools = tools;
         this.mismatch = refusals.of(Reason.HEADER_MISMATCH);
+        this.ambiguous = refusals.of(Reason.AMBIGUOUS_BODY);
     }
 
     @Override
@@ -62,8 +65,14 @@ final class McpGate implements Gate {
         if (tools == null && method == null && name == null) {
             return null;
         }
-        if (request.headerCount("content-encoding") > 0) {
+        if (!request.everyHeader("content-encoding", McpGate::isIdentity)) {
             verdict.detail("content_encoding");
+            return Reason.AMBIGUOUS_BODY;
+        }
+        String contentType = request.onlyHeader("content-type");
+        int type = contentType == RequestView.SEVERAL ? OTHER_CHARSET : bodyType(contentType);
+        if (type == OTHER_CHARSET) {
+            verdict.detail("content_type");
             return Reason.AMBIGUOUS_BODY;
         }
         if (tools != null && "tools/call".equals(method) && name != null) {
@@ -74,8 +83,53 @@ final class McpGate implements Gate {
                 return Reason.TOOL_SCOPE;
             }
         }
-        verdict.inspectBody(new McpBodyCheck(tools, verdict.principal(), method, name, mismatch));
+        verdict.inspectBody(new McpBodyCheck(tools, verdict.principal(), method, name, type == JSON, mismatch,
+                ambiguous));
         return null;
+    }
+
+    /** {@link #bodyType}: JSON, in UTF-8 (or ASCII, or no charset named). */
+    static final int JSON = 1;
+    /** {@link #bodyType}: another media type, in UTF-8 or no charset named: an upload, a form. */
+    static final int OTHER_TYPE = 0;
+    /** {@link #bodyType}: a charset other than UTF-8, or several {@code Content-Type} fields. */
+    static final int OTHER_CHARSET = -1;
+
+    /**
+     * What a {@code Content-Type} tells of how the application will decode the body. A charset
+     * other than UTF-8 is refused while the gate must read the body: a server that honours it
+     * (a servlet's {@code getReader()}) reads JSON-RPC where the gate sees bytes that are not JSON
+     * (EBCDIC, say). A JSON type, or none, means the body must be JSON: one that is not is refused
+     * too, rather than left to a lenient parser's reading.
+     */
+    static int bodyType(String contentType) {
+        if (contentType == null) {
+            return JSON;
+        }
+        int semicolon = contentType.indexOf(';');
+        String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim()
+                .toLowerCase(java.util.Locale.ROOT);
+        for (int at = semicolon; at >= 0; ) {
+            int next = contentType.indexOf(';', at + 1);
+            String parameter = contentType.substring(at + 1, next < 0 ? contentType.length() : next).trim();
+            int eq = parameter.indexOf('=');
+            if (eq > 0 && parameter.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+                String charset = parameter.substring(eq + 1).trim();
+                if (charset.length() >= 2 && charset.charAt(0) == '"' && charset.charAt(charset.length() - 1) == '"') {
+                    charset = charset.substring(1, charset.length() - 1);
+                }
+                if (!(charset.equalsIgnoreCase("utf-8") || charset.equalsIgnoreCase("utf8")
+                        || charset.equalsIgnoreCase("us-ascii"))) {
+                    return OTHER_CHARSET;
+                }
+            }
+            at = next;
+        }
+        return media.equals("application/json") || media.endsWith("+json") || media.isEmpty() ? JSON : OTHER_TYPE;
+    }
+
+    private static boolean isIdentity(String contentEncoding) {
+        return contentEncoding.trim().equalsIgnoreCase("identity");
     }
 
     /** How many session ids are bound. */

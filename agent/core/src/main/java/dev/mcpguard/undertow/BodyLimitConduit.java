@@ -100,10 +100,35 @@ final class BodyLimitConduit extends AbstractStreamSourceConduit<StreamSourceCon
         return target.write(throughBuffer);
     }
 
+    /** A cut body is never read again: see {@link #stopReading}. */
+    @Override
+    public void resumeReads() {
+        if (meter.cut()) {
+            stopReading();
+            return;
+        }
+        super.resumeReads();
+    }
+
     private void take(BodyMeter.Answer answer) throws IOException {
         if (answer == BodyMeter.Answer.REFUSE) {
             UndertowGate.refuse(exchange, meter.refusal());
+            stopReading();
         }
         meter.throwIfCut();
+    }
+
+    /**
+     * Stops the channel's read events once the body is cut. A read listener whose read fails
+     * (Undertow's {@code AsyncReceiverImpl}) stays registered and is called again for as long as
+     * the channel is readable: over HTTP/2, with the client's DATA frames still arriving, that
+     * spun the I/O threads on a stream the refusal had answered.
+     */
+    private void stopReading() {
+        try {
+            next.suspendReads();
+        } catch (RuntimeException alreadyClosed) {
+            // nothing left to stop
+        }
     }
 }

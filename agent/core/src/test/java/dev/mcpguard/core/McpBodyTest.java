@@ -184,10 +184,58 @@ class McpBodyTest {
     }
 
     @Test
-    void aBodyThatIsNotJsonIsLeftAlone() {
-        Verdict upload = guard(TOOLS).build().check(post("alice-token").build(), STACK);
+    void aBodyThatIsNotJsonIsLeftAloneUnlessItsTypeSaysJson() {
+        String binary = "binary \u0000 upload with \"method\":\"tools/call\"";
+        Verdict upload = guard(TOOLS).build().check(post("alice-token").withoutHeader("Content-Type")
+                .header("Content-Type", "application/octet-stream").build(), STACK);
+        assertThat(read(upload, binary, 3)).isEqualTo("GO_ON");
 
-        assertThat(read(upload, "binary \u0000 upload with \"method\":\"tools/call\"", 3)).isEqualTo("GO_ON");
+        for (String type : new String[] {null, "application/json", "Application/JSON; charset=UTF-8",
+                "application/vnd.api+json"}) {
+            FakeRequest.Builder request = post("alice-token").withoutHeader("Content-Type");
+            Verdict json = guard(TOOLS).build().check((type == null ? request : request.header("Content-Type", type))
+                    .build(), STACK);
+            assertThat(read(json, ")]}'\n" + call("add"), 3)).as(type).startsWith("REFUSE");
+            assertThat(json.bodyMeter().refusal().toString()).isEqualTo("mcp/ambiguous_body/400");
+        }
+        assertThat(sink.details()).containsOnly("not_json");
+    }
+
+    @Test
+    void aCharsetOtherThanUtf8IsRefusedBeforeTheBody() {
+        for (String type : new String[] {"application/json; charset=IBM037", "application/json;charset=\"utf-16\"",
+                "text/plain; format=x; charset=latin1"}) {
+            Verdict verdict = guard(TOOLS).build().check(post("alice-token").withoutHeader("Content-Type")
+                    .header("Content-Type", type).build(), STACK);
+            assertThat(verdict.allowed()).as(type).isFalse();
+            assertThat(verdict.refusal().toString()).isEqualTo("mcp/ambiguous_body/400");
+        }
+        Verdict two = guard(TOOLS).build().check(post("alice-token").header("Content-Type", "application/json")
+                .build(), STACK);
+        assertThat(two.allowed()).as("two Content-Type fields").isFalse();
+        for (String type : new String[] {"application/json; charset=utf-8", "application/json; charset=\"UTF8\"",
+                "application/json; charset=us-ascii"}) {
+            assertThat(guard(TOOLS).build().check(post("alice-token").withoutHeader("Content-Type")
+                    .header("Content-Type", type).build(), STACK).allowed()).as(type).isTrue();
+        }
+        assertThat(sink.details()).containsOnly("content_type");
+    }
+
+    @Test
+    void aNonAsciiToolOrMethodNameIsAmbiguous() {
+        Verdict verdict = guard(TOOLS).build().check(post("alice-token").build(), STACK);
+
+        assertThat(read(verdict, call("\u00e9cho"), 4)).startsWith("REFUSE");
+        assertThat(verdict.bodyMeter().refusal().toString()).isEqualTo("mcp/ambiguous_body/400");
+        assertThat(sink.details()).containsExactly("non_ascii_name");
+    }
+
+    @Test
+    void anIdentityEncodingIsNoEncoding() {
+        Verdict verdict = guard(TOOLS).build().check(post("alice-token").header("Content-Encoding", " Identity ")
+                .build(), STACK);
+
+        assertThat(read(verdict, call("echo"), 4)).isEqualTo("GO_ON");
     }
 
     @Test
