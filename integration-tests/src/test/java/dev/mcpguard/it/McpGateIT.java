@@ -73,17 +73,6 @@ class McpGateIT {
     private static final List<Principal> ALL = List.of(ALICE, ROOT, NOBODY);
     private static final Path TOKEN_FILE = tokenFile();
 
-    enum Mode {
-        ENFORCE("blocked"),
-        LOG_ONLY("would_block");
-
-        /** The decision line's {@code event.action}. */
-        final String action;
-
-        Mode(String action) {
-            this.action = action;
-        }
-    }
 
     /**
      * What a message gets. Served: the application's tool result {@code result} and no decision line. Refused:
@@ -165,10 +154,10 @@ class McpGateIT {
     private static final List<String> JWT_STACKS = List.of("jetty", "netty");
 
     @RegisterExtension
-    static final DemoServers ENFORCING = DemoServers.perStack(stack -> launch(stack, Mode.ENFORCE));
+    static final DemoServers ENFORCING = DemoServers.perStack(stack -> launch(stack, Enforcement.ENFORCE));
 
     @RegisterExtension
-    static final DemoServers LOG_ONLY = DemoServers.perStack(stack -> launch(stack, Mode.LOG_ONLY));
+    static final DemoServers LOG_ONLY = DemoServers.perStack(stack -> launch(stack, Enforcement.LOG_ONLY));
 
     @RegisterExtension
     static final DemoServers JWT = DemoServers.perStack(stack -> Launch.defaults()
@@ -198,7 +187,7 @@ class McpGateIT {
     }
 
     static Stream<Arguments> calls() {
-        return Stacks.ALL.stream().flatMap(stack -> Stream.of(Mode.values())
+        return Stacks.ALL.stream().flatMap(stack -> Stream.of(Enforcement.values())
                 .flatMap(mode -> CALLS.stream().map(call -> Arguments.of(stack, mode, call))));
     }
 
@@ -207,7 +196,7 @@ class McpGateIT {
     }
 
     static Stream<Arguments> stacksAndModes() {
-        return Stacks.times(List.of(Mode.values()));
+        return Stacks.times(List.of(Enforcement.values()));
     }
 
     static Stream<Arguments> sdkStacksAndModes() {
@@ -220,7 +209,7 @@ class McpGateIT {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("calls")
-    void withContentLength(Stack stack, Mode mode, Call call) {
+    void withContentLength(Stack stack, Enforcement mode, Call call) {
         DemoServer server = server(stack, mode);
         Exchange ex = server.exchange(request(server, call.who().token(), call.headers()).body(call.body()));
 
@@ -229,7 +218,7 @@ class McpGateIT {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("calls")
-    void chunkedInPiecesOfOneToSevenBytes(Stack stack, Mode mode, Call call) {
+    void chunkedInPiecesOfOneToSevenBytes(Stack stack, Enforcement mode, Call call) {
         DemoServer server = server(stack, mode);
         int mark = server.mark();
         RawResponse response = sendChunked(server, request(server, call.who().token(), call.headers()), call.body(),
@@ -241,8 +230,8 @@ class McpGateIT {
     /** The refusal is a response on its stream, without connection-specific headers; the connection lives on. */
     @ParameterizedTest(name = "{0} {1} {2}", allowZeroInvocations = true)
     @MethodSource("h2cCalls")
-    void overH2cInSeveralDataFrames(Stack stack, Mode mode, Call call) {
-        assumeFalse(stack.name().equals("undertow") && mode == Mode.ENFORCE
+    void overH2cInSeveralDataFrames(Stack stack, Enforcement mode, Call call) {
+        assumeFalse(stack.name().equals("undertow") && mode == Enforcement.ENFORCE
                         && (call.name().equals("duplicate name") || call.name().equals("UTF-16")),
                 "Undertow over HTTP/2, a body cut before the client's last DATA frame: the refusal is logged and the "
                         + "application never gets the body, but Undertow ends the connection (GOAWAY) or leaves the "
@@ -262,7 +251,7 @@ class McpGateIT {
         assertThat(answer.protocol()).as("protocol of %s", answer).isEqualTo("HTTP/2");
         assertThat(answer.ended()).as("the response ended its stream: %s", answer).isTrue();
         assertThat(answer.reset()).as("RST_STREAM on %s", answer).isNull();
-        if (mode == Mode.ENFORCE && call.outcome().refusal() != null) {
+        if (mode == Enforcement.ENFORCE && call.outcome().refusal() != null) {
             assertThat(answer.answer().headers("connection")).as("Connection over HTTP/2 in %s", answer).isEmpty();
         }
         judged(new Exchange(answer.answer(), server.decisionsSince(mark), stack), mode, call);
@@ -278,13 +267,13 @@ class McpGateIT {
         assumeFalse(stack.name().equals("vertx") && call.outcome().refusal() != null, "agent bug, reported to the "
                 + "lead: on Vert.x the refusal of an upgrade request's body is lost: 101 Switching Protocols, then the "
                 + "connection closes with stream 1 unanswered (the blocked line is logged, the tool does not run)");
-        DemoServer server = server(stack, Mode.ENFORCE);
+        DemoServer server = server(stack, Enforcement.ENFORCE);
         String session = session(server, call.who().token());
         int mark = server.mark();
         RawHttp2.Upgrade upgrade = RawHttp2.upgrade(server.port(), stream(session, call, stack));
         upgrade.connection().close();
 
-        judged(new Exchange(upgrade.first().answer(), server.decisionsSince(mark), stack), Mode.ENFORCE, call);
+        judged(new Exchange(upgrade.first().answer(), server.decisionsSince(mark), stack), Enforcement.ENFORCE, call);
     }
 
     /** A call alice may make, and one she may not. */
@@ -299,12 +288,12 @@ class McpGateIT {
      */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("stacksAndModes")
-    void anMcpNameAliceMayNotCallIsRefusedBeforeTheBody(Stack stack, Mode mode) {
+    void anMcpNameAliceMayNotCallIsRefusedBeforeTheBody(Stack stack, Enforcement mode) {
         DemoServer server = server(stack, mode);
         Call call = new Call("Mcp-Name add", ALICE, List.of("Mcp-Method", "tools/call", "Mcp-Name", "add"),
                 add(20).getBytes(StandardCharsets.UTF_8), null, Outcome.toolScope("mcp:admin", "add", "3"));
         Request request = request(server, ALICE.token(), call.headers()).body(call.body());
-        if (mode == Mode.LOG_ONLY) {
+        if (mode == Enforcement.LOG_ONLY) {
             judged(server.exchange(request), mode, call);
             return;
         }
@@ -325,14 +314,14 @@ class McpGateIT {
      */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("stacksAndModes")
-    void aConnectionAfterARefusedBody(Stack stack, Mode mode) {
+    void aConnectionAfterARefusedBody(Stack stack, Enforcement mode) {
         DemoServer server = server(stack, mode);
         Call refused = ALICE_ADD;
         int mark = server.mark();
         try (RawHttp http = RawHttp.connect(server.port())) {
             http.send(request(server, ALICE.token(), List.of()).body(refused.body()).bytes(server.port()));
             RawResponse response = http.readResponse();
-            if (mode == Mode.ENFORCE) {
+            if (mode == Enforcement.ENFORCE) {
                 Expect.refusal(response, Refusal.TOOL_SCOPE, challenge("mcp:admin"));
                 assertThat(response.header("Connection")).as("Connection of %s", response).isEqualToIgnoringCase("close");
                 assertThat(http.closedByServer()).as("the server closed the connection").isTrue();
@@ -349,7 +338,7 @@ class McpGateIT {
     /** The name after 70,000 bytes of arguments: the sniffer keeps no copy of them, and still finds it. */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("stacksAndModes")
-    void aToolNameAfterLongArgumentsIsRead(Stack stack, Mode mode) {
+    void aToolNameAfterLongArgumentsIsRead(Stack stack, Enforcement mode) {
         DemoServer server = server(stack, mode);
         Call call = call("add after long arguments", ALICE, "{\"jsonrpc\":\"2.0\",\"id\":22,\"method\":\"tools/call\","
                 + "\"params\":{\"arguments\":{\"text\":\"" + "x".repeat(70_000) + "\",\"a\":1,\"b\":2},\"name\":\"add\"}}",
@@ -365,7 +354,7 @@ class McpGateIT {
      */
     @OnEachStack
     void aCallOfAddInAnotherCharsetDoesNotRun(Stack stack) {
-        DemoServer server = server(stack, Mode.ENFORCE);
+        DemoServer server = server(stack, Enforcement.ENFORCE);
         byte[] ebcdic = add(23).getBytes(java.nio.charset.Charset.forName("IBM037"));
         Request request = request(server, ALICE.token(), List.of("Content-Type", "application/json; charset=IBM037"));
 
@@ -380,7 +369,7 @@ class McpGateIT {
     /** Not JSON-RPC: the sniffer stops at the first byte, and the body reaches the application whole. */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("stacksAndModes")
-    void aBinaryUploadIsServed(Stack stack, Mode mode) {
+    void aBinaryUploadIsServed(Stack stack, Enforcement mode) {
         DemoServer server = server(stack, mode);
         byte[] binary = new byte[3000];
         new Random(14).nextBytes(binary);
@@ -401,7 +390,7 @@ class McpGateIT {
     /** The SDK's own client: echo through its normal flow; add, for alice, an error in the client (or served, logged). */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("sdkStacksAndModes")
-    void theSdkClientCallsEchoAndIsRefusedAdd(Stack stack, Mode mode) {
+    void theSdkClientCallsEchoAndIsRefusedAdd(Stack stack, Enforcement mode) {
         DemoServer server = server(stack, mode);
         int mark = server.mark();
         try (McpSyncClient client = McpClients.connect(server, ALICE.token())) {
@@ -415,7 +404,7 @@ class McpGateIT {
 
             int beforeAdd = server.mark();
             McpSchema.CallToolRequest add = McpSchema.CallToolRequest.builder("add").arguments(Map.of("a", 1, "b", 2)).build();
-            if (mode == Mode.ENFORCE) {
+            if (mode == Enforcement.ENFORCE) {
                 Throwable refused = catchThrowable(() -> client.callTool(add));
                 // the SDK's transport turns a 401 or 403 into this exception
                 assertThat(refused).as("what the client got for add")
@@ -451,14 +440,14 @@ class McpGateIT {
     }
 
     /** The response and decision lines of {@code call} as its outcome says, in {@code mode}. */
-    private static void judged(Exchange ex, Mode mode, Call call) {
+    private static void judged(Exchange ex, Enforcement mode, Call call) {
         Outcome outcome = call.outcome();
         if (outcome.refusal() == null) {
             toolResult(ex.response(), outcome.result());
             assertThat(ex.decisions()).as("decision lines").isEmpty();
             return;
         }
-        if (mode == Mode.ENFORCE) {
+        if (mode == Enforcement.ENFORCE) {
             Expect.refusal(ex.response(), outcome.refusal(), outcome.refusal() == Refusal.TOOL_SCOPE
                     ? challenge(outcome.scope()) : null);
         } else if (outcome.result() != null) {
@@ -469,7 +458,7 @@ class McpGateIT {
         refusalLogged(ex.decisions(), mode, ex.stack(), call);
     }
 
-    private static void refusalLogged(List<Decision> decisions, Mode mode, Stack stack, Call call) {
+    private static void refusalLogged(List<Decision> decisions, Enforcement mode, Stack stack, Call call) {
         Expect.onlyLine(decisions, mode.action, call.outcome().refusal(), "POST", MCP, stack);
         Decision line = decisions.get(0);
         assertThat(line.userName()).as("user.name of %s", line).isEqualTo(call.who().name());
@@ -649,15 +638,15 @@ class McpGateIT {
         return bytes.toByteArray();
     }
 
-    private static DemoServer server(Stack stack, Mode mode) {
-        return (mode == Mode.ENFORCE ? ENFORCING : LOG_ONLY).on(stack);
+    private static DemoServer server(Stack stack, Enforcement mode) {
+        return (mode == Enforcement.ENFORCE ? ENFORCING : LOG_ONLY).on(stack);
     }
 
-    private static Launch launch(Stack stack, Mode mode) {
+    private static Launch launch(Stack stack, Enforcement mode) {
         Launch launch = Launch.defaults()
                 .with("MCPGUARD_TOKEN_FILE", TOKEN_FILE.toString())
                 .with("MCPGUARD_TOOL_SCOPES", TOOL_SCOPES);
-        if (mode == Mode.LOG_ONLY) {
+        if (mode == Enforcement.LOG_ONLY) {
             launch = launch.with("MCPGUARD_MCP_MODE", "log-only");
         }
         return stack.http2().contains(Protocol.PRIOR_KNOWLEDGE) ? launch.serving(Transport.H2C) : launch;

@@ -81,23 +81,12 @@ class RateLimitIT {
 
     private static final Path TOKEN_FILE = tokenFile();
 
-    enum Mode {
-        ENFORCE("blocked"),
-        LOG_ONLY("would_block");
-
-        /** The decision line's {@code event.action}. */
-        final String action;
-
-        Mode(String action) {
-            this.action = action;
-        }
-    }
 
     @RegisterExtension
-    static final DemoServers ENFORCING = DemoServers.perStack(stack -> launch(stack, Mode.ENFORCE));
+    static final DemoServers ENFORCING = DemoServers.perStack(stack -> launch(stack, Enforcement.ENFORCE));
 
     @RegisterExtension
-    static final DemoServers LOG_ONLY = DemoServers.perStack(stack -> launch(stack, Mode.LOG_ONLY));
+    static final DemoServers LOG_ONLY = DemoServers.perStack(stack -> launch(stack, Enforcement.LOG_ONLY));
 
     /** Twenty JVMs, each start mostly waiting: a few at a time, before the cases. */
     @BeforeAll
@@ -106,7 +95,7 @@ class RateLimitIT {
     }
 
     static Stream<Arguments> stacksAndModes() {
-        return Stacks.times(List.of(Mode.values()));
+        return Stacks.times(List.of(Enforcement.values()));
     }
 
     static Stream<Arguments> h2cStacksAndModes() {
@@ -115,7 +104,7 @@ class RateLimitIT {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("stacksAndModes")
-    void theRequestAfterTheLimitIsRefused429WithRetryAfter(Stack stack, Mode mode) {
+    void theRequestAfterTheLimitIsRefused429WithRetryAfter(Stack stack, Enforcement mode) {
         DemoServer server = server(stack, mode);
 
         overLimit(overTheLimit(server, ALICE, 3), mode, ALICE, "POST", MCP, 20);
@@ -124,7 +113,7 @@ class RateLimitIT {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("stacksAndModes")
-    void anotherPrincipalIsUnaffectedByOnesExhaustion(Stack stack, Mode mode) {
+    void anotherPrincipalIsUnaffectedByOnesExhaustion(Stack stack, Enforcement mode) {
         DemoServer server = server(stack, mode);
         overLimit(overTheLimit(server, BOB, 3), mode, BOB, "POST", MCP, 20);
 
@@ -138,7 +127,7 @@ class RateLimitIT {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("stacksAndModes")
-    void aRateEntryOverridesTheLimit(Stack stack, Mode mode) {
+    void aRateEntryOverridesTheLimit(Stack stack, Enforcement mode) {
         DemoServer server = server(stack, mode);
 
         overLimit(overTheLimit(server, DAVE, 2), mode, DAVE, "POST", MCP, 30);
@@ -147,7 +136,7 @@ class RateLimitIT {
     /** A public path authenticates no one: its requests count against the client address, and only they do. */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("stacksAndModes")
-    void withoutAPrincipalTheClientAddressIsCounted(Stack stack, Mode mode) {
+    void withoutAPrincipalTheClientAddressIsCounted(Stack stack, Enforcement mode) {
         DemoServer server = server(stack, mode);
         int mark = server.mark();
         for (int i = 0; i < 3; i++) {
@@ -156,7 +145,7 @@ class RateLimitIT {
         }
         RawResponse over = RawHttp.exchange(server.port(), Request.get(PUBLIC));
         overLimit(new Exchange(over, server.decisionsSince(mark), stack), mode, null, "GET", PUBLIC, 20);
-        if (mode == Mode.LOG_ONLY) {
+        if (mode == Enforcement.LOG_ONLY) {
             assertThat(over.text()).as("the application's answer").isEqualTo("ok");
         }
 
@@ -169,7 +158,7 @@ class RateLimitIT {
     /** The 429 is a response on its stream, with {@code retry-after} and nothing HTTP/2 forbids; the connection lives on. */
     @ParameterizedTest(name = "{0} {1}", allowZeroInvocations = true)
     @MethodSource("h2cStacksAndModes")
-    void overHttp2TheRefusalEndsItsStreamOnly(Stack stack, Mode mode) {
+    void overHttp2TheRefusalEndsItsStreamOnly(Stack stack, Enforcement mode) {
         DemoServer server = server(stack, mode);
         String session = openSession(server);
         String hanks = openSession(server);
@@ -189,7 +178,7 @@ class RateLimitIT {
         assertThat(over.protocol()).as("protocol of %s", over).isEqualTo("HTTP/2");
         assertThat(over.ended()).as("the response ended its stream: %s", over).isTrue();
         assertThat(over.reset()).as("RST_STREAM on %s", over).isNull();
-        if (mode == Mode.ENFORCE) {
+        if (mode == Enforcement.ENFORCE) {
             // the agent's refusal only: in log-only the answer is the application's, and the SDK's event stream
             // sets Connection: keep-alive, which Tomcat passes on over HTTP/2
             for (String name : CONNECTION_SPECIFIC) {
@@ -207,7 +196,7 @@ class RateLimitIT {
      */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("stacksAndModes")
-    void aSessionIdBelongsToTheFirstPrincipalToPresentIt(Stack stack, Mode mode) {
+    void aSessionIdBelongsToTheFirstPrincipalToPresentIt(Stack stack, Enforcement mode) {
         DemoServer server = server(stack, mode);
         String opened = openSession(server);
         String session = opened != null ? opened : UUID.randomUUID().toString();
@@ -232,7 +221,7 @@ class RateLimitIT {
     /** The SDK's own client, whose requests carry its session id, under a limit it never reaches: nothing to log. */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("sdkStacksAndModes")
-    void anMcpClientsSessionFlowIsUnaffected(Stack stack, Mode mode) {
+    void anMcpClientsSessionFlowIsUnaffected(Stack stack, Enforcement mode) {
         DemoServer server = server(stack, mode);
         int mark = server.mark();
 
@@ -275,9 +264,9 @@ class RateLimitIT {
      * passed since the bucket emptied) when enforcing, else served; one line either way, naming {@code who}
      * (null: a request without a principal, whose line names none).
      */
-    private static void overLimit(Exchange ex, Mode mode, Principal who, String method, String path, int retryAfter) {
+    private static void overLimit(Exchange ex, Enforcement mode, Principal who, String method, String path, int retryAfter) {
         RawResponse response = ex.response();
-        if (mode == Mode.ENFORCE) {
+        if (mode == Enforcement.ENFORCE) {
             Expect.refusal(response, Refusal.RATE_LIMITED);
             assertThat(response.text()).as("the refusal body").isEqualTo(RATE_LIMITED_BODY);
             assertThat(response.header("Retry-After")).as("Retry-After").isNotNull()
@@ -294,8 +283,8 @@ class RateLimitIT {
                 .isEqualTo(who == null ? null : who.name());
     }
 
-    private static void sessionMismatch(Exchange ex, Mode mode, Principal who, String detail) {
-        if (mode == Mode.ENFORCE) {
+    private static void sessionMismatch(Exchange ex, Enforcement mode, Principal who, String detail) {
+        if (mode == Enforcement.ENFORCE) {
             Expect.refusal(ex.response(), Refusal.SESSION_MISMATCH);
         } else {
             listed(ex.response());
@@ -358,16 +347,16 @@ class RateLimitIT {
                 .noneMatch(line -> ALL.stream().anyMatch(p -> line.contains(p.token())));
     }
 
-    private static DemoServer server(Stack stack, Mode mode) {
-        return (mode == Mode.ENFORCE ? ENFORCING : LOG_ONLY).on(stack);
+    private static DemoServer server(Stack stack, Enforcement mode) {
+        return (mode == Enforcement.ENFORCE ? ENFORCING : LOG_ONLY).on(stack);
     }
 
-    private static Launch launch(Stack stack, Mode mode) {
+    private static Launch launch(Stack stack, Enforcement mode) {
         Launch launch = Launch.defaults()
                 .with("MCPGUARD_TOKEN_FILE", TOKEN_FILE.toString())
                 .with("MCPGUARD_RATE_LIMIT", "3/min")
                 .with("MCPGUARD_PUBLIC_PATHS", PUBLIC);
-        if (mode == Mode.LOG_ONLY) {
+        if (mode == Enforcement.LOG_ONLY) {
             launch = launch.with("MCPGUARD_RATE_MODE", "log-only").with("MCPGUARD_MCP_MODE", "log-only");
         }
         return stack.http2().contains(Protocol.PRIOR_KNOWLEDGE) ? launch.serving(Transport.H2C) : launch;

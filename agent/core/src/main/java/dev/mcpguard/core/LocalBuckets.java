@@ -11,21 +11,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Bounded: a bucket whose arrival time has passed is full, which is exactly what an absent
  * bucket means, so sweeping such buckets away changes no decision. The table holds at most
  * {@code capacity} keys; when a flood of distinct keys (client addresses, say) fills it with
- * buckets that are not full yet, keys it cannot admit share one overflow bucket, so the flood is
- * limited as one client while every key already known keeps its own bucket. A sweep runs at most
- * once a second, on the thread that found the table full.
+ * buckets that are not full yet, keys it cannot admit share {@value #OVERFLOW} overflow buckets
+ * (by their hash), so the flood is limited as that many clients while every key already known
+ * keeps its own bucket, and a new client shares its bucket with a part of the flood only. A sweep
+ * runs at most once a second, on the thread that found the table full.
  */
 final class LocalBuckets {
     private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
+    static final int OVERFLOW = 64;
 
     private final ConcurrentHashMap<String, AtomicLong> buckets = new ConcurrentHashMap<>();
-    private final AtomicLong overflow;
+    private final AtomicLong[] overflow = new AtomicLong[OVERFLOW];
     private final AtomicLong nextSweep;
     private final int capacity;
 
     LocalBuckets(int capacity, long nowNanos) {
         this.capacity = capacity;
-        this.overflow = new AtomicLong(nowNanos);
+        for (int i = 0; i < OVERFLOW; i++) {
+            overflow[i] = new AtomicLong(nowNanos);
+        }
         this.nextSweep = new AtomicLong(nowNanos);
     }
 
@@ -70,7 +74,7 @@ final class LocalBuckets {
         if (buckets.size() >= capacity) {
             sweep(nowNanos);
             if (buckets.size() >= capacity) {
-                return overflow;
+                return overflow[(key.hashCode() & 0x7fffffff) % OVERFLOW];
             }
         }
         AtomicLong fresh = new AtomicLong(nowNanos);

@@ -39,53 +39,51 @@ final class McpGate implements Gate {
         return GateName.MCP;
     }
 
+    /**
+     * The request's first refusal; the body is read all the same after a session or a header-level
+     * tool refusal, so that in log-only mode what the body would be refused for is logged too.
+     */
     @Override
     public Reason check(RequestView request, String path, Verdict verdict) {
+        Reason refused = null;
         if (sessions != null) {
             String id = request.onlyHeader("mcp-session-id");
-            if (id == RequestView.SEVERAL) {
-                verdict.detail("several_session_ids");
-                return Reason.SESSION_MISMATCH;
-            }
             Principal principal = verdict.principal();
-            if (id != null && principal != null) {
-                String refused = sessions.bind(id, principal.name(), nanoTime.getAsLong());
-                if (refused != null) {
-                    verdict.detail(refused);
-                    return Reason.SESSION_MISMATCH;
-                }
+            String why = id == RequestView.SEVERAL ? "several_session_ids"
+                    : id != null && principal != null ? sessions.bind(id, principal.key(), nanoTime.getAsLong()) : null;
+            if (why != null) {
+                verdict.detail(why);
+                refused = Reason.SESSION_MISMATCH;
             }
         }
         String method = request.onlyHeader("mcp-method");
         String name = request.onlyHeader("mcp-name");
-        if (method == RequestView.SEVERAL || name == RequestView.SEVERAL) {
-            verdict.detail("several_mcp_headers");
-            return Reason.HEADER_MISMATCH;
-        }
         if (tools == null && method == null && name == null) {
-            return null;
-        }
-        if (!request.everyHeader("content-encoding", McpGate::isIdentity)) {
-            verdict.detail("content_encoding");
-            return Reason.AMBIGUOUS_BODY;
+            return refused;
         }
         String contentType = request.onlyHeader("content-type");
         int type = contentType == RequestView.SEVERAL ? OTHER_CHARSET : bodyType(contentType);
-        if (type == OTHER_CHARSET) {
-            verdict.detail("content_type");
-            return Reason.AMBIGUOUS_BODY;
+        String unreadable = method == RequestView.SEVERAL || name == RequestView.SEVERAL ? "several_mcp_headers"
+                : !request.everyHeader("content-encoding", McpGate::isIdentity) ? "content_encoding"
+                : type == OTHER_CHARSET ? "content_type" : null;
+        if (unreadable != null) {
+            if (refused != null) {
+                return refused;
+            }
+            verdict.detail(unreadable);
+            return unreadable.equals("several_mcp_headers") ? Reason.HEADER_MISMATCH : Reason.AMBIGUOUS_BODY;
         }
-        if (tools != null && "tools/call".equals(method) && name != null) {
+        if (refused == null && tools != null && "tools/call".equals(method) && name != null) {
             ToolScopes.Rule rule = tools.of(name);
             if (!rule.permits(verdict.principal())) {
                 verdict.detail("tool=" + name);
                 verdict.refuseWith(rule.refusal());
-                return Reason.TOOL_SCOPE;
+                refused = Reason.TOOL_SCOPE;
             }
         }
         verdict.inspectBody(new McpBodyCheck(tools, verdict.principal(), method, name, type == JSON, mismatch,
                 ambiguous));
-        return null;
+        return refused;
     }
 
     /** {@link #bodyType}: JSON, in UTF-8 (or ASCII, or no charset named). */

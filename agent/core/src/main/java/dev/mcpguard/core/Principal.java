@@ -19,6 +19,7 @@ public final class Principal {
     private final long expiresAtMillis;
     private final String rate;
     private final Rate rateLimit;
+    private final String key;
 
     /**
      * @param scopes          granted scopes, in any order, duplicates allowed
@@ -26,6 +27,20 @@ public final class Principal {
      * @param rate            the token file's {@code rate=} as written, {@code null} for none
      */
     public Principal(String name, Collection<String> scopes, long expiresAtMillis, String rate) {
+        this(name, scopes, expiresAtMillis, rate, "token#" + name);
+    }
+
+    /**
+     * A principal a JWT names: {@code sub}, else {@code client_id}. Its {@link #key()} holds the
+     * issuer and which claim named it, so that no token file name, nor a subject of the other
+     * claim, can share its session bindings or rate bucket.
+     */
+    public static Principal ofJwt(String issuer, String claim, String name, Collection<String> scopes,
+                                  long expiresAtMillis) {
+        return new Principal(name, scopes, expiresAtMillis, null, "jwt:" + issuer + "#" + claim + ":" + name);
+    }
+
+    private Principal(String name, Collection<String> scopes, long expiresAtMillis, String rate, String key) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("a principal needs a name");
         }
@@ -35,6 +50,7 @@ public final class Principal {
         this.expiresAtMillis = expiresAtMillis;
         this.rate = rate;
         this.rateLimit = Rate.parse(rate);
+        this.key = key;
         if (rate != null && rateLimit == null) {
             throw new IllegalArgumentException("not a rate: " + rate);
         }
@@ -80,6 +96,15 @@ public final class Principal {
     /** The token file's {@code rate=} as written, {@code null} for none (the RATE gate reads it). */
     public String rate() {
         return rate;
+    }
+
+    /**
+     * Who this is to the gates that keep state per principal (rate buckets, session bindings):
+     * the name qualified by where it came from (a token of this agent's, or which issuer's claim),
+     * never shown. Two token file entries with one {@code name=} share it, as they share the name.
+     */
+    public String key() {
+        return key;
     }
 
     /** {@link #rate()} parsed, {@code null} for none. */

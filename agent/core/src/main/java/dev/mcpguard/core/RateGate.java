@@ -58,7 +58,7 @@ final class RateGate implements Gate {
             return null;
         }
         long size = own != null ? own.permits() : burst;
-        String key = principal != null ? principal.name() : clientKey(request.peerAddress());
+        String key = principal != null ? principal.key() : clientKey(request.peerAddress());
         long wait = shared == null ? SharedBuckets.UNAVAILABLE
                 : shared.take(principal != null ? "p:" + key : "a:" + key, rate.intervalNanos(), size);
         if (wait == SharedBuckets.UNAVAILABLE) {

@@ -15,6 +15,7 @@ final class BodyLimitedInputStream extends FilterInputStream {
     private final HttpExchange exchange;
     private final BodyMeter meter;
     private byte[] one;
+    private byte[] skipped;
 
     BodyLimitedInputStream(InputStream body, HttpExchange exchange, BodyMeter meter) {
         super(body);
@@ -47,7 +48,10 @@ final class BodyLimitedInputStream extends FilterInputStream {
         if (n <= 0) {
             return 0;
         }
-        int read = read(new byte[(int) Math.min(n, 8192)]);
+        if (skipped == null) {
+            skipped = new byte[8192];
+        }
+        int read = read(skipped, 0, (int) Math.min(n, skipped.length));
         return Math.max(read, 0);
     }
 

@@ -242,9 +242,11 @@ public final class JwtAuthenticator implements BearerAuthenticator {
         if (nbf != null && nowMillis + leewayMillis < nbf.getTime()) {
             return Authentication.NOT_YET_VALID;
         }
-        String name = claims.getStringClaim("sub");
+        String claim = "sub";
+        String name = claims.getStringClaim(claim);
         if (name == null || name.isEmpty()) {
-            name = claims.getStringClaim("client_id");
+            claim = "client_id";
+            name = claims.getStringClaim(claim);
         }
         if (name == null || name.isEmpty()) {
             return Authentication.MALFORMED;
@@ -254,7 +256,7 @@ public final class JwtAuthenticator implements BearerAuthenticator {
         if (scopes == null) {
             return Authentication.MALFORMED;
         }
-        return Authentication.of(new Principal(name, scopes, expires, null));
+        return Authentication.of(Principal.ofJwt(issuer, claim, name, scopes, expires));
     }
 
     /** {@code aud}: a string or an array of strings (RFC 7519 §4.1.3). */

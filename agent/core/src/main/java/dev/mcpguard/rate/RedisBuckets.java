@@ -42,9 +42,10 @@ public final class RedisBuckets implements SharedBuckets {
     static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /**
      * Connections at most: a script takes tens of microseconds, so a few connections carry tens of
-     * thousands of requests a second; more requests than that at once wait (up to the timeout).
+     * thousands of requests a second; more requests than that at once wait (up to the timeout),
+     * and one that waits it out falls back alone (Redis is not marked down for it).
      */
-    static final int MAX_CONNECTIONS = 8;
+    static final int MAX_CONNECTIONS = 32;
     static final String KEY_PREFIX = "mcpguard:rate:";
     /** What the background thread's tries count against: no principal or address key has this shape. */
     static final String PROBE_KEY = KEY_PREFIX + "probe";
@@ -135,6 +136,11 @@ public final class RedisBuckets implements SharedBuckets {
         try {
             return run(KEY_PREFIX + key, intervalNanos, burst);
         } catch (RuntimeException | LinkageError e) {
+            if (e.getCause() instanceof java.util.NoSuchElementException) {
+                // every connection busy for the whole timeout: a burst of this instance's, not an
+                // outage; this request alone falls back
+                return UNAVAILABLE;
+            }
             fail(e);
             return UNAVAILABLE;
         }

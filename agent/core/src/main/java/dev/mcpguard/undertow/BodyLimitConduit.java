@@ -85,19 +85,10 @@ final class BodyLimitConduit extends AbstractStreamSourceConduit<StreamSourceCon
         return written;
     }
 
-    /** Through {@link #read(ByteBuffer)}, so the gates read what passes; what is not written stays in the buffer. */
+    /** Through {@link #read(ByteBuffer)}, so the gates read what passes; XNIO's own loop, with its contract for the buffer. */
     @Override
     public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-        throughBuffer.clear();
-        if (count < throughBuffer.capacity()) {
-            throughBuffer.limit((int) count);
-        }
-        int n = read(throughBuffer);
-        throughBuffer.flip();
-        if (n <= 0) {
-            return n;
-        }
-        return target.write(throughBuffer);
+        return org.xnio.conduits.Conduits.transfer(this, count, throughBuffer, target);
     }
 
     /** A cut body is never read again: see {@link #stopReading}. */

@@ -117,6 +117,36 @@ class McpGateTest {
     }
 
     @Test
+    void aJwtSubjectNamedLikeATokenFileEntryIsAnotherPrincipal() {
+        Principal file = new Principal("alice", java.util.List.of(), Principal.NEVER, null);
+        Principal jwtSub = Principal.ofJwt("https://as.example", "sub", "alice", java.util.List.of(), Principal.NEVER);
+        Principal jwtClient = Principal.ofJwt("https://as.example", "client_id", "alice", java.util.List.of(),
+                Principal.NEVER);
+        Principal otherIssuer = Principal.ofJwt("https://other.example", "sub", "alice", java.util.List.of(),
+                Principal.NEVER);
+
+        assertThat(java.util.List.of(file, jwtSub, jwtClient, otherIssuer)).extracting(Principal::name).containsOnly("alice");
+        assertThat(java.util.List.of(file.key(), jwtSub.key(), jwtClient.key(), otherIssuer.key())).doesNotHaveDuplicates();
+        SessionBindings sessions = new SessionBindings(now.get());
+        assertThat(sessions.bind("s-1", file.key(), now.get())).isNull();
+        assertThat(sessions.bind("s-1", jwtSub.key(), now.get())).isEqualTo(SessionBindings.OTHER_PRINCIPAL);
+    }
+
+    @Test
+    void inLogOnlyASessionRefusalStillReadsTheBody() {
+        Guard guard = guard().knob("MCPGUARD_TOOL_SCOPES", "echo=").mode(GateName.MCP, GateMode.LOG_ONLY).build();
+        guard.check(session("alice-token", "s-1"), STACK);
+
+        Verdict verdict = guard.check(session("bob-token", "s-1"), STACK);
+        byte[] body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"add\"}}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(verdict.bodyMeter().add(body, 0, body.length)).isEqualTo(BodyMeter.Answer.GO_ON);
+        assertThat(sink.lines()).containsExactly("allowed", "would_block mcp/session_mismatch/403", "allowed",
+                "would_block mcp/insufficient_scope/403");
+    }
+
+    @Test
     void aFullTableRefusesNewIdsRatherThanEvictLiveOnes() {
         SessionBindings sessions = new SessionBindings(now.get());
         for (int p = 0; sessions.size() < SessionBindings.CAPACITY; p++) {

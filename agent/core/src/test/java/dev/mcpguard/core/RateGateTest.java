@@ -165,7 +165,8 @@ class RateGateTest {
         answer[0] = 2_500_000_000L;
         assertThat(outcome(guard.check(as("alice-token"), STACK))).isEqualTo("429 rate_limited retry-after=3");
         assertThat(outcome(guard.check(from("198.18.0.7"), STACK))).startsWith("429");
-        assertThat(keys).containsExactly("p:alice 10000000000 6", "p:alice 10000000000 6", "a:198.18.0.7 10000000000 6");
+        assertThat(keys).containsExactly("p:token#alice 10000000000 6", "p:token#alice 10000000000 6",
+                "a:198.18.0.7 10000000000 6");
     }
 
     @Test
@@ -184,13 +185,23 @@ class RateGateTest {
     }
 
     @Test
-    void aFloodOfAddressesIsBoundedAndSharesOneOverflowBucket() {
+    void aFloodOfAddressesIsBoundedAndSharesTheOverflowBuckets() {
         LocalBuckets buckets = new LocalBuckets(1_000, now.get());
         long interval = 60 * SECOND;
+        int allowed = 0;
+        java.util.Set<Integer> overflowUsed = new java.util.HashSet<>();
         for (int i = 0; i < 5_000; i++) {
-            assertThat(buckets.take("10.0." + (i >> 8) + "." + (i & 0xff), interval, 1, now.get()))
-                    .as("request %s", i).isEqualTo(i < 1_001 ? 0 : interval);
+            String key = "10.0." + (i >> 8) + "." + (i & 0xff);
+            long wait = buckets.take(key, interval, 1, now.get());
+            assertThat(wait).as("request %s", i).isIn(0L, interval);
+            allowed += wait == 0 ? 1 : 0;
+            if (i >= 1_000) {
+                overflowUsed.add((key.hashCode() & 0x7fffffff) % LocalBuckets.OVERFLOW);
+            }
         }
+        assertThat(allowed).as("each admitted key once, then each overflow bucket once")
+                .isEqualTo(1_000 + overflowUsed.size());
+        assertThat(overflowUsed).hasSizeGreaterThan(LocalBuckets.OVERFLOW / 2);
         assertThat(buckets.size()).isEqualTo(1_000);
         assertThat(buckets.take("10.0.0.1", interval, 1, now.get())).as("known keys keep their own bucket")
                 .isEqualTo(interval);
