@@ -11,6 +11,7 @@ final class McpBodyCheck implements JsonRpcSniffer.Messages {
     private final Principal principal;
     private final String headerMethod;
     private final String headerName;
+    private final boolean headerToolRefused;
     private final boolean mustBeJson;
     private final Refusal mismatch;
     private final Refusal ambiguous;
@@ -22,14 +23,17 @@ final class McpBodyCheck implements JsonRpcSniffer.Messages {
      * @param tools        {@code null} when tool calls are not restricted
      * @param headerMethod {@code Mcp-Method}, {@code null} when absent
      * @param headerName   {@code Mcp-Name}, {@code null} when absent
+     * @param headerToolRefused the tool {@code Mcp-Name} names was refused already (log-only goes on):
+     *                          a message calling it is not refused again, one calling another tool is
      * @param mustBeJson   the request says its body is JSON (or says nothing): a body that is not is refused
      */
-    McpBodyCheck(ToolScopes tools, Principal principal, String headerMethod, String headerName, boolean mustBeJson,
-                 Refusal mismatch, Refusal ambiguous) {
+    McpBodyCheck(ToolScopes tools, Principal principal, String headerMethod, String headerName,
+                 boolean headerToolRefused, boolean mustBeJson, Refusal mismatch, Refusal ambiguous) {
         this.tools = tools;
         this.principal = principal;
         this.headerMethod = headerMethod;
         this.headerName = headerName;
+        this.headerToolRefused = headerToolRefused;
         this.mustBeJson = mustBeJson;
         this.mismatch = mismatch;
         this.ambiguous = ambiguous;
@@ -58,7 +62,7 @@ final class McpBodyCheck implements JsonRpcSniffer.Messages {
                 return refuse(mismatch, "mcp_name");
             }
         }
-        if (tools != null && "tools/call".equals(method)) {
+        if (tools != null && "tools/call".equals(method) && !(headerToolRefused && headerName.equals(name))) {
             ToolScopes.Rule rule = tools.of(name);
             if (!rule.permits(principal)) {
                 return refuse(rule.refusal(), name == null ? "no_tool_name" : "tool=" + name);

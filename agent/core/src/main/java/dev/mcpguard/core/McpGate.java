@@ -81,8 +81,8 @@ final class McpGate implements Gate {
                 refused = Reason.TOOL_SCOPE;
             }
         }
-        verdict.inspectBody(new McpBodyCheck(tools, verdict.principal(), method, name, type == JSON, mismatch,
-                ambiguous));
+        verdict.inspectBody(new McpBodyCheck(tools, verdict.principal(), method, name,
+                refused == Reason.TOOL_SCOPE, type == JSON, mismatch, ambiguous));
         return refused;
     }
 

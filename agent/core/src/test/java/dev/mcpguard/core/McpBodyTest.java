@@ -248,6 +248,22 @@ class McpBodyTest {
     }
 
     @Test
+    void inLogOnlyAToolRefusedByItsHeaderIsNotRefusedAgainButAnotherIs() {
+        Guard guard = guard(TOOLS + ";deploy=mcp:admin").mode(GateName.MCP, GateMode.LOG_ONLY).build();
+        Verdict same = guard.check(post("alice-token").header("Mcp-Method", "tools/call").header("Mcp-Name", "add")
+                .build(), STACK);
+        assertThat(read(same, call("add"), 9)).isEqualTo("GO_ON");
+        assertThat(sink.lines()).containsExactly("would_block mcp/insufficient_scope/403", "allowed");
+
+        sink.clear();
+        Verdict other = guard.check(post("alice-token").header("Mcp-Method", "tools/call").header("Mcp-Name", "add")
+                .build(), STACK);
+        assertThat(read(other, call("deploy"), 9)).isEqualTo("GO_ON");
+        assertThat(sink.lines()).containsExactly("would_block mcp/insufficient_scope/403", "allowed",
+                "would_block mcp/header_mismatch/400");
+    }
+
+    @Test
     void withNothingToCheckTheBodyIsNotRead() {
         assertThat(read(guard(null).build().check(post("alice-token").header("Content-Length", "10").build(), STACK),
                 call("add"), 5)).isEqualTo("unread");
