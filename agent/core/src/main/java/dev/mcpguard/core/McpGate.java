@@ -129,9 +129,4 @@ final class McpGate implements Gate {
     private static boolean isIdentity(String contentEncoding) {
         return contentEncoding.trim().equalsIgnoreCase("identity");
     }
-
-    /** How many session ids are bound. */
-    int boundSessions() {
-        return sessions == null ? 0 : sessions.size();
-    }
 }

@@ -83,9 +83,4 @@ final class RateGate implements Gate {
     private static String clientKey(String peer) {
         return peer == null ? "unknown" : dev.mcpguard.net.PeerAddresses.clientKey(peer);
     }
-
-    /** How many principals and addresses have a bucket of their own on this instance. */
-    int[] tableSizes() {
-        return new int[] {principals.size(), addresses.size()};
-    }
 }
