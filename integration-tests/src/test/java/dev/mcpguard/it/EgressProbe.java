@@ -89,30 +89,32 @@ public final class EgressProbe {
         try {
             return "OK " + run(client, destination);
         } catch (Throwable failure) {
-            Throwable refusal = refusal(failure);
+            String refusal = refusal(failure);
             if (refusal != null) {
-                return "REFUSED " + oneLine(refusal.getMessage());
+                return "REFUSED " + oneLine(refusal);
             }
             return "ERROR " + oneLine(failure.getClass().getName() + ": " + failure.getMessage());
         }
     }
 
     /**
-     * The gate's own exception: the deepest {@link ConnectException} saying {@link #REFUSAL} among the
-     * causes and suppressed exceptions, as client libraries wrap it (Netty, say, in one that appends the
-     * address to the same message) or keep it beside their own (OkHttp's failed routes).
+     * The gate's refusal: the message of the deepest {@link ConnectException} that says {@link #REFUSAL}, among
+     * the causes and suppressed exceptions, from there on. Client libraries wrap it (Netty appends the address
+     * to the same message, the JDK HttpClient makes it a cause) or keep it beside their own (OkHttp's failed
+     * routes), and Apache HttpClient 5.1 replaces it by its own ConnectException that quotes its message.
      */
-    static Throwable refusal(Throwable failure) {
+    static String refusal(Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Throwable> next = new ArrayList<>(List.of(failure));
-        Throwable found = null;
+        String found = null;
         while (!next.isEmpty()) {
             Throwable t = next.remove(0);
             if (!seen.add(t)) {
                 continue;
             }
-            if (t instanceof ConnectException && t.getMessage() != null && t.getMessage().startsWith(REFUSAL)) {
-                found = t;
+            int at = t instanceof ConnectException && t.getMessage() != null ? t.getMessage().indexOf(REFUSAL) : -1;
+            if (at >= 0) {
+                found = t.getMessage().substring(at);
             }
             if (t.getCause() != null) {
                 next.add(t.getCause());
