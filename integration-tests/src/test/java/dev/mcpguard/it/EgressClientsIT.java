@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,10 +21,10 @@ import org.junit.jupiter.api.Test;
  * counted here and goes nowhere else. No inbound request is being served, so no line names a user or path.
  */
 class EgressClientsIT {
-    static final List<String> TCP = List.of("socket", "socket-ctor", "urlconnection", "httpclient", "httpclient-async",
+    private static final List<String> TCP = List.of("socket", "socket-ctor", "urlconnection", "httpclient", "httpclient-async",
             "nio", "nio2", "netty-nio", "netty-epoll", "apache", "okhttp");
-    static final List<String> UDP = List.of("udp-send", "udp-socket", "udp-connect", "netty-epoll-udp");
     private static final String BATCH = "netty-epoll-udp-batch";
+    private static final List<String> UDP = List.of("udp-send", "udp-socket", "udp-connect", "netty-epoll-udp", BATCH);
     /** How the agent reports the gate's hook woven into a class, as the class loads. */
     private static final String INSTRUMENTED = " INFO mcpguard - instrumented egress: ";
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -39,17 +38,17 @@ class EgressClientsIT {
                 Probe probe = Probe.start(Map.of("MCPGUARD_EGRESS_MODE", "enforce"))) {
             for (String client : TCP) {
                 for (EgressRecorder to : List.of(tcp4, tcp6)) {
-                    probe.assertRefused(client, to.destination(), to, "blocked");
+                    probe.assertRefused(client, to.destination(), to);
                 }
             }
-            for (String client : withBatch(UDP)) {
+            for (String client : UDP) {
                 for (EgressRecorder to : List.of(udp4, udp6)) {
-                    probe.assertRefused(client, to.destination(), to, "blocked");
+                    probe.assertRefused(client, to.destination(), to);
                 }
             }
             // a name is judged by the address it resolves to, and the refusal names that address
             for (String client : TCP) {
-                probe.assertRefused(client, "localhost:" + tcp4.port(), tcp4, "blocked");
+                probe.assertRefused(client, "localhost:" + tcp4.port(), tcp4);
             }
             Thread.sleep(SETTLE.toMillis());
             for (EgressRecorder recorder : List.of(tcp4, tcp6, udp4, udp6)) {
@@ -75,7 +74,7 @@ class EgressClientsIT {
                     probe.assertDecision(client, to, "would_block");
                 }
             }
-            for (String client : withBatch(UDP)) {
+            for (String client : UDP) {
                 for (EgressRecorder to : List.of(udp4, udp6)) {
                     probe.assertConnected(client, to.destination(), to, sent(client));
                     for (int datagram = 0; datagram < sent(client); datagram++) {
@@ -97,7 +96,7 @@ class EgressClientsIT {
                     probe.assertConnected(client, to.destination(), to, 1);
                 }
             }
-            for (String client : withBatch(UDP)) {
+            for (String client : UDP) {
                 for (EgressRecorder to : List.of(udp4, udp6)) {
                     probe.assertConnected(client, to.destination(), to, sent(client));
                 }
@@ -128,7 +127,7 @@ class EgressClientsIT {
                 probe.assertConnected(client, "localhost:" + byName.port(), byName, 1);
                 probe.assertConnected(client, anyAddress.destination(), anyAddress, 1);
             }
-            for (String client : withBatch(UDP)) {
+            for (String client : UDP) {
                 probe.assertConnected(client, udp.destination(), udp, sent(client));
             }
             probe.assertNoOtherEgressLine();
@@ -136,18 +135,12 @@ class EgressClientsIT {
                     && line.endsWith(" (private), allow 127.0.0.2,localhost:" + byName.port() + ",*:" + anyAddress.port()));
             int arrived = byName.count();
             for (String client : TCP) {
-                probe.assertRefused(client, byName.destination(), byName, "blocked");
+                probe.assertRefused(client, byName.destination(), byName);
             }
             Thread.sleep(SETTLE.toMillis());
             assertThat(byName.count()).as("what reached %s by its literal", byName.destination()).isEqualTo(arrived);
             probe.assertNoOtherEgressLine();
         }
-    }
-
-    private static List<String> withBatch(List<String> clients) {
-        List<String> all = new ArrayList<>(clients);
-        all.add(BATCH);
-        return all;
     }
 
     /** How many datagrams (or connections) the client sends to the recorder, each judged and logged on its own. */
@@ -224,12 +217,12 @@ class EgressClientsIT {
                     .isEqualTo(before + arrivals);
         }
 
-        /** The gate's refusal naming the address {@code destination} resolves to, and a decision line per attempt. */
-        void assertRefused(String client, String destination, EgressRecorder to, String action) {
+        /** The gate's refusal naming the address {@code destination} resolves to, and a blocked line per attempt. */
+        void assertRefused(String client, String destination, EgressRecorder to) {
             assertThat(ask(client, destination)).as("%s to %s", client, destination)
                     .startsWith("REFUSED " + EgressProbe.REFUSAL + to.destination() + " refused");
             for (int attempt = 0; attempt < refusedAttempts(client); attempt++) {
-                assertDecision(client, to, action);
+                assertDecision(client, to, "blocked");
             }
         }
 

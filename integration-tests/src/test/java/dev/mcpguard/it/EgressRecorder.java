@@ -1,6 +1,6 @@
 package dev.mcpguard.it;
 
-import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,14 +25,15 @@ final class EgressRecorder implements AutoCloseable {
     private static final byte[] OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
             .getBytes(StandardCharsets.US_ASCII);
     private static final int READ_TIMEOUT_MILLIS = 5_000;
+    private static final int END_OF_HEAD = '\r' << 24 | '\n' << 16 | '\r' << 8 | '\n';
 
-    private final AutoCloseable socket;
+    private final Closeable socket;
     /** The address literal as the test wrote it ({@code ::1}): the compressed form the gate names too. */
     private final String host;
     private final InetSocketAddress address;
     private final AtomicInteger count = new AtomicInteger();
 
-    private EgressRecorder(AutoCloseable socket, String host, InetSocketAddress address) {
+    private EgressRecorder(Closeable socket, String host, InetSocketAddress address) {
         this.socket = socket;
         this.host = host;
         this.address = address;
@@ -85,12 +86,9 @@ final class EgressRecorder implements AutoCloseable {
     private static void answer(Socket connection) {
         try (connection; InputStream in = connection.getInputStream(); OutputStream out = connection.getOutputStream()) {
             connection.setSoTimeout(READ_TIMEOUT_MILLIS);
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            for (int b; (b = in.read()) != -1; ) {
-                head.write(b);
-                if (head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-                    break;
-                }
+            // the last four bytes read, until they are the blank line that ends the head
+            for (int last = 0, b; last != END_OF_HEAD && (b = in.read()) != -1; ) {
+                last = last << 8 | b;
             }
             out.write(OK);
             out.flush();
@@ -139,7 +137,7 @@ final class EgressRecorder implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         socket.close();
     }
 }
