@@ -24,7 +24,7 @@ class EgressClientsIT {
     private static final List<String> TCP = List.of("socket", "socket-ctor", "urlconnection", "httpclient", "httpclient-async",
             "nio", "nio2", "netty-nio", "netty-epoll", "apache", "okhttp");
     private static final String BATCH = "netty-epoll-udp-batch";
-    private static final List<String> UDP = List.of("udp-send", "udp-socket", "udp-connect", "netty-epoll-udp", BATCH);
+    private static final List<String> UDP = List.of("udp-send", "udp-socket", "udp-socket-connect", "udp-connect", "netty-epoll-udp", BATCH);
     /** How the agent reports the gate's hook woven into a class, as the class loads. */
     private static final String INSTRUMENTED = " INFO mcpguard - instrumented egress: ";
     private static final Duration WAIT = Duration.ofSeconds(10);

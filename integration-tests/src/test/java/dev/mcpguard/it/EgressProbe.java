@@ -177,6 +177,13 @@ public final class EgressProbe {
                     yield "sent " + DATAGRAM.length;
                 }
             }
+            case "udp-socket-connect" -> {
+                try (DatagramSocket socket = new DatagramSocket()) {
+                    socket.connect(address);
+                    socket.send(new java.net.DatagramPacket(DATAGRAM, DATAGRAM.length));
+                    yield "sent " + DATAGRAM.length;
+                }
+            }
             case "udp-connect" -> {
                 try (DatagramChannel channel = DatagramChannel.open()) {
                     channel.connect(address);
