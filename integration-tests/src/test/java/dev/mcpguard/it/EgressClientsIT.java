@@ -143,6 +143,32 @@ class EgressClientsIT {
         }
     }
 
+    /**
+     * Java 17 still lets a system property choose the legacy socket implementations, which connect and send
+     * natively, past {@code sun.nio.ch}: refused there too (on later Java the properties are gone and the
+     * clients take the NIO path, refused as everywhere).
+     */
+    @Test
+    void theLegacySocketImplementationsAreRefusedToo() throws Exception {
+        List<String> legacy = List.of("socket", "socket-ctor", "urlconnection", "udp-socket", "udp-socket-connect");
+        try (EgressRecorder tcp = EgressRecorder.tcp("127.0.0.1", 0); EgressRecorder udp = EgressRecorder.udp("127.0.0.1");
+                Probe probe = Probe.start(Map.of("MCPGUARD_EGRESS_MODE", "enforce"),
+                        "-Djdk.net.usePlainSocketImpl=true", "-Djdk.net.usePlainDatagramSocketImpl=true")) {
+            for (String client : legacy) {
+                EgressRecorder to = client.startsWith("udp") ? udp : tcp;
+                probe.assertRefused(client, to.destination(), to);
+                if (client.equals("udp-socket-connect") && probe.javaFeature() == 17) {
+                    // the legacy DatagramSocket takes a failed native connect for "connect in Java" and sends
+                    // anyway: that send is refused on its own line
+                    probe.assertDecision(client, to, "blocked");
+                }
+            }
+            Thread.sleep(SETTLE.toMillis());
+            assertThat(tcp.count() + udp.count()).as("what reached the recorders").isZero();
+            probe.assertNoOtherEgressLine();
+        }
+    }
+
     /** How many datagrams (or connections) the client sends to the recorder, each judged and logged on its own. */
     private static int sent(String client) {
         return BATCH.equals(client) ? EgressProbe.BATCH : 1;
@@ -174,9 +200,11 @@ class EgressClientsIT {
             this.stderr = stderr;
         }
 
-        static Probe start(Map<String, String> env) {
-            ProcessBuilder builder = new ProcessBuilder(TestJars.java(), "-javaagent:" + TestJars.agent(),
-                    "-cp", System.getProperty("java.class.path"), EgressProbe.class.getName());
+        static Probe start(Map<String, String> env, String... jvmOptions) {
+            List<String> command = new java.util.ArrayList<>(List.of(TestJars.java(), "-javaagent:" + TestJars.agent()));
+            command.addAll(List.of(jvmOptions));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), EgressProbe.class.getName()));
+            ProcessBuilder builder = new ProcessBuilder(command);
             DemoServer.cleanEnvironment(builder.environment());
             builder.environment().putAll(env);
             Process process;
@@ -242,6 +270,13 @@ class EgressClientsIT {
                     .containsEntry("destination.address", to.literal())
                     .containsEntry("destination.port", to.port())
                     .doesNotContainKeys("user.name", "url.path");
+        }
+
+        /** The Java feature release the probe runs on (the build may test another Java than its own). */
+        int javaFeature() {
+            String answer = ask("java-version", "-");
+            assertThat(answer).startsWith("OK ");
+            return Integer.parseInt(answer.substring(3).strip());
         }
 
         /** No egress decision line since the last one a test looked at, a moment after the last command. */

@@ -53,7 +53,8 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
  * {@code READY}, then reads commands on stdin, one a line, {@code <client> <host>:<port>} (IPv6 in
  * brackets), makes that one connection (or send) with that client and answers one line on stdout:
  * {@code OK <detail>}, {@code REFUSED <message of the gate's ConnectException>} when one is anywhere in
- * the failure's causes, or {@code ERROR <class>: <message>}. Nothing but the commands connects anywhere,
+ * the failure's causes, or {@code ERROR <class>: <message>}; {@code java-version -} answers {@code OK <feature release>}.
+ * Nothing but the commands connects anywhere,
  * so every decision line the JVM writes is about a command.
  */
 public final class EgressProbe {
@@ -129,6 +130,9 @@ public final class EgressProbe {
     }
 
     private static String run(String client, String destination) throws Exception {
+        if (client.equals("java-version")) {
+            return Integer.toString(Runtime.version().feature());
+        }
         int colon = destination.lastIndexOf(':');
         String host = destination.substring(0, colon);
         int port = Integer.parseInt(destination.substring(colon + 1));

@@ -78,12 +78,11 @@ public final class EgressGate {
     }
 
     /**
-     * For Netty's batching of datagrams (sendmmsg): {@code true} when the datagram would be refused,
-     * so that it is left out of the batch and meets {@link #check} on the single-datagram path,
-     * which refuses (or in log-only, sends) and logs it once: in log-only too, or the batch would
-     * send it with no line. Never throws.
+     * For Netty's batching of datagrams (sendmmsg): {@code true} when the datagram must be sent
+     * alone, through the single-datagram path where {@link #check} refuses (or in log-only, lets
+     * through) and logs it once: the batch would send it with no line. Never throws.
      */
-    public static boolean refusesQuietly(InetSocketAddress destination) {
+    public static boolean sentAlone(InetSocketAddress destination) {
         EgressPolicy active = policy;
         if (active == null || destination == null || destination.getAddress() == null) {
             return false;

@@ -14,7 +14,8 @@ import java.util.List;
  * transport, Apache HttpClient, OkHttp), {@code AsynchronousSocketChannel} — and every datagram
  * socket's connect goes through {@code sun.nio.ch.Net.connect} with the resolved address; a datagram
  * sent unconnected goes through {@code DatagramChannelImpl}'s one private {@code send}
- * ({@code DatagramSocket} is built on it). Netty's native transports (epoll, kqueue) connect and
+ * ({@code DatagramSocket} is built on it). Java 17 still has the legacy socket implementations a
+ * system property selects, which connect and send natively: hooked too. Netty's native transports (epoll, kqueue) connect and
  * send through {@code io.netty.channel.unix.Socket}, and epoll batches datagrams (sendmmsg) in
  * {@code NativeDatagramPacketArray}. Installed only when the EGRESS gate is on.
  */
@@ -47,20 +48,30 @@ public final class EgressInstrumentation implements ServerInstrumentation {
         return List.of(
                 new Hook("sun.nio.ch.Net",
                         named("connect").and(takesArguments(4)).and(takesArgument(2, named("java.net.InetAddress"))),
-                        PACKAGE + "ConnectAdvice"),
+                        PACKAGE + "AddressAt2Advice"),
                 new Hook("sun.nio.ch.DatagramChannelImpl",
                         named("send").and(takesArguments(3)).and(takesArgument(0, named("java.io.FileDescriptor")))
                                 .and(takesArgument(2, named("java.net.InetSocketAddress"))),
-                        PACKAGE + "DatagramSendAdvice"),
+                        PACKAGE + "SocketAddressAt2Advice"),
+                // Java 17's legacy implementations, still selectable there by a system property
+                new Hook("java.net.AbstractPlainSocketImpl",
+                        named("doConnect").and(takesArguments(3)).and(takesArgument(0, named("java.net.InetAddress"))),
+                        PACKAGE + "AddressAt0Advice"),
+                new Hook("java.net.AbstractPlainDatagramSocketImpl",
+                        named("connect").and(takesArguments(2)).and(takesArgument(0, named("java.net.InetAddress"))),
+                        PACKAGE + "AddressAt0Advice"),
+                new Hook("java.net.AbstractPlainDatagramSocketImpl",
+                        named("send").and(takesArguments(1)).and(takesArgument(0, named("java.net.DatagramPacket"))),
+                        PACKAGE + "DatagramPacketAdvice"),
                 new Hook("io.netty.channel.unix.Socket",
                         named("connect").and(takesArguments(1)).and(takesArgument(0, named("java.net.SocketAddress"))),
-                        PACKAGE + "NativeConnectAdvice"),
+                        PACKAGE + "SocketAddressAt0Advice"),
                 new Hook("io.netty.channel.unix.Socket",
                         namedOneOf("sendTo", "sendToAddress").and(takesArgument(3, named("java.net.InetAddress"))),
-                        PACKAGE + "NativeSendToAdvice"),
+                        PACKAGE + "AddressAt3Advice"),
                 new Hook("io.netty.channel.unix.Socket",
                         named("sendToAddresses").and(takesArgument(2, named("java.net.InetAddress"))),
-                        PACKAGE + "NativeSendToAddressesAdvice"),
+                        PACKAGE + "AddressAt2Advice"),
                 new Hook("io.netty.channel.epoll.NativeDatagramPacketArray",
                         named("add0").and(takesArgument(4, named("java.net.InetSocketAddress"))),
                         PACKAGE + "NativeBatchAdvice"));

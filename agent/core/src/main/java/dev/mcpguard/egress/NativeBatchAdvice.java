@@ -16,6 +16,6 @@ final class NativeBatchAdvice {
 
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
     static boolean enter(@Advice.Argument(4) InetSocketAddress recipient) {
-        return EgressGate.refusesQuietly(recipient);
+        return EgressGate.sentAlone(recipient);
     }
 }

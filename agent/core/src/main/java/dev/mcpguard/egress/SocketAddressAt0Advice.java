@@ -1,0 +1,20 @@
+package dev.mcpguard.egress;
+
+import java.net.ConnectException;
+import java.net.SocketAddress;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Inlined at the start of a {@code (SocketAddress)} method: Netty's native connect. Not suppressed: the refusal is thrown where the connect or send
+ * would have failed; {@link EgressGate} throws nothing else.
+ */
+final class SocketAddressAt0Advice {
+
+    private SocketAddressAt0Advice() {
+    }
+
+    @Advice.OnMethodEnter
+    static void enter(@Advice.Argument(0) SocketAddress destination) throws ConnectException {
+        EgressGate.check(destination);
+    }
+}
