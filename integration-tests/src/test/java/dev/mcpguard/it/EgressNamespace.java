@@ -112,6 +112,10 @@ final class EgressNamespace implements BeforeAllCallback, BeforeEachCallback, Af
                 return Optional.of("`ip -n " + namespace.name() + " " + String.join(" ", step) + "` failed: " + result.output());
             }
         }
+        NetworkNamespace.Result routes = namespace.ipInside("route", "show", "default");
+        if (!routes.ok() || !routes.output().isEmpty()) {
+            return Optional.of("the namespace must have no default route, so that nothing can leave it: " + routes.output());
+        }
         NetworkNamespace.Result loopback = namespace.ipInside("-o", "addr", "show", "dev", "lo");
         if (!loopback.output().contains("inet 127.0.0.1/") || !loopback.output().contains("inet6 ::1/")) {
             return Optional.of("lo inside the namespace lacks 127.0.0.1 or ::1 (IPv6 disabled?): " + loopback.output());
