@@ -14,6 +14,8 @@ import dev.mcpguard.core.BindPolicy;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.SharedBuckets;
+import dev.mcpguard.egress.EgressGate;
+import dev.mcpguard.egress.EgressInstrumentation;
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
@@ -93,6 +95,11 @@ public final class Installer {
         BindGate.install(bindPolicy, log);
         TokenFileWatcher.start(config, tokens, log);
         List<ServerInstrumentation> servers = instrumentations();
+        if (config.egressOn()) {
+            // before any hook is woven: a connect must never find the hooks without a policy
+            EgressGate.install(config.egressPolicy(), audit, config.denyOnError());
+            servers.add(new EgressInstrumentation());
+        }
         String version = version(agentJar);
         Banner.print(log, version, attached ? "attached" : "started", config, servers);
         HelperInjector.openClassLoader(instrumentation);

@@ -40,9 +40,16 @@ final class LazyStart implements ClassFileTransformer, Consumer<ClassFileTransfo
         }
     }
 
-    /** Registers this transformer and starts the agent now if a trigger type is loaded already. */
-    void register() {
+    /**
+     * Registers this transformer and starts the agent now if {@code now} or if a trigger type is
+     * loaded already.
+     */
+    void register(boolean now) {
         instrumentation.addTransformer(this, true);
+        if (now) {
+            start();
+            return;
+        }
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             if (triggers.contains(type.getName().replace('.', '/'))) {
                 start();

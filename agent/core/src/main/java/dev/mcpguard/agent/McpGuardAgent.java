@@ -40,9 +40,10 @@ public final class McpGuardAgent {
         // the agent starts. With no knob set there is nothing to validate (the defaults parse, as
         // ConfigTest shows), and the configuration classes need not load into every JVM.
         KnobSource knobs = KnobSource.ofProcess();
+        boolean egress = false;
         if (!knobs.setsNothing()) {
             try {
-                Config.load(knobs);
+                egress = Config.load(knobs).egressOn();
             } catch (ConfigException e) {
                 halt(e.getMessage());
             }
@@ -50,7 +51,9 @@ public final class McpGuardAgent {
         if (!STARTED.compareAndSet(false, true)) {
             return;
         }
-        new LazyStart(instrumentation, null).register();
+        // The EGRESS gate must be in place before the application's first connect, which may come
+        // long before (or without) any server class: it starts the agent now.
+        new LazyStart(instrumentation, null).register(egress);
     }
 
     /**

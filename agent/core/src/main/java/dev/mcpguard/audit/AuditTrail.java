@@ -2,6 +2,8 @@ package dev.mcpguard.audit;
 
 import dev.mcpguard.core.Action;
 import dev.mcpguard.core.DecisionSink;
+import dev.mcpguard.core.GateName;
+import dev.mcpguard.core.Reason;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +37,27 @@ public final class AuditTrail implements DecisionSink {
         }
         if (action != Action.ALLOWED || logAllowed) {
             log.write(action, refusal, request);
+        }
+    }
+
+    /** Whether allowed decisions are logged ({@code MCPGUARD_LOG_ALLOWED}). */
+    public boolean logsAllowed() {
+        return logAllowed;
+    }
+
+    /**
+     * An outbound connection the EGRESS gate decided. Allowed connections are logged with
+     * {@code MCPGUARD_LOG_ALLOWED} only and not counted: the request counters count requests.
+     *
+     * @param deniedBy the deny range matched, {@code null} for {@link Action#ALLOWED}
+     * @param inbound  the inbound request the connecting thread serves, or {@code null}
+     */
+    public void recordEgress(Action action, String deniedBy, String address, int port, Verdict inbound) {
+        if (action != Action.ALLOWED) {
+            counters.increment(action, GateName.EGRESS, Reason.DENIED_DESTINATION);
+        }
+        if (action != Action.ALLOWED || logAllowed) {
+            log.writeEgress(action, deniedBy, address, port, inbound);
         }
     }
 

@@ -61,14 +61,17 @@ public final class Counters {
         }
     }
 
-    /** Every refusal of this action, whatever gate and reason. */
+    /** Every refusal of a request of this action, whatever gate and reason (EGRESS refuses connections, not requests). */
     public long total(Action action) {
         if (action == Action.ALLOWED) {
             return allowed.sum();
         }
+        LongAdder[] adders = action == Action.BLOCKED ? blocked : wouldBlock;
         long total = 0;
-        for (LongAdder adder : action == Action.BLOCKED ? blocked : wouldBlock) {
-            total += adder.sum();
+        for (int i = 0; i < adders.length; i++) {
+            if (i / REASONS != GateName.EGRESS.ordinal()) {
+                total += adders[i].sum();
+            }
         }
         return total;
     }

@@ -1,6 +1,7 @@
 package dev.mcpguard.audit;
 
 import dev.mcpguard.core.Action;
+import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Reason;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
@@ -76,6 +77,51 @@ public final class DecisionLog {
             textField(line, "mcpguard.stack", request.stack());
             if (isHostRefusal(refusal)) {
                 textField(line, "message", HOST_HINT);
+            }
+        }
+        out.get().println(line);
+    }
+
+    /**
+     * An outbound connection: the destination, and the inbound request the connecting thread
+     * serves when there is one (its principal and path only).
+     */
+    public void writeEgress(Action action, String deniedBy, String address, int port, Verdict inbound) {
+        StringBuilder line = new StringBuilder(256);
+        String user = inbound == null ? null : principalName(inbound);
+        String path = inbound == null ? null : inbound.path();
+        if (json) {
+            line.append('{');
+            line.append("\"@timestamp\":\"");
+            timestamp(line, System.currentTimeMillis());
+            line.append('"');
+            jsonField(line, "event.action", action.id());
+            jsonField(line, "mcpguard.gate", GateName.EGRESS.id());
+            if (deniedBy != null) {
+                jsonField(line, "mcpguard.reason", Reason.DENIED_DESTINATION.id());
+                jsonField(line, "mcpguard.detail", deniedBy);
+            }
+            jsonField(line, "destination.address", address);
+            line.append(",\"destination.port\":").append(port);
+            jsonField(line, "user.name", user, true);
+            jsonField(line, "url.path", path, true);
+            line.append('}');
+        } else {
+            line.append("@timestamp=");
+            timestamp(line, System.currentTimeMillis());
+            textField(line, "event.action", action.id());
+            textField(line, "mcpguard.gate", GateName.EGRESS.id());
+            if (deniedBy != null) {
+                textField(line, "mcpguard.reason", Reason.DENIED_DESTINATION.id());
+                textField(line, "mcpguard.detail", deniedBy);
+            }
+            textField(line, "destination.address", address);
+            textField(line, "destination.port", Integer.toString(port));
+            if (user != null) {
+                textField(line, "user.name", user);
+            }
+            if (path != null) {
+                textField(line, "url.path", path);
             }
         }
         out.get().println(line);

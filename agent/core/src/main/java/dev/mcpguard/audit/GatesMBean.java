@@ -49,7 +49,7 @@ public final class GatesMBean implements DynamicMBean {
         for (Action action : List.of(Action.BLOCKED, Action.WOULD_BLOCK)) {
             for (GateName gate : GateName.values()) {
                 for (Reason reason : Reason.values()) {
-                    if (reason.gate() == gate || reason == Reason.GATE_ERROR && gate != GateName.BIND) {
+                    if (reason.gate() == gate || reason == Reason.GATE_ERROR && gate != GateName.BIND && gate != GateName.EGRESS) {
                         add(infos, action.id() + '.' + gate.id() + '.' + reason.id(),
                                 action.id() + " by the " + gate.id() + " gate, reason " + reason.id(),
                                 () -> counters.count(action, gate, reason));

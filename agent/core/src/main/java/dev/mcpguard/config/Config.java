@@ -6,6 +6,9 @@ import dev.mcpguard.core.ResourceMetadata;
 import java.time.Clock;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
+import dev.mcpguard.egress.AddressRange;
+import dev.mcpguard.egress.AllowEntry;
+import dev.mcpguard.egress.EgressPolicy;
 import dev.mcpguard.core.GuardSettings;
 import dev.mcpguard.core.RateSettings;
 import dev.mcpguard.core.SharedBuckets;
@@ -81,6 +84,8 @@ public final class Config {
     private final String bind;
     private final int[] bindPorts;
     private final boolean refuseUngatedListeners;
+    private final List<String> egressDeny;
+    private final List<AllowEntry> egressAllow;
     private final boolean denyOnError;
     private final boolean logAllowed;
     private final boolean jsonLog;
@@ -167,6 +172,9 @@ public final class Config {
         bind = Knob.BIND.read(source);
         bindPorts = Knob.BIND_PORTS.read(source);
         refuseUngatedListeners = !Knob.UNGATED_LISTENERS.read(source);
+        egressDeny = Knob.EGRESS_DENY.read(source);
+        List<AllowEntry> allow = Knob.EGRESS_ALLOW.read(source);
+        egressAllow = allow == null ? List.of() : allow;
         denyOnError = Knob.ON_ERROR.read(source);
         logAllowed = Knob.LOG_ALLOWED.read(source);
         jsonLog = Knob.LOG_FORMAT.read(source);
@@ -479,6 +487,28 @@ public final class Config {
         return refuseUngatedListeners;
     }
 
+    /** Whether the EGRESS gate's hooks are installed: its mode is not {@code off}. */
+    public boolean egressOn() {
+        return modes[GateName.EGRESS.ordinal()] != GateMode.OFF;
+    }
+
+    /** The EGRESS gate's policy; {@code private} expanded. */
+    public EgressPolicy egressPolicy() {
+        return new EgressPolicy(modes[GateName.EGRESS.ordinal()], egressRanges(), egressAllow);
+    }
+
+    private List<AddressRange> egressRanges() {
+        List<AddressRange> ranges = new ArrayList<>();
+        for (String entry : egressDeny) {
+            if (entry.equals("private")) {
+                ranges.addAll(EgressPolicy.privateRanges());
+            } else {
+                ranges.add(AddressRange.parse(entry));
+            }
+        }
+        return ranges;
+    }
+
     public boolean denyOnError() {
         return denyOnError;
     }
@@ -509,6 +539,9 @@ public final class Config {
         List<String> warnings = new ArrayList<>();
         for (GateName gate : GateName.values()) {
             GateMode mode = modes[gate.ordinal()];
+            if (gate == GateName.EGRESS && mode == GateMode.OFF) {
+                continue; // off unless asked for (design §12): the default, not a relaxation
+            }
             if (mode != GateMode.ENFORCE) {
                 warnings.add(gate.name() + " gate is " + mode.knobValue() + ": its refusals are "
                         + (mode == GateMode.OFF ? "not even logged" : "logged, not enforced"));
@@ -555,6 +588,14 @@ public final class Config {
         if (!PeerAddresses.isLoopback(bind)) {
             warnings.add("MCPGUARD_BIND=" + bind + ": server sockets may listen beyond loopback");
         }
+        if (egressOn() && !egressDeny.contains("private")) {
+            warnings.add("MCPGUARD_EGRESS_DENY=" + String.join(",", egressDeny) + " leaves out `private`: the application "
+                    + "may connect to loopback, RFC 1918 and link-local (cloud metadata) addresses outside those blocks");
+        }
+        if (egressOn() && !egressAllow.isEmpty()) {
+            warnings.add("MCPGUARD_EGRESS_ALLOW lets the application connect to " + egressAllow.stream()
+                    .map(AllowEntry::toString).collect(Collectors.joining(", ")) + " whatever MCPGUARD_EGRESS_DENY says");
+        }
         return Collections.unmodifiableList(warnings);
     }
 
@@ -594,6 +635,12 @@ public final class Config {
         lines.add("origin: allowed origins=" + origins + "; allowed hosts=" + hosts);
         lines.add("bind: " + bind + ", ports=" + (bindPorts == null ? "all" : Arrays.toString(bindPorts))
                 + ", ungated listeners=" + (refuseUngatedListeners ? "refuse" : "warn"));
+        lines.add("egress: " + (!egressOn() ? "off (MCPGUARD_EGRESS_MODE)"
+                : modes[GateName.EGRESS.ordinal()].knobValue() + ", deny " + egressRanges().stream()
+                        .map(AddressRange::toString).collect(Collectors.joining(","))
+                        + (egressDeny.contains("private") ? " (private" + (egressDeny.size() > 1 ? " and more" : "") + ")" : "")
+                        + ", allow " + (egressAllow.isEmpty() ? "none" : egressAllow.stream()
+                        .map(AllowEntry::toString).collect(Collectors.joining(",")))));
         lines.add("on error: " + (denyOnError ? "deny (503)" : "allow") + ", log: " + (jsonLog ? "json" : "text")
                 + (logAllowed ? ", allowed requests too" : ", refusals only"));
         return lines;

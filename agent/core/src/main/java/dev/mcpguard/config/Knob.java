@@ -33,6 +33,11 @@ public final class Knob<T> {
     public static final Knob<GateMode> MCP_MODE = gateMode(GateName.MCP);
     public static final Knob<GateMode> BODY_MODE = gateMode(GateName.BODY);
     public static final Knob<GateMode> BIND_MODE = gateMode(GateName.BIND);
+    /** Not set by {@code MCPGUARD_MODE}: refusing the application's own connections is opted into. */
+    public static final Knob<GateMode> EGRESS_MODE = withDefault("EGRESS_MODE", "off", new Parser.Mode(),
+            "the EGRESS gate's mode: `enforce` refuses the application's outbound connections (TCP connects, UDP "
+                    + "datagrams) to `MCPGUARD_EGRESS_DENY`, decided on the address actually connected; `log-only` "
+                    + "logs them; not set by `MCPGUARD_MODE`");
     public static final Knob<Long> MAX_BODY_BYTES = withDefault("MAX_BODY_BYTES", "4MiB", new ByteSize(),
             "largest request body: a positive integer, optional unit `B`, `KiB`, `MiB`, `GiB`, `KB`, `MB`, `GB`");
     public static final Knob<List<String>> TOKEN = secret("TOKEN", new Parser.Tokens(),
@@ -123,6 +128,14 @@ public final class Knob<T> {
             new Parser.Choice("warn", "refuse"),
             "a listening socket no gated server owns: `warn` (one ERROR line) or `refuse` (its bind fails; a Netty "
                     + "listener's connections are closed)");
+    public static final Knob<List<String>> EGRESS_DENY = withDefault("EGRESS_DENY", "private", new Parser.EgressDeny(),
+            "destinations the EGRESS gate refuses, comma-separated: `private` (loopback, RFC 1918, link-local with the "
+                    + "cloud metadata addresses, CGNAT, ULA, multicast and other non-public space, and IPv4 inside "
+                    + "IPv4-mapped and NAT64 addresses) and IPv4/IPv6 addresses or CIDR blocks");
+    public static final Knob<List<dev.mcpguard.egress.AllowEntry>> EGRESS_ALLOW = unset("EGRESS_ALLOW", "unset",
+            new Parser.EgressAllow(), "destinations always allowed (the application's own database, say), "
+                    + "comma-separated: CIDR blocks or addresses on any port, `host:port` (the name the application "
+                    + "connects by, or an address; IPv6 in brackets), `*:port`");
     public static final Knob<Boolean> ON_ERROR = withDefault("ON_ERROR", "deny", new Parser.Choice("deny", "allow"),
             "a gate that fails internally: `deny` (503) or `allow`; a server version the agent does not fit is refused "
                     + "either way");
@@ -132,13 +145,13 @@ public final class Knob<T> {
             "`json` or `text`");
 
     private static final List<Knob<?>> ALL = Collections.unmodifiableList(Arrays.asList(
-            MODE, PATH_MODE, LOOPBACK_MODE, ORIGIN_MODE, AUTH_MODE, RATE_MODE, MCP_MODE, BODY_MODE, BIND_MODE,
+            MODE, PATH_MODE, LOOPBACK_MODE, ORIGIN_MODE, AUTH_MODE, RATE_MODE, MCP_MODE, BODY_MODE, BIND_MODE, EGRESS_MODE,
             MAX_BODY_BYTES,
             TOKEN, TOKEN_FILE, TOKEN_SHA256, NO_AUTH, REALM, RESOURCE_METADATA_URL, RESOURCE, AUTHORIZATION_SERVERS,
             SCOPES_SUPPORTED, REQUIRED_SCOPES, JWT_ISSUER, JWT_AUDIENCE, JWKS_URL, JWKS_FILE, JWT_ALGORITHMS,
             JWT_LEEWAY, RATE_LIMIT, RATE_BURST, RATE_REDIS_URL, RATE_REDIS_ON_ERROR, SESSION_BINDING, TOOL_SCOPES, PUBLIC_PATHS, LOOPBACK_PATHS,
             ENV, TRUST_PROD_LOOPBACK, RELAY_HEADERS, ALLOWED_ORIGINS, ALLOWED_HOSTS, BIND, BIND_PORTS,
-            UNGATED_LISTENERS, ON_ERROR, LOG_ALLOWED, LOG_FORMAT));
+            UNGATED_LISTENERS, EGRESS_DENY, EGRESS_ALLOW, ON_ERROR, LOG_ALLOWED, LOG_FORMAT));
 
     private final String envName;
     private final String propertyName;

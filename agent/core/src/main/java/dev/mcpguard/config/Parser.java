@@ -655,6 +655,59 @@ abstract class Parser<T> {
         }
     }
 
+    /** {@code MCPGUARD_EGRESS_DENY}: {@code private} and address blocks, canonical, duplicates dropped. */
+    static final class EgressDeny extends Parser<List<String>> {
+        EgressDeny() {
+            super("comma-separated `private` and IPv4/IPv6 addresses or CIDR blocks (10.0.0.0/8, fd00::/8)");
+        }
+
+        @Override
+        List<String> parse(String value) {
+            List<String> entries = nonEmptyList(value);
+            if (entries == null) {
+                throw new Invalid("empty: the EGRESS gate would refuse nothing; set MCPGUARD_EGRESS_MODE=off instead");
+            }
+            java.util.LinkedHashSet<String> canonical = new java.util.LinkedHashSet<>();
+            for (String entry : entries) {
+                if (entry.equalsIgnoreCase("private")) {
+                    canonical.add("private");
+                    continue;
+                }
+                dev.mcpguard.egress.AddressRange range = dev.mcpguard.egress.AddressRange.parse(entry);
+                if (range == null) {
+                    throw new Invalid("not an address or block: " + ConfigException.printable(entry));
+                }
+                canonical.add(range.toString());
+            }
+            return List.copyOf(canonical);
+        }
+    }
+
+    /** {@code MCPGUARD_EGRESS_ALLOW}: blocks on any port, {@code host:port}, {@code *:port}. */
+    static final class EgressAllow extends Parser<List<dev.mcpguard.egress.AllowEntry>> {
+        EgressAllow() {
+            super("comma-separated IPv4/IPv6 addresses or CIDR blocks (any port), `host:port` (a DNS name or an "
+                    + "address, IPv6 in brackets) or `*:port`");
+        }
+
+        @Override
+        List<dev.mcpguard.egress.AllowEntry> parse(String value) {
+            List<String> entries = nonEmptyList(value);
+            if (entries == null) {
+                return null;
+            }
+            List<dev.mcpguard.egress.AllowEntry> allow = new ArrayList<>();
+            for (String entry : entries) {
+                dev.mcpguard.egress.AllowEntry parsed = dev.mcpguard.egress.AllowEntry.parse(entry);
+                if (parsed == null) {
+                    throw new Invalid("not an allow entry: " + ConfigException.printable(entry));
+                }
+                allow.add(parsed);
+            }
+            return List.copyOf(allow);
+        }
+    }
+
     /** Field names (RFC 9110 tokens), lower-cased: the gates compare them ignoring case. */
     static final class HeaderNames extends Parser<List<String>> {
         HeaderNames() {

@@ -2,7 +2,10 @@ package dev.mcpguard.core;
 
 import java.util.Locale;
 
-/** The gates, in the order a request meets them; BIND acts on server sockets, not requests. */
+/**
+ * The gates, in the order a request meets them; BIND acts on server sockets and EGRESS on the
+ * application's outbound connections, not on requests.
+ */
 public enum GateName {
     PATH,
     LOOPBACK,
@@ -11,7 +14,8 @@ public enum GateName {
     RATE,
     MCP,
     BODY,
-    BIND;
+    BIND,
+    EGRESS;
 
     private final String id = name().toLowerCase(Locale.ROOT);
 

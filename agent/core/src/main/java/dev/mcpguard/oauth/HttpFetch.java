@@ -1,5 +1,6 @@
 package dev.mcpguard.oauth;
 
+import dev.mcpguard.egress.OwnConnections;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +25,16 @@ final class HttpFetch {
 
     /** @throws IOException with a one-line reason, without the URL: unreachable, not 200, too large, redirected elsewhere */
     static String get(String url) throws IOException {
-        URL target = URI.create(url).toURL();
+        OwnConnections.begin(); // the operator's key source, never the EGRESS gate's to refuse
+        try {
+            return follow(URI.create(url).toURL());
+        } finally {
+            OwnConnections.end();
+        }
+    }
+
+    private static String follow(URL start) throws IOException {
+        URL target = start;
         for (int redirects = 0; ; redirects++) {
             HttpURLConnection connection = (HttpURLConnection) target.openConnection();
             try {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import dev.mcpguard.egress.OwnConnections;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -164,11 +165,14 @@ public final class RedisBuckets implements SharedBuckets {
         List<String> keys = List.of(key);
         List<String> args = List.of(Long.toString(Math.max(1, intervalNanos / 1000)), Long.toString(burst));
         Object micros;
+        OwnConnections.begin(); // the pool may connect here: the operator's Redis, never the EGRESS gate's to refuse
         try {
             micros = redis.evalsha(SCRIPT_SHA1, keys, args);
         } catch (JedisNoScriptException e) {
             // a restarted (or flushed) Redis has forgotten it: EVAL runs it and caches it again
             micros = redis.eval(SCRIPT, keys, args);
+        } finally {
+            OwnConnections.end();
         }
         return (Long) micros * 1000;
     }

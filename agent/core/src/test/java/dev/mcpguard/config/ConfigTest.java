@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Design §3: every knob's valid forms, defaults and invalid forms. */
 class ConfigTest {
@@ -79,8 +80,10 @@ class ConfigTest {
         Config config = load();
 
         for (GateName gate : GateName.values()) {
-            assertThat(config.mode(gate)).as(gate.name()).isEqualTo(GateMode.ENFORCE);
+            assertThat(config.mode(gate)).as(gate.name()).isEqualTo(gate == GateName.EGRESS ? GateMode.OFF : GateMode.ENFORCE);
         }
+        assertThat(config.egressOn()).isFalse();
+        assertThat(config.summary()).contains("egress: off (MCPGUARD_EGRESS_MODE)");
         assertThat(config.maxBodyBytes()).isEqualTo(4L * 1024 * 1024);
         assertThat(config.acceptedTokens()).isNull();
         assertThat(config.noAuth()).isFalse();
@@ -104,6 +107,49 @@ class ConfigTest {
         assertThat(config.relaxations()).isEmpty();
     }
 
+    // ---- egress ----
+
+    @Test
+    void egressListsTheEffectiveDenyAndAllowSetsAndWarnsOfEachRelaxation() {
+        Config config = load("MCPGUARD_EGRESS_MODE", "enforce", "MCPGUARD_EGRESS_DENY", "private, 203.0.113.0/24,private",
+                "MCPGUARD_EGRESS_ALLOW", "10.1.0.0/16,DB.Internal.:5432,*:443,[fd00::5]:80,10.0.0.1:6379");
+
+        assertThat(config.egressOn()).isTrue();
+        assertThat(config.summary()).anySatisfy(line -> assertThat(line)
+                .startsWith("egress: enforce, deny 0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,127.0.0.0/8,169.254.0.0/16,")
+                .contains(",fc00::/7,fe80::/10,fec0::/10,ff00::/8,203.0.113.0/24 (private and more)")
+                .endsWith(", allow 10.1.0.0/16,db.internal:5432,*:443,[fd00::5]:80,10.0.0.1:6379"));
+        assertThat(config.relaxations()).containsExactly("MCPGUARD_EGRESS_ALLOW lets the application connect to "
+                + "10.1.0.0/16, db.internal:5432, *:443, [fd00::5]:80, 10.0.0.1:6379 whatever MCPGUARD_EGRESS_DENY says");
+    }
+
+    @Test
+    void egressWithoutPrivateAndInLogOnlyIsWarned() {
+        Config config = load("MCPGUARD_EGRESS_MODE", "log-only", "MCPGUARD_EGRESS_DENY", "169.254.169.254");
+
+        assertThat(config.relaxations()).containsExactly(
+                "EGRESS gate is log-only: its refusals are logged, not enforced",
+                "MCPGUARD_EGRESS_DENY=169.254.169.254 leaves out `private`: the application may connect to loopback, "
+                        + "RFC 1918 and link-local (cloud metadata) addresses outside those blocks");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "private,", "10.0.0.0/33", "10.0.0.0/8/8", "example.com", "010.0.0.1", "10.1",
+        "0x7f.0.0.1", "fe80::1%eth0", "10.0.0.*", "10.0.0.0-10.0.0.9", "1.2.3.4:80"})
+    void invalidEgressDenyIsRefused(String value) {
+        assertThatThrownBy(() -> load("MCPGUARD_EGRESS_DENY", value))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("mcpguard: invalid MCPGUARD_EGRESS_DENY");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"db.internal", "db.internal:0", "db.internal:65536", "*:", "*", "*:x",
+        "10.0.0.0/8:80", "[10.0.0.1]:80", "[fd00::/8]:80", "-db.internal:80", "db..internal:80", "a b:80", "127.1:80",
+        "db.internal:+80", ",", "10.0.0.1,,10.0.0.2"})
+    void invalidEgressAllowIsRefused(String value) {
+        assertThatThrownBy(() -> load("MCPGUARD_EGRESS_ALLOW", value))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("mcpguard: invalid MCPGUARD_EGRESS_ALLOW");
+    }
+
     // ---- modes ----
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -113,7 +159,8 @@ class ConfigTest {
         Config config = load("MCPGUARD_MODE", value);
 
         for (GateName gate : GateName.values()) {
-            assertThat(config.mode(gate)).as(gate.name()).isEqualTo(mode);
+            // EGRESS refuses the application's own connections: opted into by its own knob only (design §12)
+            assertThat(config.mode(gate)).as(gate.name()).isEqualTo(gate == GateName.EGRESS ? GateMode.OFF : mode);
         }
     }
 

@@ -141,7 +141,7 @@ class RefusalTest {
     @Test
     void gateIdsAreLowerCase() {
         assertThat(GateName.values()).extracting(GateName::id)
-                .containsExactly("path", "loopback", "origin", "auth", "rate", "mcp", "body", "bind");
+                .containsExactly("path", "loopback", "origin", "auth", "rate", "mcp", "body", "bind", "egress");
         assertThat(Action.values()).extracting(Action::id).containsExactly("blocked", "would_block", "allowed");
     }
 
