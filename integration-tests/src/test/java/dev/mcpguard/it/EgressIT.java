@@ -95,7 +95,8 @@ class EgressIT {
 
     /**
      * One {@code fetch}: the URL ({@code {port}} stands for the recorder's port of {@code endpoint}), the recorder
-     * listener it lands on, the deny range that matches it (null: none, a public address) and whether
+     * listener it lands on, the deny range that matches it as the agent names it (a single address without a
+     * prefix length; null: none, a public address) and whether
      * {@link #ALLOW} allows it.
      */
     record Destination(String url, String endpoint, String deniedBy, boolean listed) {
@@ -113,7 +114,7 @@ class EgressIT {
     static final List<Destination> DESTINATIONS = List.of(
             new Destination("http://" + METADATA + "/latest/meta-data/", METADATA + ":80", "169.254.0.0/16", false),
             new Destination("http://127.0.0.1:{port}/", LOOPBACK_V4, "127.0.0.0/8", false),
-            new Destination("http://[::1]:{port}/", LOOPBACK_V6, "::1/128", false),
+            new Destination("http://[::1]:{port}/", LOOPBACK_V6, "::1", false),
             new Destination("http://[" + UNIQUE_LOCAL + "]/", "[" + UNIQUE_LOCAL + "]:80", "fc00::/7", false),
             new Destination("http://" + DATABASE + "/", DATABASE + ":80", "10.0.0.0/8", false),
             // a name that resolves to a denied address is refused by its address
@@ -186,7 +187,7 @@ class EgressIT {
     void theBannerListsTheDenyRangesAndTheAllowEntries(Stack stack) {
         String line = ENFORCING.on(stack).awaitStderrLine("egress:", "enforce");
         assertThat(line.strip()).as("the banner's egress line").startsWith("egress:")
-                .contains("169.254.0.0/16", "10.0.0.0/8", "127.0.0.0/8", "fc00::/7", "::1/128")
+                .contains("169.254.0.0/16", "10.0.0.0/8", "127.0.0.0/8", "fc00::/7", ",::1,")
                 .contains("10.0.1.0/24", DATABASE_NAME + ":5432", "*:8443");
         LOGGING.on(stack).awaitStderrLine("egress:", "log-only");
     }
