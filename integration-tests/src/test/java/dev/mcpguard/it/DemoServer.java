@@ -217,7 +217,7 @@ final class DemoServer implements AutoCloseable {
     }
 
     /** Where the server listens: the address the launch asked for (an IP literal), loopback for a wildcard. */
-    InetAddress address() {
+    private InetAddress address() {
         try {
             InetAddress listening = InetAddress.getByName(launch.host());
             return listening.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : listening;

@@ -9,7 +9,8 @@ import java.util.Map;
  * How to start the demo app: the {@code MCPGUARD_*} environment it gets, the address it asks to listen on,
  * whether the server's own forwarded-header handling is on, whether the JVM starts with the agent
  * ({@code -javaagent}) or without it, for a later attach, what its port speaks (HTTP/1.x, h2c, TLS), and
- * any other demo options, and the command it runs under (such as {@code ip netns exec <ns>}). Immutable; {@code with…} methods return a changed copy.
+ * any other demo options, and the command it runs under (such as {@code ip netns exec <ns>}). Immutable;
+ * {@code with…} methods return a changed copy.
  */
 record Launch(Map<String, String> env, String host, boolean trustForwarded, boolean agent, Transport transport,
         List<String> options, List<String> prefix) {
