@@ -39,7 +39,8 @@ class CliIT {
         assertThat(check.stdout()).as(check.toString())
                 .startsWith("mcpguard " + version() + ": configuration valid")
                 .contains("  set MCPGUARD_TOKEN=<redacted>", "  set MCPGUARD_AUTH_MODE=log-only",
-                        "  modes: path=enforce loopback=enforce origin=enforce auth=log-only rate=enforce mcp=enforce body=enforce bind=enforce",
+                        "  modes: path=enforce loopback=enforce origin=enforce auth=log-only rate=enforce mcp=enforce body=enforce bind=enforce egress=off",
+                        "  egress: off (MCPGUARD_EGRESS_MODE)",
                         "  rate: no limit but token file rate= entries, buckets=this instance's",
                         "  mcp: session binding=on, tool scopes=any tool",
                         "relaxed: AUTH gate is log-only: its refusals are logged, not enforced",

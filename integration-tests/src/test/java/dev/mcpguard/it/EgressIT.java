@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * EGRESS gate (§12) on a real tool call: the demo's {@code fetch} tool, called over MCP, connects where the caller
  * says, and the agent decides on the address actually connected. The demo JVM runs inside an
  * {@link EgressNamespace}, which holds every destination (nothing can leave the machine even if the gate fails)
- * and an {@link EgressRecorder} listening on each, so each case also proves whether the connection was made.
+ * and a {@link NamespaceRecorder} listening on each, so each case also proves whether the connection was made.
  *
  * <p>The demo listens on the namespace's end of the veth pair ({@value NetworkNamespace#PEER_ADDRESS}, the BIND
  * gate told to allow it), and the test calls it from the host's end: the suite's own request helpers
@@ -101,7 +101,7 @@ class EgressIT {
      */
     record Destination(String url, String endpoint, String deniedBy, boolean listed) {
 
-        String url(EgressRecorder recorder) {
+        String url(NamespaceRecorder recorder) {
             return url.replace("{port}", String.valueOf(recorder.port(endpoint)));
         }
 
@@ -127,7 +127,7 @@ class EgressIT {
             new Destination("http://" + METADATA + ":8443/", METADATA + ":8443", "169.254.0.0/16", true),
             new Destination("http://" + PUBLIC_NAME + "/", PUBLIC + ":80", null, false));
 
-    private static EgressRecorder recorder;
+    private static NamespaceRecorder recorder;
     /** Each SDK-transport server's MCP session, opened on first use. */
     private static final Map<DemoServer, String> SESSIONS = new ConcurrentHashMap<>();
 
@@ -136,7 +136,7 @@ class EgressIT {
         if (!NAMESPACE.ready()) {
             return; // each test is skipped (or fails) with the namespace's reason
         }
-        recorder = EgressRecorder.start(NAMESPACE, PEER_ADDRESS, DESTINATIONS.stream().map(Destination::endpoint)
+        recorder = NamespaceRecorder.start(NAMESPACE, PEER_ADDRESS, DESTINATIONS.stream().map(Destination::endpoint)
                 .distinct().toList());
         List<Stack> stacks = Stacks.all().toList();
         DemoServers.startAll(3, Map.of(ENFORCING, stacks, LOGGING, stacks, OFF, stacks));

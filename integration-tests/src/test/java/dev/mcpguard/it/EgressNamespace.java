@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * addresses ({@link #DESTINATIONS}) besides 127.0.0.1 and ::1, and the namespace has no default route (only the
  * veth pair's /30 and these addresses are routable). {@code lo} rather than a dummy interface: every kernel has
  * it, while the dummy module is missing where modules cannot be loaded (containers; seen on CI's machine). A connection the gate fails to stop
- * lands on a listener of the {@link EgressRecorder}, which records it.
+ * lands on a listener of the {@link NamespaceRecorder}, which records it.
  *
  * <p>Names resolve through {@code /etc/netns/<namespace>/hosts} ({@link #HOSTS}), which {@code ip netns exec}
  * mounts over {@code /etc/hosts} for the programs it runs: a DNS name that resolves to a denied address, without

@@ -1,221 +1,143 @@
 package dev.mcpguard.it;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The destinations of {@link EgressIT}: HTTP listeners inside an {@link EgressNamespace} that record every
- * connection they accept, so that a test can tell a destination the agent refused (never reached) from one it
- * allowed (reached).
- *
- * <p>Two halves in one class. {@link #main} runs inside the namespace ({@code ip netns exec <ns> <java> -cp <test
- * classes> dev.mcpguard.it.EgressRecorder <sentinel> <listener>…}, each an {@code address:port}, IPv6 in brackets,
- * port 0 for any) and needs nothing but the JDK. It prints {@code LISTENING <address>:<port>} for each, in the order
- * given, then {@code READY}; then {@code HIT <address>:<port>} for each connection accepted, naming the listener,
- * and answers each request {@code 200} with the body {@code recorder <address>:<port>}.
- *
- * <p>The sentinel is a listener the test connects to itself, from outside: one thread accepts on every listener
- * and prints a sentinel's hit after the others it accepted at the same time, so once the sentinel's line is there,
- * every connection made before it (whose handshake the kernel had completed) has its line too. That is how "no
- * connection was made" can be read.
+ * A destination on this machine that counts what reaches it, in the test's JVM (no agent): a TCP listener that
+ * answers every connection an HTTP 200 and counts the connections it accepted, or a UDP socket that counts
+ * the datagrams it received. A connect the EGRESS gate fails to stop lands here, never off the machine.
  */
 final class EgressRecorder implements AutoCloseable {
+    private static final byte[] OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final int READ_TIMEOUT_MILLIS = 5_000;
+    private static final int END_OF_HEAD = '\r' << 24 | '\n' << 16 | '\r' << 8 | '\n';
 
-    static final String LISTENING = "LISTENING";
-    static final String READY = "READY";
-    static final String HIT = "HIT";
+    private final Closeable socket;
+    /** The address literal as the test wrote it ({@code ::1}): the compressed form the gate names too. */
+    private final String host;
+    private final InetSocketAddress address;
+    private final AtomicInteger count = new AtomicInteger();
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration HIT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Pattern ENDPOINT = Pattern.compile("\\[?([^\\[\\]]+)]?:(\\d+)");
+    private EgressRecorder(Closeable socket, String host, InetSocketAddress address) {
+        this.socket = socket;
+        this.host = host;
+        this.address = address;
+    }
 
-    // ---- inside the namespace ----------------------------------------------------------------------------
-
-    public static void main(String[] args) throws IOException {
-        if (args.length < 2) {
-            System.err.println("usage: EgressRecorder <sentinel address:port> <listener address:port>…");
-            System.exit(2);
-        }
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.US_ASCII);
-        Selector selector = Selector.open();
-        Map<ServerSocketChannel, String> names = new LinkedHashMap<>();
-        for (String endpoint : args) {
-            Matcher parts = ENDPOINT.matcher(endpoint);
-            if (!parts.matches()) {
-                throw new IllegalArgumentException("not an address:port: " + endpoint);
-            }
-            ServerSocketChannel listener = ServerSocketChannel.open();
-            listener.bind(new InetSocketAddress(InetAddress.getByName(parts.group(1)), Integer.parseInt(parts.group(2))));
-            listener.configureBlocking(false);
-            listener.register(selector, SelectionKey.OP_ACCEPT);
-            String host = parts.group(1);
-            // the address as given (an agent prints IPv6 compressed, as URLs spell it), the port as bound
-            String name = (host.contains(":") ? "[" + host + "]" : host) + ":"
-                    + ((InetSocketAddress) listener.getLocalAddress()).getPort();
-            names.put(listener, name);
-            out.println(LISTENING + " " + name);
-        }
-        ServerSocketChannel sentinel = names.keySet().iterator().next();
-        out.println(READY);
-        while (true) {
-            selector.select();
-            List<String> hits = new ArrayList<>();
-            List<String> sentinelHits = new ArrayList<>();
-            for (SelectionKey key : selector.selectedKeys()) {
-                ServerSocketChannel listener = (ServerSocketChannel) key.channel();
-                for (SocketChannel accepted; (accepted = listener.accept()) != null; ) {
-                    (listener == sentinel ? sentinelHits : hits).add(HIT + " " + names.get(listener));
-                    answer(accepted, names.get(listener));
-                }
-            }
-            selector.selectedKeys().clear();
-            hits.forEach(out::println);
-            sentinelHits.forEach(out::println);
+    /** A TCP listener on {@code host}, an address literal in its compressed form, at {@code port} (0: an ephemeral one). */
+    static EgressRecorder tcp(String host, int port) {
+        try {
+            ServerSocket server = new ServerSocket();
+            server.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            EgressRecorder recorder = new EgressRecorder(server, host, (InetSocketAddress) server.getLocalSocketAddress());
+            daemon("recorder-accept-" + recorder.destination(), () -> recorder.accept(server));
+            return recorder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** Reads the request head and answers 200 naming the listener, on a thread of its own. */
-    private static void answer(SocketChannel accepted, String listener) throws IOException {
-        accepted.configureBlocking(true);
-        Socket socket = accepted.socket();
-        Thread thread = new Thread(() -> {
-            try (socket) {
-                socket.setSoTimeout(5_000);
-                InputStream in = socket.getInputStream();
-                int matched = 0;
-                byte[] end = {'\r', '\n', '\r', '\n'};
-                for (int b; matched < end.length && (b = in.read()) >= 0; ) {
-                    matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-                }
-                byte[] body = ("recorder " + listener).getBytes(StandardCharsets.US_ASCII);
-                OutputStream response = socket.getOutputStream();
-                response.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
-                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                response.write(body);
-                response.flush();
-            } catch (IOException e) {
-                // the client went away: its HIT is recorded, the answer does not matter
-            }
-        }, "answer " + listener);
+    /** A UDP socket on {@code host}, an address literal in its compressed form, at an ephemeral port. */
+    static EgressRecorder udp(String host) {
+        try {
+            DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(host), 0));
+            EgressRecorder recorder = new EgressRecorder(socket, host, (InetSocketAddress) socket.getLocalSocketAddress());
+            daemon("recorder-receive-" + recorder.destination(), () -> recorder.receive(socket));
+            return recorder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void daemon(String name, Runnable body) {
+        Thread thread = new Thread(body, name);
         thread.setDaemon(true);
         thread.start();
     }
 
-    // ---- the test side ------------------------------------------------------------------------------------
-
-    private final Process process;
-    private final LogLines stdout;
-    private final LogLines stderr;
-    /** Each listener's name ({@code address:port}) by the endpoint it was asked for. */
-    private final Map<String, String> listeners;
-    private final InetSocketAddress sentinel;
-    private final String sentinelHit;
-
-    private EgressRecorder(Process process, LogLines stdout, LogLines stderr, Map<String, String> listeners,
-            InetSocketAddress sentinel, String sentinelName) {
-        this.process = process;
-        this.stdout = stdout;
-        this.stderr = stderr;
-        this.listeners = listeners;
-        this.sentinel = sentinel;
-        this.sentinelHit = HIT + " " + sentinelName;
+    private void accept(ServerSocket server) {
+        while (!server.isClosed()) {
+            try {
+                Socket connection = server.accept();
+                count.incrementAndGet();
+                daemon("recorder-answer", () -> answer(connection));
+            } catch (IOException e) {
+                // closed: the recorder's life is over
+            }
+        }
     }
 
-    /**
-     * Starts the recorder inside {@code namespace} with a sentinel on {@code sentinelAddress} (which the test must
-     * reach) and the {@code endpoints}, and waits until all listen.
-     */
-    static EgressRecorder start(EgressNamespace namespace, String sentinelAddress, List<String> endpoints) {
-        List<String> command = new ArrayList<>(namespace.exec());
-        command.addAll(List.of(DemoServer.TestJars.java(), "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", RemoteClient.testClasses().toString(), EgressRecorder.class.getName(), sentinelAddress + ":0"));
-        command.addAll(endpoints);
-        ProcessBuilder builder = new ProcessBuilder(command);
-        DemoServer.cleanEnvironment(builder.environment());
-        Process process;
-        try {
-            process = builder.start();
+    /** Reads the request's head (or nothing, from a client that only connects) and answers 200. */
+    private static void answer(Socket connection) {
+        try (connection; InputStream in = connection.getInputStream(); OutputStream out = connection.getOutputStream()) {
+            connection.setSoTimeout(READ_TIMEOUT_MILLIS);
+            // the last four bytes read, until they are the blank line that ends the head
+            for (int last = 0, b; last != END_OF_HEAD && (b = in.read()) != -1; ) {
+                last = last << 8 | b;
+            }
+            out.write(OK);
+            out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
+            // the client went away first, as a bare connect does: it was counted, there is nothing to answer
         }
-        LogLines stdout = LogLines.pump(process.getInputStream(), "egress-recorder-stdout");
-        LogLines stderr = LogLines.pump(process.getErrorStream(), "egress-recorder-stderr");
-        var ready = stdout.await(0, READY::equals, START_TIMEOUT);
-        if (ready.isEmpty()) {
-            DemoServer.stop(process);
-            throw new AssertionError("the recorder did not start within " + START_TIMEOUT + "\ncommand: " + command
-                    + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
-        }
-        List<String> names = stdout.all().subList(0, ready.get()).stream()
-                .map(line -> line.substring(LISTENING.length() + 1)).toList();
-        Map<String, String> listeners = new LinkedHashMap<>();
-        for (int i = 0; i < endpoints.size(); i++) {
-            listeners.put(endpoints.get(i), names.get(i + 1));
-        }
-        Matcher sentinel = ENDPOINT.matcher(names.get(0));
-        sentinel.matches(); // true: the recorder printed it as address:port
-        return new EgressRecorder(process, stdout, stderr, listeners,
-                new InetSocketAddress(sentinelAddress, Integer.parseInt(sentinel.group(2))), names.get(0));
     }
 
-    /** The port the recorder listens on for {@code endpoint} as it was asked for (port 0: the one it got). */
-    int port(String endpoint) {
-        String name = listener(endpoint);
-        return Integer.parseInt(name.substring(name.lastIndexOf(':') + 1));
+    private void receive(DatagramSocket socket) {
+        byte[] buffer = new byte[2048];
+        while (!socket.isClosed()) {
+            try {
+                socket.receive(new DatagramPacket(buffer, buffer.length));
+                count.incrementAndGet();
+            } catch (IOException e) {
+                // closed
+            }
+        }
     }
 
-    /** The name {@code HIT} lines give the listener for {@code endpoint}. */
-    String listener(String endpoint) {
-        String name = listeners.get(endpoint);
-        if (name == null) {
-            throw new IllegalArgumentException("the recorder does not listen on " + endpoint + ": " + listeners.keySet());
-        }
-        return name;
+    /** {@code host:port} as the probe takes it, IPv6 in brackets: what the gate's refusal names too. */
+    String destination() {
+        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
-    /** A mark for {@link #hitsSince}: where the recorder's output is now. */
-    int mark() {
-        return stdout.size();
+    /** The literal the decision line's {@code destination.address} holds. */
+    String literal() {
+        return host;
     }
 
-    /** The listeners that accepted a connection since {@code mark}, in order; read after a sentinel connection. */
-    List<String> hitsSince(int mark) {
-        try (Socket socket = new Socket()) {
-            socket.connect(sentinel, (int) HIT_TIMEOUT.toMillis());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot reach the recorder's sentinel " + sentinel, e);
+    int port() {
+        return address.getPort();
+    }
+
+    int count() {
+        return count.get();
+    }
+
+    /** Waits until at least {@code atLeast} have arrived, at most {@code timeout}; the count then. */
+    int awaitCount(int atLeast, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (count.get() < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(10);
         }
-        var line = stdout.await(mark, sentinelHit::equals, HIT_TIMEOUT);
-        if (line.isEmpty()) {
-            throw new AssertionError("the recorder did not record its sentinel within " + HIT_TIMEOUT + "\nstdout:\n"
-                    + stdout + "\nstderr:\n" + stderr);
-        }
-        return stdout.since(mark).subList(0, line.get() - mark).stream()
-                .filter(hit -> hit.startsWith(HIT + " ") && !hit.equals(sentinelHit))
-                .map(hit -> hit.substring(HIT.length() + 1))
-                .toList();
+        return count.get();
     }
 
     @Override
-    public void close() {
-        DemoServer.stop(process);
+    public void close() throws IOException {
+        socket.close();
     }
 }

@@ -12,6 +12,7 @@ import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.BearerAuthenticator;
 import dev.mcpguard.core.BindPolicy;
 import dev.mcpguard.core.GateName;
+import dev.mcpguard.core.InboundRequests;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.SharedBuckets;
 import dev.mcpguard.egress.EgressGate;
@@ -98,6 +99,7 @@ public final class Installer {
         if (config.egressOn()) {
             // before any hook is woven: a connect must never find the hooks without a policy
             EgressGate.install(config.egressPolicy(), audit, config.denyOnError());
+            InboundRequests.track();
             servers.add(new EgressInstrumentation());
         }
         String version = version(agentJar);

@@ -70,6 +70,11 @@ public interface ServerInstrumentation {
 
     /** The advised methods of one type, named exactly: a name match is the cheapest matcher. */
     final class Hook {
+        /**
+         * Ends the span in which a request is current on its thread ({@code InboundRequests}), for
+         * a server whose gate makes it current in a method the application runs within.
+         */
+        public static final String REQUEST_SCOPE = "dev.mcpguard.agent.RequestScopeAdvice";
         /** Makes the hooked method throw: no request gets past it to the application. */
         static final String REFUSE_ENTRY = "dev.mcpguard.agent.RefuseEntryAdvice";
 

@@ -80,12 +80,12 @@ public final class EgressGate {
     /**
      * For Netty's batching of datagrams (sendmmsg): {@code true} when the datagram would be refused,
      * so that it is left out of the batch and meets {@link #check} on the single-datagram path,
-     * which refuses and logs it once. Never throws.
+     * which refuses (or in log-only, sends) and logs it once: in log-only too, or the batch would
+     * send it with no line. Never throws.
      */
     public static boolean refusesQuietly(InetSocketAddress destination) {
         EgressPolicy active = policy;
-        if (active == null || destination == null || destination.getAddress() == null
-                || active.mode() != GateMode.ENFORCE) {
+        if (active == null || destination == null || destination.getAddress() == null) {
             return false;
         }
         try {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.BodyMeter;
 import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.InboundRequests;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
 import java.io.IOException;
@@ -20,8 +21,13 @@ public final class JdkHttpGate extends Filter {
 
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-        if (!refused(exchange)) {
+        if (refused(exchange)) {
+            return;
+        }
+        try {
             chain.doFilter(exchange);
+        } finally {
+            InboundRequests.restore(null); // made current by refused(), for the application's span
         }
     }
 
@@ -41,6 +47,7 @@ public final class JdkHttpGate extends Filter {
                 if (meter != null) {
                     exchange.setStreams(new BodyLimitedInputStream(exchange.getRequestBody(), exchange, meter), null);
                 }
+                InboundRequests.enter(verdict);
                 return false;
             }
             refuse(exchange, verdict.refusal());

@@ -2,6 +2,7 @@ package dev.mcpguard.jetty;
 
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.BodyMeter;
+import dev.mcpguard.core.InboundRequests;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
@@ -33,6 +34,7 @@ public final class JettyGate {
             JettyRequestView view = new JettyRequestView(request);
             Verdict verdict = guard.checkOrFail(view, STACK);
             if (verdict.allowed()) {
+                InboundRequests.enter(verdict); // until Server.handle returns
                 BodyMeter meter = verdict.bodyMeter();
                 return meter != null ? new BodyLimitedRequest(request, response, meter) : request;
             }

@@ -1,5 +1,6 @@
 package dev.mcpguard.jetty;
 
+import dev.mcpguard.core.InboundRequests;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -31,8 +32,10 @@ final class ServerHandleAdvice {
         return true;
     }
 
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    /** Also ends the span in which the gate made the request current on this thread. */
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.Enter boolean handlersRan, @Advice.Return(readOnly = false) boolean handled) {
+        InboundRequests.restore(null);
         if (!handlersRan) {
             handled = true;
         }

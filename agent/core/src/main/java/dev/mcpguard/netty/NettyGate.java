@@ -3,6 +3,7 @@ package dev.mcpguard.netty;
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.BodyMeter;
 import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.InboundRequests;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
 import io.netty.buffer.Unpooled;
@@ -65,6 +66,8 @@ public final class NettyGate extends ChannelDuplexHandler {
      * the request last passed on.
      */
     private BodyMeter meter;
+    /** The request last passed on, current on the event loop while its messages go on (EGRESS on only). */
+    private Verdict passedOn;
     /** Requests passed on whose response the application has not finished writing. */
     private int outstanding;
     /** The application has written the head of the oldest outstanding response, not yet its end. */
@@ -151,7 +154,18 @@ public final class NettyGate extends ChannelDuplexHandler {
                 return;
             }
         }
-        ctx.fireChannelRead(msg);
+        if (passedOn == null) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        // The application may act on the message within this call (a handler, Reactor or Vert.x
+        // completing the request): what it does here, it does for this request.
+        Verdict previous = InboundRequests.enter(passedOn);
+        try {
+            ctx.fireChannelRead(msg);
+        } finally {
+            InboundRequests.restore(previous);
+        }
     }
 
     /**
@@ -163,12 +177,14 @@ public final class NettyGate extends ChannelDuplexHandler {
             NettyRequestView view = new NettyRequestView(request, ctx.channel());
             Verdict verdict = guard.checkOrFail(view, STACK);
             meter = verdict.bodyMeter();
+            passedOn = verdict.allowed() && InboundRequests.tracked() ? verdict : null;
             if (verdict.allowed() && request.headers().contains(HttpHeaderNames.UPGRADE)) {
                 ctx.channel().attr(UPGRADE_GATED).set(Boolean.TRUE);
             }
             return verdict.refusal();
         } catch (Throwable error) {
             meter = null;
+            passedOn = null;
             return failed(ctx, error);
         }
     }

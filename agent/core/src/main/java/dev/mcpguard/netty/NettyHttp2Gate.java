@@ -3,6 +3,7 @@ package dev.mcpguard.netty;
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.BodyMeter;
 import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.InboundRequests;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
 import io.netty.buffer.ByteBuf;
@@ -55,6 +56,11 @@ public final class NettyHttp2Gate implements Http2FrameListener {
     /** Per stream: {@link #REFUSED}, {@link #ADMITTED}, its {@link BodyMeter}, or nothing before its first HEADERS. */
     private final Http2Connection.PropertyKey streamState;
     /**
+     * Per stream: the verdict of its admitted request, current on the event loop while its frames
+     * go on to the application; {@code null} (no key) while the EGRESS gate is off.
+     */
+    private final Http2Connection.PropertyKey admittedRequest;
+    /**
      * Set when this connection could not be gated and {@code MCPGUARD_ON_ERROR=deny}: every stream
      * gets it; {@code null} then ({@link #streamState} is) when not even the refusal could be had,
      * and every stream is reset.
@@ -62,10 +68,11 @@ public final class NettyHttp2Gate implements Http2FrameListener {
     private final Refusal broken;
 
     private NettyHttp2Gate(Http2FrameListener next, Http2Connection connection, Http2Connection.PropertyKey streamState,
-                      Refusal broken) {
+                      Http2Connection.PropertyKey admittedRequest, Refusal broken) {
         this.next = next;
         this.connection = connection;
         this.streamState = streamState;
+        this.admittedRequest = admittedRequest;
         this.broken = broken;
     }
 
@@ -83,9 +90,11 @@ public final class NettyHttp2Gate implements Http2FrameListener {
                 return listener;
             }
             Http2FrameListener current = decoder.frameListener();
-            Http2Connection.PropertyKey streamState = current instanceof NettyHttp2Gate
-                    ? ((NettyHttp2Gate) current).streamState : connection.newKey();
-            return new NettyHttp2Gate(listener, connection, streamState, null);
+            NettyHttp2Gate previous = current instanceof NettyHttp2Gate ? (NettyHttp2Gate) current : null;
+            Http2Connection.PropertyKey streamState = previous != null ? previous.streamState : connection.newKey();
+            Http2Connection.PropertyKey admittedRequest = previous != null ? previous.admittedRequest
+                    : InboundRequests.tracked() ? connection.newKey() : null;
+            return new NettyHttp2Gate(listener, connection, streamState, admittedRequest, null);
         } catch (Throwable error) {
             Refusal refusal;
             try {
@@ -96,7 +105,7 @@ public final class NettyHttp2Gate implements Http2FrameListener {
             } catch (Throwable unanswerable) {
                 refusal = null; // not even a refusal to send: every stream is reset
             }
-            return new NettyHttp2Gate(listener, connection, null, refusal);
+            return new NettyHttp2Gate(listener, connection, null, null, refusal);
         }
     }
 
@@ -104,7 +113,12 @@ public final class NettyHttp2Gate implements Http2FrameListener {
     public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
                               boolean endOfStream) throws Http2Exception {
         if (admit(ctx, streamId, headers, endOfStream)) {
-            next.onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+            Verdict previous = enter(streamId);
+            try {
+                next.onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+            } finally {
+                InboundRequests.restore(previous);
+            }
         }
     }
 
@@ -112,8 +126,27 @@ public final class NettyHttp2Gate implements Http2FrameListener {
     public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
                               short weight, boolean exclusive, int padding, boolean endOfStream) throws Http2Exception {
         if (admit(ctx, streamId, headers, endOfStream)) {
-            next.onHeadersRead(ctx, streamId, headers, streamDependency, weight, exclusive, padding, endOfStream);
+            Verdict previous = enter(streamId);
+            try {
+                next.onHeadersRead(ctx, streamId, headers, streamDependency, weight, exclusive, padding, endOfStream);
+            } finally {
+                InboundRequests.restore(previous);
+            }
         }
+    }
+
+    /**
+     * Makes the stream's admitted request current for the frame going on: the application may act
+     * on it within the call. Never throws.
+     *
+     * @return what was current before, for {@link InboundRequests#restore}
+     */
+    private Verdict enter(int streamId) {
+        if (admittedRequest == null) {
+            return InboundRequests.enter(null);
+        }
+        Http2Stream stream = connection.stream(streamId);
+        return InboundRequests.enter(stream == null ? null : stream.getProperty(admittedRequest));
     }
 
     /** Gates a stream's request head, or lets trailers follow their stream's fate. Never throws. */
@@ -151,6 +184,9 @@ public final class NettyHttp2Gate implements Http2FrameListener {
                     if (stream != null) {
                         BodyMeter meter = verdict.bodyMeter();
                         stream.setProperty(streamState, meter != null && !endOfStream ? meter : ADMITTED);
+                        if (admittedRequest != null) {
+                            stream.setProperty(admittedRequest, verdict);
+                        }
                     }
                     return true;
                 }
@@ -206,7 +242,12 @@ public final class NettyHttp2Gate implements Http2FrameListener {
         if (state instanceof BodyMeter && !admitData(ctx, stream, (BodyMeter) state, data, endOfStream)) {
             return data.readableBytes() + padding;
         }
-        return next.onDataRead(ctx, streamId, data, padding, endOfStream);
+        Verdict previous = enter(streamId);
+        try {
+            return next.onDataRead(ctx, streamId, data, padding, endOfStream);
+        } finally {
+            InboundRequests.restore(previous);
+        }
     }
 
     /** Feeds a DATA frame of a counted body to its meter; cuts the stream when it says so. Never throws. */

@@ -2,6 +2,7 @@ package dev.mcpguard.tomcat;
 
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.BodyMeter;
+import dev.mcpguard.core.InboundRequests;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
 import java.io.IOException;
@@ -46,6 +47,7 @@ public final class TomcatGate {
             // Set for every request gated, null included, for the same reason.
             request.setNote(BODY_METER, verdict.bodyMeter());
             if (verdict.allowed()) {
+                InboundRequests.enter(verdict); // until CoyoteAdapter.service returns
                 return true;
             }
             refuse(request, response, verdict.refusal(), false);

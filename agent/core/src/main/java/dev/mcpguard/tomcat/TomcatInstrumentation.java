@@ -48,6 +48,10 @@ public final class TomcatInstrumentation implements ServerInstrumentation {
                                 .and(takesArgument(3, named("org.apache.catalina.connector.Response")))
                                 .and(returns(boolean.class)),
                         PACKAGE + "PostParseAdvice"),
+                new Hook("org.apache.catalina.connector.CoyoteAdapter",
+                        named("service").and(isPublic()).and(takesArguments(2))
+                                .and(takesArgument(0, named("org.apache.coyote.Request"))),
+                        Hook.REQUEST_SCOPE),
                 new Hook("org.apache.coyote.Request",
                         named("doRead").and(isPublic()).and(takesArguments(1)).and(returns(int.class)),
                         PACKAGE + "BodyReadAdvice"),

@@ -1,6 +1,7 @@
 package dev.mcpguard.undertow;
 
 import io.undertow.server.HttpServerExchange;
+import dev.mcpguard.core.InboundRequests;
 import net.bytebuddy.asm.Advice;
 
 /** Inlined into {@code Connectors.executeRootHandler}: a refused exchange never reaches a handler. */
@@ -16,5 +17,11 @@ final class RootHandlerAdvice {
     @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
     static boolean enter(@Advice.Argument(1) HttpServerExchange exchange) {
         return UndertowGate.admitted(exchange);
+    }
+
+    /** Ends the span in which the gate made the exchange current on this thread. */
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit() {
+        InboundRequests.restore(null);
     }
 }

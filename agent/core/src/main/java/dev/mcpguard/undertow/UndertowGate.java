@@ -2,6 +2,7 @@ package dev.mcpguard.undertow;
 
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.BodyMeter;
+import dev.mcpguard.core.InboundRequests;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
@@ -24,6 +25,8 @@ public final class UndertowGate {
 
     /** The root handler runs again on every dispatch to a worker; gate only the first time. */
     private static final AttachmentKey<Boolean> GATED = AttachmentKey.create(Boolean.class);
+    /** The verdict of an admitted exchange, current on each thread its root handler runs on (EGRESS on only). */
+    private static final AttachmentKey<Verdict> ADMITTED = AttachmentKey.create(Verdict.class);
     /**
      * Set while Undertow runs an h2c upgrade's first request again, as HTTP/2 stream 1, on this
      * thread: that request was gated as HTTP/1.1 already, and must not be gated (and logged) twice.
@@ -50,6 +53,9 @@ public final class UndertowGate {
     public static boolean admitted(HttpServerExchange exchange) {
         try {
             if (exchange.getAttachment(GATED) != null) {
+                if (InboundRequests.tracked()) {
+                    InboundRequests.enter(exchange.getAttachment(ADMITTED)); // a dispatch to a worker
+                }
                 return true;
             }
             if (UPGRADED_REQUEST.get() != null) {
@@ -65,6 +71,10 @@ public final class UndertowGate {
                 BodyMeter meter = verdict.bodyMeter();
                 if (meter != null) {
                     exchange.putAttachment(BODY_METER, new BodyLimitConduit.Wrapper(exchange, meter));
+                }
+                if (InboundRequests.tracked()) {
+                    exchange.putAttachment(ADMITTED, verdict);
+                    InboundRequests.enter(verdict); // until executeRootHandler returns
                 }
                 return true;
             }

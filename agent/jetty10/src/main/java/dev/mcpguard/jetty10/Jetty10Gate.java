@@ -2,6 +2,7 @@ package dev.mcpguard.jetty10;
 
 import dev.mcpguard.core.ActiveGuard;
 import dev.mcpguard.core.BodyMeter;
+import dev.mcpguard.core.InboundRequests;
 import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.Refusal;
 import dev.mcpguard.core.Verdict;
@@ -59,6 +60,7 @@ public final class Jetty10Gate {
             Jetty10RequestView view = new Jetty10RequestView(channel);
             Verdict verdict = guard.checkOrFail(view, STACK);
             if (verdict.allowed()) {
+                InboundRequests.enter(verdict); // until Server.handle returns
                 BodyMeter bodyMeter = verdict.bodyMeter();
                 if (bodyMeter != null) {
                     channel.getRequest().getHttpInput().addInterceptor(new BodyLimitInterceptor(channel, bodyMeter));

@@ -1,5 +1,6 @@
 package dev.mcpguard.jetty10;
 
+import dev.mcpguard.core.InboundRequests;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.server.HttpChannel;
 
@@ -16,5 +17,11 @@ final class ServerHandleAdvice {
     @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
     static boolean enter(@Advice.Argument(0) HttpChannel channel) {
         return Jetty10Gate.admitted(channel);
+    }
+
+    /** Ends the span in which the gate made the request current on this thread. */
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit() {
+        InboundRequests.restore(null);
     }
 }
