@@ -29,7 +29,11 @@ final class McpEndpoint {
     private final McpSyncServer server;
 
     McpEndpoint() {
-        McpServer.SyncSpecification<?> spec = McpServer.sync(transport).serverInfo("legacy-demo", "1.0.0");
+        // Tool calls run on the servlet thread that received them: the SDK would otherwise hand them to
+        // Reactor's boundedElastic pool, and an outbound connection a tool makes there (fetch) could not be
+        // traced back to the request that asked for it.
+        McpServer.SyncSpecification<?> spec = McpServer.sync(transport).serverInfo("legacy-demo", "1.0.0")
+                .immediateExecution(true);
         for (Tools.Tool tool : Tools.ALL) {
             spec.toolCall(Tool.builder(tool.name(), tool.inputSchema()).description(tool.description()).build(),
                     (exchange, call) -> call(tool, call.arguments()));

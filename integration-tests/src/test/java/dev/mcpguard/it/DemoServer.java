@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.mcpguard.it.Stacks.Stack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +21,7 @@ import java.util.regex.Pattern;
 
 /**
  * The demo app in a child JVM with the agent attached, listening on a free port (on 127.0.0.1 unless the
- * {@link Launch} says otherwise).
+ * {@link Launch} says otherwise; the suite's own requests go to that address, or to loopback for a wildcard).
  * Its stdout and stderr are captured for the whole life of the process.
  */
 final class DemoServer implements AutoCloseable {
@@ -120,7 +122,8 @@ final class DemoServer implements AutoCloseable {
 
     /** The demo app's JVM as {@code launch} says, asking for {@code port} (0: any free one). */
     static Process spawn(Stack stack, Launch launch, int port) {
-        List<String> command = new ArrayList<>(List.of(TestJars.java()));
+        List<String> command = new ArrayList<>(launch.prefix());
+        command.add(TestJars.java());
         if (launch.agent()) {
             command.add("-javaagent:" + TestJars.agent());
         }
@@ -204,12 +207,22 @@ final class DemoServer implements AutoCloseable {
     /** One request on a new connection, after the PROXY header a loopback relay would send where the port wants one. */
     private RawResponse send(Request request) {
         if (launch.transport() != Launch.Transport.PROXY) {
-            return RawHttp.exchange(port, tls(), request);
+            return RawHttp.exchange(address(), port, tls(), request);
         }
         try (RawHttp http = RawHttp.connect(port)) {
             http.send(ProxyProtocol.v1("127.0.0.1", "127.0.0.1", 40000, port));
             http.send(request.bytes(port));
             return http.readResponse();
+        }
+    }
+
+    /** Where the server listens: the address the launch asked for (an IP literal), loopback for a wildcard. */
+    private InetAddress address() {
+        try {
+            InetAddress listening = InetAddress.getByName(launch.host());
+            return listening.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : listening;
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("the launch's host is not an address: " + launch.host(), e);
         }
     }
 

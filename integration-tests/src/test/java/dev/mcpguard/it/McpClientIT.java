@@ -48,7 +48,7 @@ class McpClientIT {
         try (McpSyncClient client = McpClients.connect(server, TOKEN)) {
             client.initialize();
 
-            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).contains("echo", "add");
+            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).contains("echo", "add", "fetch");
             McpSchema.CallToolResult result = client.callTool(
                     McpSchema.CallToolRequest.builder("echo").arguments(Map.of("text", TEXT)).build());
             assertThat(result.isError()).isNotEqualTo(Boolean.TRUE);
@@ -66,7 +66,7 @@ class McpClientIT {
         Expect.passed(RawMcp.send(server, TOKEN, RawMcp.notification("notifications/initialized")), 202);
 
         Map<String, Object> listed = RawMcp.result(RawMcp.send(server, TOKEN, RawMcp.request(2, "tools/list", Map.of())), 2);
-        assertThat((List<Map<String, Object>>) listed.get("tools")).extracting(tool -> tool.get("name")).contains("echo", "add");
+        assertThat((List<Map<String, Object>>) listed.get("tools")).extracting(tool -> tool.get("name")).contains("echo", "add", "fetch");
 
         Map<String, Object> called = RawMcp.result(RawMcp.send(server, TOKEN,
                 RawMcp.request(3, "tools/call", Map.of("name", "echo", "arguments", Map.of("text", TEXT)))), 3);

@@ -96,18 +96,41 @@ final class NetworkNamespace implements BeforeAllCallback, BeforeEachCallback, A
 
     @Override
     public synchronized void beforeAll(ExtensionContext context) {
-        Optional<String> why = setUp();
-        if (why.isPresent()) {
-            String reason = "cannot create a network namespace for a non-loopback peer, so the tests of "
-                    + context.getDisplayName() + " cannot run: " + why.get();
-            if (Boolean.getBoolean(REQUIRE)) {
-                throw new AssertionError(reason + " (" + REQUIRE + "=true: these tests must run here; run them as root"
-                        + " with CAP_SYS_ADMIN and CAP_NET_ADMIN)");
-            }
-            unavailable = reason + " (run them as root, with CAP_SYS_ADMIN and CAP_NET_ADMIN; " + REQUIRE
-                    + "=true turns this skip into a failure)";
-            System.err.println("SKIPPED: " + unavailable);
+        setUp().ifPresent(why -> cannotRun(context, why));
+    }
+
+    /**
+     * The namespace cannot serve the tests of {@code context} ({@code why}): each is skipped, or, with
+     * {@value #REQUIRE}, this fails. Also for what a user of the namespace could not add to it.
+     */
+    synchronized void cannotRun(ExtensionContext context, String why) {
+        String reason = "cannot set up a network namespace, so the tests of " + context.getDisplayName()
+                + " cannot run: " + why;
+        if (Boolean.getBoolean(REQUIRE)) {
+            throw new AssertionError(reason + " (" + REQUIRE + "=true: these tests must run here; run them as root"
+                    + " with CAP_SYS_ADMIN and CAP_NET_ADMIN)");
         }
+        unavailable = reason + " (run them as root, with CAP_SYS_ADMIN and CAP_NET_ADMIN; " + REQUIRE
+                + "=true turns this skip into a failure)";
+        System.err.println("SKIPPED: " + unavailable);
+    }
+
+    /** Whether the namespace exists and the tests can use it. */
+    synchronized boolean ready() {
+        return lock != null && unavailable == null;
+    }
+
+    /** Runs {@code ip -n <namespace> <arguments>}: iproute2 inside the namespace. */
+    Result ipInside(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(ip, "-n", name));
+        command.addAll(List.of(arguments));
+        return run(command.toArray(String[]::new));
+    }
+
+    /** Whether {@code namespace} is one of these tests' namespaces whose process is gone (or this process's own). */
+    boolean isLeftoverNamespace(String namespace) {
+        Matcher ours = OUR_NAMESPACE.matcher(namespace);
+        return ours.matches() && isLeftover(ours.group(1));
     }
 
     /** Skips each test rather than the class, so that the report counts them as skipped and says why. */
@@ -203,8 +226,7 @@ final class NetworkNamespace implements BeforeAllCallback, BeforeEachCallback, A
     private void removeLeftovers() {
         for (String line : run(ip, "netns", "list").output().lines().toList()) {
             String namespace = line.strip().split("\\s+", 2)[0];
-            Matcher ours = OUR_NAMESPACE.matcher(namespace);
-            if (ours.matches() && isLeftover(ours.group(1))) {
+            if (isLeftoverNamespace(namespace)) {
                 run(ip, "netns", "delete", namespace);
             }
         }

@@ -40,13 +40,17 @@ final class RawHttp implements AutoCloseable {
     }
 
     static RawHttp connect(int port) {
+        return connect(InetAddress.getLoopbackAddress(), port);
+    }
+
+    static RawHttp connect(InetAddress address, int port) {
         try {
-            Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            Socket socket = new Socket(address, port);
             socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
             socket.setTcpNoDelay(true); // each send leaves at once: a body sent in pieces arrives in pieces
             return new RawHttp(socket);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot connect to 127.0.0.1:" + port, e);
+            throw new UncheckedIOException("cannot connect to " + address.getHostAddress() + ":" + port, e);
         }
     }
 
@@ -55,10 +59,14 @@ final class RawHttp implements AutoCloseable {
      * whatever it is (the demo's is self-signed).
      */
     static RawHttp connectTls(int port) {
+        return connectTls(InetAddress.getLoopbackAddress(), port);
+    }
+
+    static RawHttp connectTls(InetAddress address, int port) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-            SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+            SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(address, port);
             socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setApplicationProtocols(new String[] {"http/1.1"});
@@ -66,7 +74,7 @@ final class RawHttp implements AutoCloseable {
             socket.startHandshake();
             return new RawHttp(socket);
         } catch (IOException | GeneralSecurityException e) {
-            throw new UncheckedIOException("cannot connect over TLS to 127.0.0.1:" + port,
+            throw new UncheckedIOException("cannot connect over TLS to " + address.getHostAddress() + ":" + port,
                     e instanceof IOException io ? io : new IOException(e));
         }
     }
@@ -90,7 +98,12 @@ final class RawHttp implements AutoCloseable {
 
     /** Sends {@code request} on a new connection, over TLS if {@code tls}, and reads the one response. */
     static RawResponse exchange(int port, boolean tls, Request request) {
-        try (RawHttp http = tls ? connectTls(port) : connect(port)) {
+        return exchange(InetAddress.getLoopbackAddress(), port, tls, request);
+    }
+
+    /** As {@link #exchange(int, boolean, Request)}, to {@code address} rather than loopback. */
+    static RawResponse exchange(InetAddress address, int port, boolean tls, Request request) {
+        try (RawHttp http = tls ? connectTls(address, port) : connect(address, port)) {
             http.send(request.bytes(port));
             return request.method().equals("HEAD") ? http.readResponseToHead() : http.readResponse();
         }

@@ -275,8 +275,8 @@ final class RemoteClient implements AutoCloseable {
         return client;
     }
 
-    /** The directory this class was loaded from: the client needs nothing but it and the JDK. */
-    private static Path testClasses() {
+    /** The directory the test classes were loaded from: a JVM inside the namespace needs nothing but it and the JDK. */
+    static Path testClasses() {
         try {
             return Path.of(RemoteClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
