@@ -8,11 +8,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The EGRESS gate (design §12) on every way a JVM connects or sends: each client library of {@link EgressProbe},
@@ -169,6 +171,33 @@ class EgressClientsIT {
         }
     }
 
+    /**
+     * Libraries that shade Netty bring its epoll transport under a package of their own ({@code grpc-netty-shaded},
+     * which Google's cloud clients use): the probe and Netty relocated, the same hooks apply by the end of the
+     * hooked types' names.
+     */
+    @Test
+    void relocatedNettyIsRefusedToo(@TempDir Path dir) throws Exception {
+        Path relocated = RelocatedNetty.build(dir.resolve("relocated-netty.jar"));
+        List<String> netty = List.of("netty-epoll", "netty-nio", "netty-epoll-udp", BATCH);
+        try (EgressRecorder tcp = EgressRecorder.tcp("127.0.0.1", 0); EgressRecorder udp = EgressRecorder.udp("127.0.0.1");
+                Probe probe = Probe.startWithClassPath(Map.of("MCPGUARD_EGRESS_MODE", "enforce"),
+                        relocated + java.io.File.pathSeparator + System.getProperty("java.class.path"))) {
+            for (String client : netty) {
+                EgressRecorder to = client.contains("udp") ? udp : tcp;
+                probe.assertRefused(client, to.destination(), to);
+            }
+            Thread.sleep(SETTLE.toMillis());
+            assertThat(tcp.count() + udp.count()).as("what reached the recorders").isZero();
+            probe.assertNoOtherEgressLine();
+            for (String hooked : List.of("io.netty.channel.unix.Socket", "io.netty.channel.epoll.NativeDatagramPacketArray")) {
+                assertThat(probe.stderr.all()).as("the hook in the relocated %s", hooked)
+                        .anyMatch(line -> line.endsWith(INSTRUMENTED + RelocatedNetty.PREFIX + hooked))
+                        .noneMatch(line -> line.endsWith(INSTRUMENTED + hooked));
+            }
+        }
+    }
+
     /** How many datagrams (or connections) the client sends to the recorder, each judged and logged on its own. */
     private static int sent(String client) {
         return BATCH.equals(client) ? EgressProbe.BATCH : 1;
@@ -201,9 +230,13 @@ class EgressClientsIT {
         }
 
         static Probe start(Map<String, String> env, String... jvmOptions) {
+            return startWithClassPath(env, System.getProperty("java.class.path"), jvmOptions);
+        }
+
+        static Probe startWithClassPath(Map<String, String> env, String classPath, String... jvmOptions) {
             List<String> command = new java.util.ArrayList<>(List.of(TestJars.java(), "-javaagent:" + TestJars.agent()));
             command.addAll(List.of(jvmOptions));
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), EgressProbe.class.getName()));
+            command.addAll(List.of("-cp", classPath, EgressProbe.class.getName()));
             ProcessBuilder builder = new ProcessBuilder(command);
             DemoServer.cleanEnvironment(builder.environment());
             builder.environment().putAll(env);

@@ -66,7 +66,7 @@ final class AdapterFit {
         boolean ownAdvice = server.hooks().stream()
                 .noneMatch(hook -> ServerInstrumentation.Hook.REFUSE_ENTRY.equals(hook.refusalAdviceClassName()));
         return ownAdvice && refusalLinks(classLoader)
-                ? "every request it serves is refused 503 gate_error"
+                ? server.unfitRefusal()
                 : "its entry points throw, so no request reaches the application";
     }
 

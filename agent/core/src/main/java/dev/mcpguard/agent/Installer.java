@@ -150,10 +150,11 @@ public final class Installer {
         return servers;
     }
 
-    private static Class<?>[] loaded(Instrumentation instrumentation, Set<String> names) {
+    /** @param weaver for the relocated copies of hooked types, which no list of names holds */
+    private static Class<?>[] loaded(Instrumentation instrumentation, Set<String> names, Weaver weaver) {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (names.contains(type.getName()) && instrumentation.isModifiableClass(type)) {
+            if ((names.contains(type.getName()) || weaver.weaves(type.getName())) && instrumentation.isModifiableClass(type)) {
                 loaded.add(type);
             }
         }
@@ -179,7 +180,7 @@ public final class Installer {
             }
         }
         publish.accept(weaver);
-        retransformLoaded(instrumentation, listener, log);
+        retransformLoaded(instrumentation, listener, weaver, log);
     }
 
     /**
@@ -187,8 +188,9 @@ public final class Installer {
      * else any loaded before the Weaver was there (by the start itself, or before premain). Only
      * those: describing every loaded class would cost far more.
      */
-    private static void retransformLoaded(Instrumentation instrumentation, InstrumentationListener listener, OperatorLog log) {
-        Class<?>[] loaded = loaded(instrumentation, listener.watchedTypes());
+    private static void retransformLoaded(Instrumentation instrumentation, InstrumentationListener listener,
+                                          Weaver weaver, OperatorLog log) {
+        Class<?>[] loaded = loaded(instrumentation, listener.watchedTypes(), weaver);
         if (loaded.length == 0) {
             return;
         }

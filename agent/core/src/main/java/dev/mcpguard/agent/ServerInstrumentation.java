@@ -45,6 +45,14 @@ public interface ServerInstrumentation {
         return List.of();
     }
 
+    /**
+     * What the hooks' own refusal advice does to a server the gate helpers do not link against, in
+     * the words of the ERROR line.
+     */
+    default String unfitRefusal() {
+        return "every request it serves is refused 503 gate_error";
+    }
+
     /** Helper classes injected into the server's class loader before the first advised type loads. */
     List<String> helperClassNames();
 
@@ -82,6 +90,7 @@ public interface ServerInstrumentation {
         private final ElementMatcher<MethodDescription> method;
         private final String adviceClassName;
         private final String refusalAdviceClassName;
+        private final boolean relocatable;
 
         /** A hook whose server, when the gate helpers do not link, is refused by {@link #REFUSE_ENTRY}. */
         public Hook(String typeName, ElementMatcher<MethodDescription> method, String adviceClassName) {
@@ -94,10 +103,28 @@ public interface ServerInstrumentation {
          */
         public Hook(String typeName, ElementMatcher<MethodDescription> method, String adviceClassName,
                     String refusalAdviceClassName) {
+            this(typeName, method, adviceClassName, refusalAdviceClassName, false);
+        }
+
+        private Hook(String typeName, ElementMatcher<MethodDescription> method, String adviceClassName,
+                     String refusalAdviceClassName, boolean relocatable) {
             this.typeName = typeName;
             this.method = method;
             this.adviceClassName = adviceClassName;
             this.refusalAdviceClassName = refusalAdviceClassName;
+            this.relocatable = relocatable;
+        }
+
+        /**
+         * This hook, also for copies of its type that a library relocated under a package of its own
+         * ({@code io.grpc.netty.shaded.io.netty.channel.unix.Socket}): matched by the end of their name.
+         */
+        public Hook relocatable() {
+            return new Hook(typeName, method, adviceClassName, refusalAdviceClassName, true);
+        }
+
+        public boolean isRelocatable() {
+            return relocatable;
         }
 
         public String refusalAdviceClassName() {

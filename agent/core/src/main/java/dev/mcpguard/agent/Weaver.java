@@ -21,7 +21,8 @@ import net.bytebuddy.utility.JavaModule;
 
 /**
  * Weaves the hooks into the types they name, found by exact name in a map, nothing else
- * examined. Byte Buddy's {@code AgentBuilder} would match every class the JVM loads against
+ * examined (and, for a {@link ServerInstrumentation.Hook#relocatable relocatable} hook, by the end of
+ * the name: a handful of {@code endsWith}, only while such hooks are installed). Byte Buddy's {@code AgentBuilder} would match every class the JVM loads against
  * the hooks, and on a Java 9+ VM it first generates a transformer subclass with Byte Buddy
  * itself: about a third of the agent's start, paid inside the server's. The class of each hook
  * is found by name here, and its method by the hook's matcher on the type's declared methods.
@@ -31,6 +32,8 @@ import net.bytebuddy.utility.JavaModule;
  */
 final class Weaver implements ClassFileTransformer {
     private final Map<String, List<Weave>> weavesByInternalName = new HashMap<>();
+    /** Keyed by {@code /} and the internal name: how a relocated copy's name ends. */
+    private final Map<String, List<Weave>> weavesByRelocatedSuffix = new HashMap<>();
     private final Set<String> unguardedServers = new HashSet<>();
     private final InstrumentationListener listener;
     private final ByteBuddy byteBuddy = new ByteBuddy()
@@ -46,12 +49,38 @@ final class Weaver implements ClassFileTransformer {
 
     void add(ServerInstrumentation server, ServerInstrumentation.Hook hook, AgentBuilder.Transformer transformer) {
         String internalName = hook.typeName().replace('.', '/');
-        List<Weave> weaves = weavesByInternalName.get(internalName);
+        Weave weave = new Weave(server, hook, transformer);
+        add(weavesByInternalName, internalName, weave);
+        if (hook.isRelocatable()) {
+            add(weavesByRelocatedSuffix, "/".concat(internalName), weave);
+        }
+    }
+
+    private static void add(Map<String, List<Weave>> weavesByName, String key, Weave weave) {
+        List<Weave> weaves = weavesByName.get(key);
         if (weaves == null) {
             weaves = new ArrayList<>(2);
-            weavesByInternalName.put(internalName, weaves);
+            weavesByName.put(key, weaves);
         }
-        weaves.add(new Weave(server, hook, transformer));
+        weaves.add(weave);
+    }
+
+    /** Whether a type of this name is woven, as named or as a relocated copy. */
+    boolean weaves(String typeName) {
+        return weavesOf(typeName.replace('.', '/')) != null;
+    }
+
+    private List<Weave> weavesOf(String internalName) {
+        List<Weave> weaves = weavesByInternalName.get(internalName);
+        if (weaves != null || weavesByRelocatedSuffix.isEmpty()) {
+            return weaves;
+        }
+        for (Map.Entry<String, List<Weave>> relocated : weavesByRelocatedSuffix.entrySet()) {
+            if (internalName.endsWith(relocated.getKey())) {
+                return relocated.getValue();
+            }
+        }
+        return null;
     }
 
     @Override
@@ -60,7 +89,7 @@ final class Weaver implements ClassFileTransformer {
         if (internalName == null) {
             return null;
         }
-        List<Weave> weaves = weavesByInternalName.get(internalName);
+        List<Weave> weaves = weavesOf(internalName);
         if (weaves == null) {
             if (unguardedServers.contains(internalName)) {
                 listener.unguarded(internalName.replace('/', '.'));

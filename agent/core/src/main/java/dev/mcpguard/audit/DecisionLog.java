@@ -34,52 +34,22 @@ public final class DecisionLog {
     }
 
     public void write(Action action, Refusal refusal, Verdict request) {
-        StringBuilder line = new StringBuilder(256);
-        if (json) {
-            line.append('{');
-            line.append("\"@timestamp\":\"");
-            timestamp(line, System.currentTimeMillis());
-            line.append('"');
-            jsonField(line, "event.action", action.id());
-            if (refusal != null) {
-                jsonField(line, "mcpguard.gate", refusal.gate().id());
-                jsonField(line, "mcpguard.reason", refusal.reason().id());
-                jsonField(line, "mcpguard.detail", request.detail(), true);
-                line.append(",\"http.response.status_code\":").append(refusal.status());
-            }
-            jsonField(line, "http.request.method", request.method());
-            jsonField(line, "url.path", request.path());
-            jsonField(line, "client.address", request.client());
-            jsonField(line, "user.name", principalName(request), true);
-            jsonField(line, "mcpguard.stack", request.stack());
-            if (isHostRefusal(refusal)) {
-                jsonField(line, "message", HOST_HINT);
-            }
-            line.append('}');
-        } else {
-            line.append("@timestamp=");
-            timestamp(line, System.currentTimeMillis());
-            textField(line, "event.action", action.id());
-            if (refusal != null) {
-                textField(line, "mcpguard.gate", refusal.gate().id());
-                textField(line, "mcpguard.reason", refusal.reason().id());
-                if (request.detail() != null) {
-                    textField(line, "mcpguard.detail", request.detail());
-                }
-                textField(line, "http.response.status_code", Integer.toString(refusal.status()));
-            }
-            textField(line, "http.request.method", request.method());
-            textField(line, "url.path", request.path());
-            textField(line, "client.address", request.client());
-            if (request.principal() != null) {
-                textField(line, "user.name", request.principal().name());
-            }
-            textField(line, "mcpguard.stack", request.stack());
-            if (isHostRefusal(refusal)) {
-                textField(line, "message", HOST_HINT);
-            }
+        Line line = new Line(action);
+        if (refusal != null) {
+            line.field("mcpguard.gate", refusal.gate().id())
+                    .field("mcpguard.reason", refusal.reason().id())
+                    .optional("mcpguard.detail", request.detail())
+                    .number("http.response.status_code", refusal.status());
         }
-        out.get().println(line);
+        line.field("http.request.method", request.method())
+                .field("url.path", request.path())
+                .field("client.address", request.client())
+                .optional("user.name", principalName(request))
+                .field("mcpguard.stack", request.stack());
+        if (isHostRefusal(refusal)) {
+            line.field("message", HOST_HINT);
+        }
+        line.print();
     }
 
     /**
@@ -87,44 +57,63 @@ public final class DecisionLog {
      * serves when there is one (its principal and path only).
      */
     public void writeEgress(Action action, String deniedBy, String address, int port, Verdict inbound) {
-        StringBuilder line = new StringBuilder(256);
-        String user = inbound == null ? null : principalName(inbound);
-        String path = inbound == null ? null : inbound.path();
-        if (json) {
-            line.append('{');
-            line.append("\"@timestamp\":\"");
-            timestamp(line, System.currentTimeMillis());
-            line.append('"');
-            jsonField(line, "event.action", action.id());
-            jsonField(line, "mcpguard.gate", GateName.EGRESS.id());
-            if (deniedBy != null) {
-                jsonField(line, "mcpguard.reason", Reason.DENIED_DESTINATION.id());
-                jsonField(line, "mcpguard.detail", deniedBy);
-            }
-            jsonField(line, "destination.address", address);
-            line.append(",\"destination.port\":").append(port);
-            jsonField(line, "user.name", user, true);
-            jsonField(line, "url.path", path, true);
-            line.append('}');
-        } else {
-            line.append("@timestamp=");
-            timestamp(line, System.currentTimeMillis());
-            textField(line, "event.action", action.id());
-            textField(line, "mcpguard.gate", GateName.EGRESS.id());
-            if (deniedBy != null) {
-                textField(line, "mcpguard.reason", Reason.DENIED_DESTINATION.id());
-                textField(line, "mcpguard.detail", deniedBy);
-            }
-            textField(line, "destination.address", address);
-            textField(line, "destination.port", Integer.toString(port));
-            if (user != null) {
-                textField(line, "user.name", user);
-            }
-            if (path != null) {
-                textField(line, "url.path", path);
-            }
+        Line line = new Line(action).field("mcpguard.gate", GateName.EGRESS.id());
+        if (deniedBy != null) {
+            line.field("mcpguard.reason", Reason.DENIED_DESTINATION.id()).field("mcpguard.detail", deniedBy);
         }
-        out.get().println(line);
+        line.field("destination.address", address).number("destination.port", port);
+        if (inbound != null) {
+            line.optional("user.name", principalName(inbound)).optional("url.path", inbound.path());
+        }
+        line.print();
+    }
+
+    /** One line in the configured format: a JSON object, or {@code key=value} pairs. */
+    private final class Line {
+        private final StringBuilder text = new StringBuilder(256);
+
+        Line(Action action) {
+            if (json) {
+                text.append("{\"@timestamp\":\"");
+                timestamp(text, System.currentTimeMillis());
+                text.append('"');
+            } else {
+                text.append("@timestamp=");
+                timestamp(text, System.currentTimeMillis());
+            }
+            field("event.action", action.id());
+        }
+
+        /** {@code null} is written as JSON {@code null}, or {@code -}. */
+        Line field(String name, String value) {
+            if (json) {
+                jsonField(text, name, value);
+            } else {
+                textField(text, name, value);
+            }
+            return this;
+        }
+
+        /** Left out when there is no value: fields that most lines lack. */
+        Line optional(String name, String value) {
+            return value == null ? this : field(name, value);
+        }
+
+        Line number(String name, long value) {
+            if (json) {
+                text.append(",\"").append(name).append("\":").append(value);
+            } else {
+                textField(text, name, Long.toString(value));
+            }
+            return this;
+        }
+
+        void print() {
+            if (json) {
+                text.append('}');
+            }
+            out.get().println(text);
+        }
     }
 
     /**
@@ -154,13 +143,6 @@ public final class DecisionLog {
 
     private static String principalName(Verdict request) {
         return request.principal() == null ? null : request.principal().name();
-    }
-
-    /** @param omitNull leave the field out when there is no value (fields that most lines lack) */
-    private static void jsonField(StringBuilder line, String name, String value, boolean omitNull) {
-        if (value != null || !omitNull) {
-            jsonField(line, name, value);
-        }
     }
 
     private static void jsonField(StringBuilder line, String name, String value) {

@@ -2,6 +2,7 @@ package dev.mcpguard.config;
 
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
+import dev.mcpguard.egress.AllowEntry;
 import dev.mcpguard.net.HostAllowList;
 import dev.mcpguard.net.OriginAllowList;
 import dev.mcpguard.net.PathPrefixes;
@@ -132,7 +133,7 @@ public final class Knob<T> {
             "destinations the EGRESS gate refuses, comma-separated: `private` (loopback, RFC 1918, link-local with the "
                     + "cloud metadata addresses, CGNAT, ULA, multicast and other non-public space, and IPv4 inside "
                     + "IPv4-mapped and NAT64 addresses) and IPv4/IPv6 addresses or CIDR blocks");
-    public static final Knob<List<dev.mcpguard.egress.AllowEntry>> EGRESS_ALLOW = unset("EGRESS_ALLOW", "unset",
+    public static final Knob<List<AllowEntry>> EGRESS_ALLOW = unset("EGRESS_ALLOW", "unset",
             new Parser.EgressAllow(), "destinations always allowed (the application's own database, say), "
                     + "comma-separated: CIDR blocks or addresses on any port, `host:port` (the name the application "
                     + "connects by, or an address; IPv6 in brackets), `*:port`");

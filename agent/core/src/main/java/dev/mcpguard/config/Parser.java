@@ -1,6 +1,8 @@
 package dev.mcpguard.config;
 
 import dev.mcpguard.core.GateMode;
+import dev.mcpguard.egress.AddressRange;
+import dev.mcpguard.egress.AllowEntry;
 import dev.mcpguard.net.Ascii;
 import dev.mcpguard.net.BearerCredentials;
 import dev.mcpguard.net.HostAllowList;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -667,40 +670,52 @@ abstract class Parser<T> {
             if (entries == null) {
                 throw new Invalid("empty: the EGRESS gate would refuse nothing; set MCPGUARD_EGRESS_MODE=off instead");
             }
-            java.util.LinkedHashSet<String> canonical = new java.util.LinkedHashSet<>();
+            LinkedHashSet<String> canonical = new LinkedHashSet<>();
             for (String entry : entries) {
                 if (entry.equalsIgnoreCase("private")) {
                     canonical.add("private");
                     continue;
                 }
-                dev.mcpguard.egress.AddressRange range = dev.mcpguard.egress.AddressRange.parse(entry);
+                AddressRange range = AddressRange.parse(entry);
                 if (range == null) {
                     throw new Invalid("not an address or block: " + ConfigException.printable(entry));
                 }
+                rejectIpv4InIpv6(range);
                 canonical.add(range.toString());
             }
             return List.copyOf(canonical);
         }
     }
 
+    /** IPv4 inside IPv6 is judged as IPv4: such a block, as written, would match nothing. */
+    private static void rejectIpv4InIpv6(AddressRange range) {
+        if (range.carriesIpv4()) {
+            throw new Invalid(range + " holds IPv4 addresses in IPv6 form, which are judged as IPv4: write the IPv4 "
+                    + "address or block");
+        }
+    }
+
     /** {@code MCPGUARD_EGRESS_ALLOW}: blocks on any port, {@code host:port}, {@code *:port}. */
-    static final class EgressAllow extends Parser<List<dev.mcpguard.egress.AllowEntry>> {
+    static final class EgressAllow extends Parser<List<AllowEntry>> {
         EgressAllow() {
             super("comma-separated IPv4/IPv6 addresses or CIDR blocks (any port), `host:port` (a DNS name or an "
                     + "address, IPv6 in brackets) or `*:port`");
         }
 
         @Override
-        List<dev.mcpguard.egress.AllowEntry> parse(String value) {
+        List<AllowEntry> parse(String value) {
             List<String> entries = nonEmptyList(value);
             if (entries == null) {
                 return null;
             }
-            List<dev.mcpguard.egress.AllowEntry> allow = new ArrayList<>();
+            List<AllowEntry> allow = new ArrayList<>();
             for (String entry : entries) {
-                dev.mcpguard.egress.AllowEntry parsed = dev.mcpguard.egress.AllowEntry.parse(entry);
+                AllowEntry parsed = AllowEntry.parse(entry);
                 if (parsed == null) {
                     throw new Invalid("not an allow entry: " + ConfigException.printable(entry));
+                }
+                if (parsed.range() != null) {
+                    rejectIpv4InIpv6(parsed.range());
                 }
                 allow.add(parsed);
             }

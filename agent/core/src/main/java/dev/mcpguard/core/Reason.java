@@ -23,9 +23,9 @@ public enum Reason {
     AMBIGUOUS_BODY(GateName.MCP, 400),
     BODY_TOO_LARGE(GateName.BODY, 413),
     BAD_CONTENT_LENGTH(GateName.BODY, 400),
-    /** A gate failed internally and {@code MCPGUARD_ON_ERROR=deny}; the gate is the one that failed. */
     /** Not an HTTP refusal: the application's connect fails; the status is never sent. */
     DENIED_DESTINATION(GateName.EGRESS, 0),
+    /** A gate failed internally and {@code MCPGUARD_ON_ERROR=deny}; the gate is the one that failed. */
     GATE_ERROR(null, 503);
 
     private final GateName gate;

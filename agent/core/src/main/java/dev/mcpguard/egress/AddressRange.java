@@ -70,6 +70,20 @@ public final class AddressRange {
         return new AddressRange(canonical, ipv6, length, value[0], value[1]);
     }
 
+    /**
+     * Whether this is an IPv6 block of addresses that carry IPv4 ones (within {@code ::ffff:0:0/96},
+     * {@code ::/96} but for {@code ::} and {@code ::1}, {@code ::ffff:0:0:0/96}, {@code 64:ff9b::/96}):
+     * the JDK hands such an address over as IPv4 when it parses it, and the gate judges the IPv4
+     * address it carries, so such a block would never match as written.
+     */
+    public boolean carriesIpv4() {
+        if (!ipv6 || prefixLength < 96) {
+            return false;
+        }
+        boolean loopbackOrUnspecified = prefixLength == 128 && high == 0 && (low == 0 || low == 1);
+        return !loopbackOrUnspecified && EgressPolicy.embeddedIpv4(high, low) >= 0;
+    }
+
     /** The address as the two longs {@link #contains} compares: IPv4 in the low 32 bits of the low word. */
     static long[] value(byte[] address) {
         long high = 0;

@@ -93,7 +93,7 @@ public final class AllowEntry {
         return port >= 1 && port <= 65535 ? port : -1;
     }
 
-    AddressRange range() {
+    public AddressRange range() {
         return range;
     }
 

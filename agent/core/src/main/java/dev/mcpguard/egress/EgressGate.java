@@ -19,6 +19,8 @@ public final class EgressGate {
     private static volatile EgressPolicy policy;
     private static volatile AuditTrail audit;
     private static volatile boolean denyOnError;
+    /** Whether this thread is writing a decision line (see {@link #record}). */
+    private static final ThreadLocal<boolean[]> WRITING = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private EgressGate() {
     }
@@ -94,21 +96,41 @@ public final class EgressGate {
         }
     }
 
+    /**
+     * Writes the decision's line, unless this thread is writing one already: stderr may be shipped
+     * over the network (a syslog or GELF appender behind it), and each line's own send would log a
+     * line that sends again. Such a connect is still decided, refused and counted; it is not logged.
+     */
     private static void record(Action action, AddressRange denied, InetAddress address, int port) {
+        boolean[] writing = WRITING.get();
+        if (writing[0]) {
+            return;
+        }
+        writing[0] = true;
         try {
             audit.recordEgress(action, denied == null ? null : denied.toString(), EgressPolicy.literal(address), port,
                     InboundRequests.current());
         } catch (Throwable error) {
-            // the decision stands without its line; the failure is counted and reported
-            audit.internalError("EGRESS gate's decision log", error);
+            report("EGRESS gate's decision log", error); // the decision stands without its line
+        } finally {
+            writing[0] = false;
         }
     }
 
     /** {@code MCPGUARD_ON_ERROR}: deny refuses the connection, allow lets it open. */
     private static void failed(InetAddress address, int port, Throwable error) throws ConnectException {
-        audit.internalError("EGRESS gate", error);
+        report("EGRESS gate", error);
         if (denyOnError) {
             throw refusal(address, port, "the EGRESS gate failed (MCPGUARD_ON_ERROR=deny)");
+        }
+    }
+
+    /** Counts and reports a failure; never throws, so that the decision stands. */
+    private static void report(String where, Throwable error) {
+        try {
+            audit.internalError(where, error);
+        } catch (Throwable unreported) {
+            // the connection's fate matters more than the report
         }
     }
 

@@ -17,7 +17,9 @@ import java.util.List;
  * ({@code DatagramSocket} is built on it). Java 17 still has the legacy socket implementations a
  * system property selects, which connect and send natively: hooked too. Netty's native transports (epoll, kqueue) connect and
  * send through {@code io.netty.channel.unix.Socket}, and epoll batches datagrams (sendmmsg) in
- * {@code NativeDatagramPacketArray}. Installed only when the EGRESS gate is on.
+ * {@code NativeDatagramPacketArray}; copies of those a library relocated into its own packages
+ * ({@code grpc-netty-shaded}, used by Google's cloud clients) are hooked too. Installed only when
+ * the EGRESS gate is on.
  */
 public final class EgressInstrumentation implements ServerInstrumentation {
     private static final String PACKAGE = "dev.mcpguard.egress.";
@@ -65,15 +67,15 @@ public final class EgressInstrumentation implements ServerInstrumentation {
                         PACKAGE + "DatagramPacketAdvice"),
                 new Hook("io.netty.channel.unix.Socket",
                         named("connect").and(takesArguments(1)).and(takesArgument(0, named("java.net.SocketAddress"))),
-                        PACKAGE + "SocketAddressAt0Advice"),
+                        PACKAGE + "SocketAddressAt0Advice").relocatable(),
                 new Hook("io.netty.channel.unix.Socket",
                         namedOneOf("sendTo", "sendToAddress").and(takesArgument(3, named("java.net.InetAddress"))),
-                        PACKAGE + "AddressAt3Advice"),
+                        PACKAGE + "AddressAt3Advice").relocatable(),
                 new Hook("io.netty.channel.unix.Socket",
                         named("sendToAddresses").and(takesArgument(2, named("java.net.InetAddress"))),
-                        PACKAGE + "AddressAt2Advice"),
+                        PACKAGE + "AddressAt2Advice").relocatable(),
                 new Hook("io.netty.channel.epoll.NativeDatagramPacketArray",
                         named("add0").and(takesArgument(4, named("java.net.InetSocketAddress"))),
-                        PACKAGE + "NativeBatchAdvice"));
+                        PACKAGE + "NativeBatchAdvice").relocatable());
     }
 }

@@ -19,12 +19,13 @@ public final class EgressPolicy {
      * {@code private}: where a URL from a caller must not lead. Loopback, RFC 1918, link-local (the
      * cloud metadata services at 169.254.169.254, fd00:ec2::254 in fc00::/7, Oracle's 192.0.0.192,
      * Alibaba's 100.100.100.200 in CGNAT), CGNAT, "this network", IETF protocol assignments,
-     * benchmarking, multicast and reserved space, unspecified, ULA, site-local.
+     * benchmarking, multicast and reserved space, unspecified, local-use NAT64 (RFC 8215: it
+     * translates to IPv4 addresses of the local network), ULA, site-local.
      */
     public static final List<String> PRIVATE = List.of(
             "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
             "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
-            "::/128", "::1/128", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8");
+            "::/128", "::1/128", "64:ff9b:1::/48", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8");
 
     private static final long NAT64_HIGH = 0x0064ff9b00000000L;
 
@@ -128,12 +129,16 @@ public final class EgressPolicy {
         return name.toLowerCase(Locale.ROOT);
     }
 
-    /** The IPv4 address an IPv6 one carries (low 32 bits), or {@code -1}. */
-    private static long embeddedIpv4(long high, long low) {
-        boolean mapped = high == 0 && (low >>> 32) == 0xffffL;
-        boolean compatible = high == 0 && (low >>> 32) == 0;
-        boolean nat64 = high == NAT64_HIGH && (low >>> 32) == 0;
-        return mapped || compatible || nat64 ? low & 0xffffffffL : -1;
+    /**
+     * The IPv4 address an IPv6 one carries in its low 32 bits, or {@code -1}: IPv4-mapped
+     * ({@code ::ffff:0:0/96}), IPv4-compatible ({@code ::/96}), SIIT's IPv4-translated
+     * ({@code ::ffff:0:0:0/96}) and the well-known NAT64 prefix ({@code 64:ff9b::/96}).
+     */
+    static long embeddedIpv4(long high, long low) {
+        long upper = low >>> 32;
+        boolean carries = high == 0 && (upper == 0xffffL || upper == 0 || upper == 0xffff0000L)
+                || high == NAT64_HIGH && upper == 0;
+        return carries ? low & 0xffffffffL : -1;
     }
 
     private static AddressRange match(AddressRange[] ranges, boolean ipv6, long high, long low) {

@@ -21,13 +21,14 @@ public final class JdkHttpGate extends Filter {
 
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+        Verdict previous = InboundRequests.current();
         if (refused(exchange)) {
             return;
         }
         try {
             chain.doFilter(exchange);
         } finally {
-            InboundRequests.restore(null); // made current by refused(), for the application's span
+            InboundRequests.restore(previous); // refused() made the exchange current, for the application's span
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.mcpguard.jetty;
 
 import dev.mcpguard.core.InboundRequests;
+import dev.mcpguard.core.Verdict;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -23,7 +24,9 @@ final class ServerHandleAdvice {
     @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
     static boolean enter(@Advice.Argument(value = 0, readOnly = false) Request request,
                          @Advice.Argument(1) Response response,
-                         @Advice.Argument(2) Callback callback) {
+                         @Advice.Argument(2) Callback callback,
+                         @Advice.Local("previousRequest") Verdict previous) {
+        previous = InboundRequests.current();
         Request gated = JettyGate.gate(request, response, callback);
         if (gated == null) {
             return false;
@@ -34,8 +37,9 @@ final class ServerHandleAdvice {
 
     /** Also ends the span in which the gate made the request current on this thread. */
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.Enter boolean handlersRan, @Advice.Return(readOnly = false) boolean handled) {
-        InboundRequests.restore(null);
+    static void exit(@Advice.Enter boolean handlersRan, @Advice.Return(readOnly = false) boolean handled,
+                     @Advice.Local("previousRequest") Verdict previous) {
+        InboundRequests.restore(previous);
         if (!handlersRan) {
             handled = true;
         }

@@ -32,6 +32,12 @@ public final class NettyInstrumentation implements ServerInstrumentation {
     }
 
     @Override
+    public String unfitRefusal() {
+        return "its accepted connections fail as they are set up, so no request reaches the application "
+                + "(connections it opens as a client go on)";
+    }
+
+    @Override
     public String supportedVersions() {
         return "Netty 4.1 – 4.2, also under Reactor Netty 1.1 – 1.3 and Vert.x 4";
     }
@@ -50,6 +56,6 @@ public final class NettyInstrumentation implements ServerInstrumentation {
         return List.of(new Hook("io.netty.channel.DefaultChannelPipeline",
                 namedOneOf("addFirst", "addLast", "addBefore", "addAfter", "replace",
                         "remove", "removeIfExists", "removeFirst", "removeLast").and(isPublic()),
-                PACKAGE + "PipelineChangeAdvice"));
+                PACKAGE + "PipelineChangeAdvice", PACKAGE + "UnfitPipelineAdvice"));
     }
 }

@@ -135,7 +135,8 @@ class ConfigTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "private,", "10.0.0.0/33", "10.0.0.0/8/8", "example.com", "010.0.0.1", "10.1",
-        "0x7f.0.0.1", "fe80::1%eth0", "10.0.0.*", "10.0.0.0-10.0.0.9", "1.2.3.4:80"})
+        "0x7f.0.0.1", "fe80::1%eth0", "10.0.0.*", "10.0.0.0-10.0.0.9", "1.2.3.4:80", "::ffff:127.0.0.0/104",
+        "64:ff9b::a9fe:a9fe"})
     void invalidEgressDenyIsRefused(String value) {
         assertThatThrownBy(() -> load("MCPGUARD_EGRESS_DENY", value))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("mcpguard: invalid MCPGUARD_EGRESS_DENY");
@@ -144,7 +145,7 @@ class ConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {"db.internal", "db.internal:0", "db.internal:65536", "*:", "*", "*:x",
         "10.0.0.0/8:80", "[10.0.0.1]:80", "[fd00::/8]:80", "-db.internal:80", "db..internal:80", "a b:80", "127.1:80",
-        "db.internal:+80", ",", "10.0.0.1,,10.0.0.2"})
+        "db.internal:+80", ",", "10.0.0.1,,10.0.0.2", "::ffff:10.0.0.1", "[::ffff:10.0.0.1]:80"})
     void invalidEgressAllowIsRefused(String value) {
         assertThatThrownBy(() -> load("MCPGUARD_EGRESS_ALLOW", value))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("mcpguard: invalid MCPGUARD_EGRESS_ALLOW");

@@ -54,13 +54,14 @@ class EgressPolicyTest {
 
     @ParameterizedTest
     @CsvSource({"::ffff:169.254.169.254, 169.254.0.0/16", "::ffff:127.0.0.1, 127.0.0.0/8", "::10.0.0.1, 10.0.0.0/8",
-        "64:ff9b::a9fe:a9fe, 169.254.0.0/16", "64:ff9b::7f00:1, 127.0.0.0/8"})
+        "64:ff9b::a9fe:a9fe, 169.254.0.0/16", "64:ff9b::7f00:1, 127.0.0.0/8", "::ffff:0:a9fe:a9fe, 169.254.0.0/16",
+        "64:ff9b:1::a9fe:a9fe, 64:ff9b:1::/48"})
     void ipv4InsideIpv6IsJudgedAsIpv4(String address, String range) throws UnknownHostException {
         assertThat(PRIVATE_ONLY.deniedBy(raw6(address), 80)).hasToString(range);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"::ffff:8.8.8.8", "64:ff9b::808:808", "64:ff9b:1::a9fe:a9fe"})
+    @ValueSource(strings = {"::ffff:8.8.8.8", "64:ff9b::808:808", "::ffff:0:808:808", "64:ff9b:2::a9fe:a9fe"})
     void publicIpv4InsideIpv6Passes(String address) throws UnknownHostException {
         assertThat(PRIVATE_ONLY.deniedBy(raw6(address), 80)).isNull();
     }
@@ -104,6 +105,14 @@ class EgressPolicyTest {
         "::ffff:10.0.0.0/104, ::ffff:a00:0/104", "0.0.0.0/0, 0.0.0.0/0", "::/0, ::/0"})
     void rangesAreCanonical(String text, String canonical) {
         assertThat(AddressRange.parse(text)).hasToString(canonical);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"::ffff:10.0.0.0/104, true", "::ffff:10.0.0.1, true", "::10.0.0.1, true", "64:ff9b::a00:1, true",
+        "::ffff:0:a00:1, true", "::/96, true", "::, false", "::1, false", "::/0, false", "::ffff:0:0/95, false",
+        "fd00::/8, false", "10.0.0.0/8, false"})
+    void blocksOfIpv4InIpv6FormAreKnown(String text, boolean carriesIpv4) {
+        assertThat(AddressRange.parse(text).carriesIpv4()).isEqualTo(carriesIpv4);
     }
 
     /** Differential: the mask arithmetic against a bit-by-bit reading of every prefix length. */

@@ -1,6 +1,7 @@
 package dev.mcpguard.jetty10;
 
 import dev.mcpguard.core.InboundRequests;
+import dev.mcpguard.core.Verdict;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.server.HttpChannel;
 
@@ -15,13 +16,14 @@ final class ServerHandleAdvice {
      * handler tree from running too. {@link Jetty10Gate#admitted} itself never throws.
      */
     @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
-    static boolean enter(@Advice.Argument(0) HttpChannel channel) {
+    static boolean enter(@Advice.Argument(0) HttpChannel channel, @Advice.Local("previousRequest") Verdict previous) {
+        previous = InboundRequests.current();
         return Jetty10Gate.admitted(channel);
     }
 
     /** Ends the span in which the gate made the request current on this thread. */
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit() {
-        InboundRequests.restore(null);
+    static void exit(@Advice.Local("previousRequest") Verdict previous) {
+        InboundRequests.restore(previous);
     }
 }
