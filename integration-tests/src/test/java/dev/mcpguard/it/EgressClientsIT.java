@@ -134,7 +134,8 @@ class EgressClientsIT {
             }
             probe.assertNoOtherEgressLine();
             assertThat(probe.stderr.all()).as("the banner").anyMatch(line -> line.startsWith("  egress: enforce, deny ")
-                    && line.endsWith(" (private), allow 127.0.0.2,localhost:" + byName.port() + ",*:" + anyAddress.port()));
+                    && line.endsWith(" (private) and this host's own addresses, allow 127.0.0.2,localhost:" + byName.port()
+                            + ",*:" + anyAddress.port()));
             int arrived = byName.count();
             for (String client : TCP) {
                 probe.assertRefused(client, byName.destination(), byName);

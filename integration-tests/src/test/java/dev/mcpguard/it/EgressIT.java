@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -89,6 +90,11 @@ class EgressIT {
     @Order(4)
     static final DemoServers OFF = DemoServers.perStack(stack -> launch(Mode.OFF));
 
+    /** The default deny set, {@code self} included, on one stack: see {@link #thisHostsOwnAddressIsRefusedByDefault}. */
+    @RegisterExtension
+    @Order(5)
+    static final DemoServers DEFAULT_DENY = DemoServers.perStack(stack -> launch(Mode.ENFORCE).without("MCPGUARD_EGRESS_DENY"));
+
     /** The recorder's listeners; port 0 on loopback: any free one. */
     private static final String LOOPBACK_V4 = "127.0.0.1:0";
     private static final String LOOPBACK_V6 = "[::1]:0";
@@ -139,7 +145,7 @@ class EgressIT {
         recorder = NamespaceRecorder.start(NAMESPACE, PEER_ADDRESS, DESTINATIONS.stream().map(Destination::endpoint)
                 .distinct().toList());
         List<Stack> stacks = Stacks.all().toList();
-        DemoServers.startAll(3, Map.of(ENFORCING, stacks, LOGGING, stacks, OFF, stacks));
+        DemoServers.startAll(3, Map.of(ENFORCING, stacks, LOGGING, stacks, OFF, stacks, DEFAULT_DENY, stacks.subList(0, 1)));
     }
 
     @AfterAll
@@ -166,6 +172,17 @@ class EgressIT {
         } else {
             refused(ENFORCING.on(stack), destination);
         }
+    }
+
+    /**
+     * {@code self}, in the default deny set: an address of this host that no range covers (here the namespace's
+     * "public" address, on its loopback interface) is refused, since whatever listens on the wildcard address
+     * here answers on it.
+     */
+    @Test
+    void thisHostsOwnAddressIsRefusedByDefault() {
+        Stack stack = Stacks.all().findFirst().orElseThrow();
+        refused(DEFAULT_DENY.on(stack), new Destination("http://" + PUBLIC_NAME + "/", PUBLIC + ":80", "self", false));
     }
 
     /** Log-only: every destination is reached, and each denied one (allow lists aside) gets a would_block line. */
@@ -295,6 +312,9 @@ class EgressIT {
                 .with("MCPGUARD_BIND", PEER_ADDRESS)
                 .listeningOn(PEER_ADDRESS)
                 .with("MCPGUARD_EGRESS_MODE", mode.knob)
+                // The namespace holds every destination, the "public" one too, so each is this host's own address:
+                // `self` is left out here (its own test has it), `private` decides.
+                .with("MCPGUARD_EGRESS_DENY", "private")
                 .under(NAMESPACE.exec());
         return mode == Mode.ENFORCE ? launch.with("MCPGUARD_EGRESS_ALLOW", ALLOW) : launch;
     }

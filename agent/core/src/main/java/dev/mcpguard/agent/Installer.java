@@ -17,6 +17,7 @@ import dev.mcpguard.core.Guard;
 import dev.mcpguard.core.SharedBuckets;
 import dev.mcpguard.egress.EgressGate;
 import dev.mcpguard.egress.EgressInstrumentation;
+import dev.mcpguard.egress.HostAddresses;
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
@@ -98,7 +99,8 @@ public final class Installer {
         List<ServerInstrumentation> servers = instrumentations();
         if (config.egressOn()) {
             // before any hook is woven: a connect must never find the hooks without a policy
-            EgressGate.install(config.egressPolicy(), audit, config.denyOnError());
+            EgressGate.install(config.egressPolicy(config.egressDeniesSelf() ? HostAddresses.watch(log) : null), audit,
+                    config.denyOnError());
             InboundRequests.track();
             servers.add(new EgressInstrumentation());
         }

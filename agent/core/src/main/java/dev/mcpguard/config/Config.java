@@ -9,6 +9,7 @@ import dev.mcpguard.core.GateName;
 import dev.mcpguard.egress.AddressRange;
 import dev.mcpguard.egress.AllowEntry;
 import dev.mcpguard.egress.EgressPolicy;
+import dev.mcpguard.egress.HostAddresses;
 import dev.mcpguard.core.GuardSettings;
 import dev.mcpguard.core.RateSettings;
 import dev.mcpguard.core.SharedBuckets;
@@ -492,9 +493,18 @@ public final class Config {
         return modes[GateName.EGRESS.ordinal()] != GateMode.OFF;
     }
 
-    /** The EGRESS gate's policy; {@code private} expanded. */
-    public EgressPolicy egressPolicy() {
-        return new EgressPolicy(modes[GateName.EGRESS.ordinal()], egressRanges(), egressAllow);
+    /** Whether the EGRESS gate refuses this host's own addresses ({@code self}). */
+    public boolean egressDeniesSelf() {
+        return egressDeny.contains("self");
+    }
+
+    /**
+     * The EGRESS gate's policy; {@code private} expanded.
+     *
+     * @param self this host's addresses when {@link #egressDeniesSelf()}, else {@code null}
+     */
+    public EgressPolicy egressPolicy(HostAddresses self) {
+        return new EgressPolicy(modes[GateName.EGRESS.ordinal()], egressRanges(), self, egressAllow);
     }
 
     private List<AddressRange> egressRanges() {
@@ -502,7 +512,7 @@ public final class Config {
         for (String entry : egressDeny) {
             if (entry.equals("private")) {
                 ranges.addAll(EgressPolicy.privateRanges());
-            } else {
+            } else if (!entry.equals("self")) {
                 ranges.add(AddressRange.parse(entry));
             }
         }
@@ -592,6 +602,10 @@ public final class Config {
             warnings.add("MCPGUARD_EGRESS_DENY=" + String.join(",", egressDeny) + " leaves out `private`: the application "
                     + "may connect to loopback, RFC 1918 and link-local (cloud metadata) addresses outside those blocks");
         }
+        if (egressOn() && !egressDeniesSelf()) {
+            warnings.add("MCPGUARD_EGRESS_DENY=" + String.join(",", egressDeny) + " leaves out `self`: the application may "
+                    + "connect to this host's own addresses, and so to what listens on 0.0.0.0 or [::] here");
+        }
         if (egressOn() && !egressAllow.isEmpty()) {
             warnings.add("MCPGUARD_EGRESS_ALLOW lets the application connect to " + egressAllow.stream()
                     .map(AllowEntry::toString).collect(Collectors.joining(", ")) + " whatever MCPGUARD_EGRESS_DENY says");
@@ -638,7 +652,9 @@ public final class Config {
         lines.add("egress: " + (!egressOn() ? "off (MCPGUARD_EGRESS_MODE)"
                 : modes[GateName.EGRESS.ordinal()].knobValue() + ", deny " + egressRanges().stream()
                         .map(AddressRange::toString).collect(Collectors.joining(","))
-                        + (egressDeny.contains("private") ? " (private" + (egressDeny.size() > 1 ? " and more" : "") + ")" : "")
+                        + (egressDeny.contains("private")
+                                ? " (private" + (egressDeny.size() > (egressDeniesSelf() ? 2 : 1) ? " and more" : "") + ")" : "")
+                        + (egressDeniesSelf() ? " and this host's own addresses" : "")
                         + ", allow " + (egressAllow.isEmpty() ? "none" : egressAllow.stream()
                         .map(AllowEntry::toString).collect(Collectors.joining(",")))));
         lines.add("on error: " + (denyOnError ? "deny (503)" : "allow") + ", log: " + (jsonLog ? "json" : "text")

@@ -129,10 +129,11 @@ public final class Knob<T> {
             new Parser.Choice("warn", "refuse"),
             "a listening socket no gated server owns: `warn` (one ERROR line) or `refuse` (its bind fails; a Netty "
                     + "listener's connections are closed)");
-    public static final Knob<List<String>> EGRESS_DENY = withDefault("EGRESS_DENY", "private", new Parser.EgressDeny(),
-            "destinations the EGRESS gate refuses, comma-separated: `private` (loopback, RFC 1918, link-local with the "
-                    + "cloud metadata addresses, CGNAT, ULA, multicast and other non-public space, and IPv4 inside "
-                    + "IPv4-mapped and NAT64 addresses) and IPv4/IPv6 addresses or CIDR blocks");
+    public static final Knob<List<String>> EGRESS_DENY = withDefault("EGRESS_DENY", "private,self",
+            new Parser.EgressDeny(), "destinations the EGRESS gate refuses, comma-separated: `private` (loopback, RFC "
+                    + "1918, link-local with the cloud metadata addresses, CGNAT, ULA, multicast and other non-public "
+                    + "space, and IPv4 inside IPv4-mapped and NAT64 addresses), `self` (this host's own addresses, "
+                    + "public ones included, re-read every 10 s) and IPv4/IPv6 addresses or CIDR blocks");
     public static final Knob<List<AllowEntry>> EGRESS_ALLOW = unset("EGRESS_ALLOW", "unset",
             new Parser.EgressAllow(), "destinations always allowed (the application's own database, say), "
                     + "comma-separated: CIDR blocks or addresses on any port, `host:port` (the name the application "

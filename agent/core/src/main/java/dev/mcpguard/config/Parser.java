@@ -661,7 +661,7 @@ abstract class Parser<T> {
     /** {@code MCPGUARD_EGRESS_DENY}: {@code private} and address blocks, canonical, duplicates dropped. */
     static final class EgressDeny extends Parser<List<String>> {
         EgressDeny() {
-            super("comma-separated `private` and IPv4/IPv6 addresses or CIDR blocks (10.0.0.0/8, fd00::/8)");
+            super("comma-separated `private`, `self` and IPv4/IPv6 addresses or CIDR blocks (10.0.0.0/8, fd00::/8)");
         }
 
         @Override
@@ -672,8 +672,8 @@ abstract class Parser<T> {
             }
             LinkedHashSet<String> canonical = new LinkedHashSet<>();
             for (String entry : entries) {
-                if (entry.equalsIgnoreCase("private")) {
-                    canonical.add("private");
+                if (entry.equalsIgnoreCase("private") || entry.equalsIgnoreCase("self")) {
+                    canonical.add(entry.toLowerCase(Locale.ROOT));
                     continue;
                 }
                 AddressRange range = AddressRange.parse(entry);

@@ -56,7 +56,7 @@ public final class EgressGate {
         if (active == null || address == null) {
             return;
         }
-        AddressRange denied;
+        String denied;
         try {
             denied = active.deniedBy(address, port);
         } catch (Throwable error) {
@@ -101,14 +101,14 @@ public final class EgressGate {
      * over the network (a syslog or GELF appender behind it), and each line's own send would log a
      * line that sends again. Such a connect is still decided, refused and counted; it is not logged.
      */
-    private static void record(Action action, AddressRange denied, InetAddress address, int port) {
+    private static void record(Action action, String denied, InetAddress address, int port) {
         boolean[] writing = WRITING.get();
         if (writing[0]) {
             return;
         }
         writing[0] = true;
         try {
-            audit.recordEgress(action, denied == null ? null : denied.toString(), EgressPolicy.literal(address), port,
+            audit.recordEgress(action, denied, EgressPolicy.literal(address), port,
                     InboundRequests.current());
         } catch (Throwable error) {
             report("EGRESS gate's decision log", error); // the decision stands without its line

@@ -31,13 +31,22 @@ public final class EgressPolicy {
 
     private final GateMode mode;
     private final AddressRange[] deny;
+    private final HostAddresses self;
     private final AddressRange[] allowAnyPort;
     private final AllowEntry[] allowOnPort;
     private final BitSet anyAddressPorts = new BitSet(65536);
     private final boolean namedEntries;
 
-    public EgressPolicy(GateMode mode, List<AddressRange> deny, List<AllowEntry> allow) {
+    /** The label of a refusal for one of this host's own addresses ({@code MCPGUARD_EGRESS_DENY} {@code self}). */
+    public static final String SELF = "self";
+
+    /**
+     * @param self this host's addresses, denied too; {@code null} when {@code MCPGUARD_EGRESS_DENY} leaves
+     *             {@code self} out
+     */
+    public EgressPolicy(GateMode mode, List<AddressRange> deny, HostAddresses self, List<AllowEntry> allow) {
         this.mode = mode;
+        this.self = self;
         this.deny = deny.toArray(new AddressRange[0]);
         List<AddressRange> anyPort = new ArrayList<>();
         List<AllowEntry> onPort = new ArrayList<>();
@@ -71,24 +80,32 @@ public final class EgressPolicy {
     }
 
     /**
-     * @return the deny range {@code address} falls in, or {@code null} when the connection may be
-     *         opened: outside every deny range, or allowed by an entry
+     * @return the deny entry {@code address} falls under (a range, or {@link #SELF}), or {@code null}
+     *         when the connection may be opened: outside every deny entry, or allowed by an entry
      */
-    public AddressRange deniedBy(InetAddress address, int port) {
+    public String deniedBy(InetAddress address, int port) {
         byte[] bytes = address.getAddress();
         boolean ipv6 = bytes.length == 16;
         long[] value = AddressRange.value(bytes);
-        AddressRange denied = match(deny, ipv6, value[0], value[1]);
+        String denied = denied(ipv6, value[0], value[1]);
         if (denied == null && ipv6) {
             long embedded = embeddedIpv4(value[0], value[1]);
             if (embedded >= 0) {
-                denied = match(deny, false, 0, embedded);
+                denied = denied(false, 0, embedded);
             }
         }
         if (denied == null || allowed(address, ipv6, value, port)) {
             return null;
         }
         return denied;
+    }
+
+    private String denied(boolean ipv6, long high, long low) {
+        AddressRange range = match(deny, ipv6, high, low);
+        if (range != null) {
+            return range.toString();
+        }
+        return self != null && self.contains(ipv6, high, low) ? SELF : null;
     }
 
     private boolean allowed(InetAddress address, boolean ipv6, long[] value, int port) {

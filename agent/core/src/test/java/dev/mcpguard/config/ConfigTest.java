@@ -111,13 +111,13 @@ class ConfigTest {
 
     @Test
     void egressListsTheEffectiveDenyAndAllowSetsAndWarnsOfEachRelaxation() {
-        Config config = load("MCPGUARD_EGRESS_MODE", "enforce", "MCPGUARD_EGRESS_DENY", "private, 203.0.113.0/24,private",
+        Config config = load("MCPGUARD_EGRESS_MODE", "enforce", "MCPGUARD_EGRESS_DENY", "private, 203.0.113.0/24,private,SELF",
                 "MCPGUARD_EGRESS_ALLOW", "10.1.0.0/16,DB.Internal.:5432,*:443,[fd00::5]:80,10.0.0.1:6379");
 
         assertThat(config.egressOn()).isTrue();
         assertThat(config.summary()).anySatisfy(line -> assertThat(line)
                 .startsWith("egress: enforce, deny 0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,127.0.0.0/8,169.254.0.0/16,")
-                .contains(",fc00::/7,fe80::/10,fec0::/10,ff00::/8,203.0.113.0/24 (private and more)")
+                .contains(",fc00::/7,fe80::/10,fec0::/10,ff00::/8,203.0.113.0/24 (private and more) and this host's own addresses")
                 .endsWith(", allow 10.1.0.0/16,db.internal:5432,*:443,[fd00::5]:80,10.0.0.1:6379"));
         assertThat(config.relaxations()).containsExactly("MCPGUARD_EGRESS_ALLOW lets the application connect to "
                 + "10.1.0.0/16, db.internal:5432, *:443, [fd00::5]:80, 10.0.0.1:6379 whatever MCPGUARD_EGRESS_DENY says");
@@ -130,7 +130,9 @@ class ConfigTest {
         assertThat(config.relaxations()).containsExactly(
                 "EGRESS gate is log-only: its refusals are logged, not enforced",
                 "MCPGUARD_EGRESS_DENY=169.254.169.254 leaves out `private`: the application may connect to loopback, "
-                        + "RFC 1918 and link-local (cloud metadata) addresses outside those blocks");
+                        + "RFC 1918 and link-local (cloud metadata) addresses outside those blocks",
+                "MCPGUARD_EGRESS_DENY=169.254.169.254 leaves out `self`: the application may connect to this host's "
+                        + "own addresses, and so to what listens on 0.0.0.0 or [::] here");
     }
 
     @ParameterizedTest

@@ -109,7 +109,7 @@ class KnobFuzzTest {
                 "10.1.2.3"));
         SAMPLES.put("MCPGUARD_BIND_PORTS", List.of("80,443,8080", "65535"));
         SAMPLES.put("MCPGUARD_UNGATED_LISTENERS", List.of("warn", "refuse"));
-        SAMPLES.put("MCPGUARD_EGRESS_DENY", List.of("private", "private,203.0.113.0/24", "10.0.0.0/8,fd00::/8",
+        SAMPLES.put("MCPGUARD_EGRESS_DENY", List.of("private,self", "private", "self,203.0.113.0/24", "10.0.0.0/8,fd00::/8",
                 "169.254.169.254", "64:ff9b:1::/48"));
         SAMPLES.put("MCPGUARD_EGRESS_ALLOW", List.of("10.1.0.0/16", "db.internal:5432,*:443", "[fd00:ec2::254]:80",
                 "10.0.0.1:6379,metadata.google.internal.:80"));

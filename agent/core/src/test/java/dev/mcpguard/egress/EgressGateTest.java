@@ -47,7 +47,7 @@ class EgressGateTest {
     @BeforeAll
     static void install() {
         OperatorLog operator = OperatorLog.stderr();
-        EgressGate.install(new EgressPolicy(GateMode.ENFORCE, EgressPolicy.privateRanges(),
+        EgressGate.install(new EgressPolicy(GateMode.ENFORCE, EgressPolicy.privateRanges(), null,
                 List.of(AllowEntry.parse("*:8443"))), new AuditTrail(new DecisionLog(true, () -> SHIPPED), false, operator), true);
     }
 

@@ -21,7 +21,7 @@ class EgressPolicyTest {
         for (String entry : allow) {
             entries.add(AllowEntry.parse(entry));
         }
-        return new EgressPolicy(GateMode.ENFORCE, EgressPolicy.privateRanges(), entries);
+        return new EgressPolicy(GateMode.ENFORCE, EgressPolicy.privateRanges(), null, entries);
     }
 
     private static InetAddress literal(String text) throws UnknownHostException {
@@ -92,11 +92,26 @@ class EgressPolicyTest {
     @Test
     void customDenyRangesAddToOrReplacePrivate() throws UnknownHostException {
         EgressPolicy policy = new EgressPolicy(GateMode.ENFORCE, List.of(AddressRange.parse("203.0.113.0/24"),
-                AddressRange.parse("2001:db8::/32")), List.of());
+                AddressRange.parse("2001:db8::/32")), null, List.of());
 
         assertThat(policy.deniedBy(literal("203.0.113.9"), 80)).hasToString("203.0.113.0/24");
         assertThat(policy.deniedBy(literal("2001:db8:1::1"), 80)).hasToString("2001:db8::/32");
         assertThat(policy.deniedBy(literal("127.0.0.1"), 80)).isNull();
+    }
+
+    @Test
+    void thisHostsOwnAddressesAreDeniedAsSelf() throws UnknownHostException {
+        HostAddresses self = HostAddresses.of(List.of(literal("203.0.113.10"), literal("2001:db8::10"), literal("127.0.0.1")));
+        EgressPolicy policy = new EgressPolicy(GateMode.ENFORCE, EgressPolicy.privateRanges(), self,
+                List.of(AllowEntry.parse("203.0.113.10:443")));
+
+        assertThat(policy.deniedBy(literal("203.0.113.10"), 6379)).isEqualTo(EgressPolicy.SELF);
+        assertThat(policy.deniedBy(literal("2001:db8::10"), 80)).isEqualTo(EgressPolicy.SELF);
+        assertThat(policy.deniedBy(raw6("::ffff:203.0.113.10"), 80)).isEqualTo(EgressPolicy.SELF);
+        assertThat(policy.deniedBy(literal("127.0.0.1"), 80)).isEqualTo("127.0.0.0/8"); // the range names it first
+        assertThat(policy.deniedBy(literal("203.0.113.10"), 443)).isNull();
+        assertThat(policy.deniedBy(literal("203.0.113.11"), 80)).isNull();
+        assertThat(PRIVATE_ONLY.deniedBy(literal("203.0.113.10"), 6379)).isNull();
     }
 
     @ParameterizedTest
