@@ -14,6 +14,6 @@ final class RefuseEntryAdvice {
 
     @Advice.OnMethodEnter
     static void enter() {
-        throw new IllegalStateException("mcpguard: this server version is NOT GATED (see the ERROR line at start); refused");
+        throw new IllegalStateException(ServerInstrumentation.Hook.NOT_GATED);
     }
 }

@@ -83,6 +83,11 @@ public interface ServerInstrumentation {
          * a server whose gate makes it current in a method the application runs within.
          */
         public static final String REQUEST_SCOPE = "dev.mcpguard.agent.RequestScopeAdvice";
+        /**
+         * What a refused server's hooked method throws. A constant: inlined into advice, it names
+         * nothing the server's class loader must link.
+         */
+        public static final String NOT_GATED = "mcpguard: this server version is NOT GATED (see the ERROR line at start); refused";
         /** Makes the hooked method throw: no request gets past it to the application. */
         static final String REFUSE_ENTRY = "dev.mcpguard.agent.RefuseEntryAdvice";
 

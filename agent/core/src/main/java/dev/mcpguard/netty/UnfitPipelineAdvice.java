@@ -1,5 +1,6 @@
 package dev.mcpguard.netty;
 
+import dev.mcpguard.agent.ServerInstrumentation;
 import io.netty.channel.ChannelPipeline;
 import net.bytebuddy.asm.Advice;
 
@@ -18,7 +19,7 @@ final class UnfitPipelineAdvice {
     @Advice.OnMethodEnter
     static void enter(@Advice.This ChannelPipeline pipeline) {
         if (pipeline.channel().parent() != null) {
-            throw new IllegalStateException("mcpguard: this server version is NOT GATED (see the ERROR line at start); refused");
+            throw new IllegalStateException(ServerInstrumentation.Hook.NOT_GATED);
         }
     }
 }

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcpguard.core.GateMode;
 import dev.mcpguard.core.GateName;
 import dev.mcpguard.core.Guard;
+import dev.mcpguard.core.InboundRequests;
 import dev.mcpguard.core.RecordingSink;
+import dev.mcpguard.core.Verdict;
 import dev.mcpguard.testing.FailingSink;
 import dev.mcpguard.testing.StaticState;
 import dev.mcpguard.testing.WovenAdvice;
@@ -277,6 +279,28 @@ class NettyHttp2GateTest {
     }
 
     // 3
+    /**
+     * With the EGRESS gate on (attribution tracked), each frame reaches the application with its own stream's
+     * request current on the thread, interleaved streams included, and nothing is current once it is read.
+     */
+    @ParameterizedTest
+    @EnumSource(Model.class)
+    void eachStreamsFramesReachTheApplicationWithItsOwnRequestCurrent(Model model) {
+        InboundRequests.track(); // one-way for this JVM: it only adds the attribution other tests do not look at
+        Server server = start(model);
+
+        server.headers(3, authorized("POST").path("/a"), false)
+                .headers(5, authorized("POST").path("/b"), false)
+                .data(3, "hello", false)
+                .data(5, "world", true)
+                .data(3, " again", true);
+
+        assertThat(server.app.requests.get(3).servedAs).isNotEmpty().containsOnly("/a");
+        assertThat(server.app.requests.get(5).servedAs).isNotEmpty().containsOnly("/b");
+        assertThat(InboundRequests.current()).as("current after the reads").isNull();
+        sink.clear();
+    }
+
     @ParameterizedTest
     @EnumSource(Model.class)
     void answersInterleavedStreamsEachOnItsOwn(Model model) {
@@ -847,6 +871,8 @@ class NettyHttp2GateTest {
         final String path;
         final StringBuilder body = new StringBuilder();
         final Map<String, String> trailers = new TreeMap<>();
+        /** The path of the inbound request current on the thread as each of its frames reached the application. */
+        final List<String> servedAs = new ArrayList<>();
         boolean ended;
 
         Received(String method, String path) {
@@ -888,6 +914,7 @@ class NettyHttp2GateTest {
                 } else {
                     return;
                 }
+                request.servedAs.add(servedAs());
                 if (end) {
                     request.ended = true;
                     if (!app.answerEarly) {
@@ -899,6 +926,11 @@ class NettyHttp2GateTest {
                 ReferenceCountUtil.release(msg);
             }
         }
+    }
+
+    private static String servedAs() {
+        Verdict current = InboundRequests.current();
+        return current == null ? null : current.path();
     }
 
     /** The application behind {@code InboundHttp2ToHttpAdapter}: whole requests, one per stream. */
@@ -914,6 +946,7 @@ class NettyHttp2GateTest {
             String streamHeader = HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text().toString();
             int stream = message.headers().getInt(streamHeader);
             Received request = new Received(message.method().name(), message.uri());
+            request.servedAs.add(servedAs());
             request.body.append(message.content().toString(US_ASCII));
             message.trailingHeaders().forEach(field -> request.trailers.put(field.getKey(), field.getValue()));
             request.ended = true;
